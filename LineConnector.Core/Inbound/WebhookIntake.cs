@@ -1,0 +1,115 @@
+using LineConnector.Core.Channels;
+using LineConnector.Core.Line;
+using LineConnector.Core.Queueing;
+
+namespace LineConnector.Core.Inbound;
+
+/// <summary>
+/// Accepts a LINE webhook: checks size, channel and signature on the raw bytes, then queues one
+/// <c>line-inbound</c> message per event. Nothing is answered "accepted" unless it is queued.
+/// </summary>
+public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender queue, TimeProvider clock)
+{
+    /// <summary>The largest body accepted (LINE's webhooks are far smaller).</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public async Task<WebhookOutcome> AcceptAsync(string channelId, ReadOnlyMemory<byte> body, string? signature, CancellationToken cancellationToken)
+    {
+        if (body.Length > MaxBodyBytes)
+        {
+            return WebhookOutcome.Refused(WebhookStatus.PayloadTooLarge, $"the body is {body.Length} bytes; at most {MaxBodyBytes} are accepted");
+        }
+
+        if (!ChannelId.IsValid(channelId))
+        {
+            return WebhookOutcome.Refused(WebhookStatus.UnknownChannel, "no channel has this id");
+        }
+
+        try
+        {
+            var channel = await channels.FindAsync(channelId, refreshSecrets: false, cancellationToken);
+            if (channel is not null && !IsSignedBy(channel, body.Span, signature) && !string.IsNullOrEmpty(signature))
+            {
+                // The secret may have been rotated since it was cached: read it once more.
+                channel = await channels.FindAsync(channelId, refreshSecrets: true, cancellationToken);
+                if (channel is not null && !IsSignedBy(channel, body.Span, signature))
+                {
+                    return WebhookOutcome.Refused(WebhookStatus.BadSignature, "the x-line-signature header does not match the body");
+                }
+            }
+
+            if (channel is null)
+            {
+                return WebhookOutcome.Refused(WebhookStatus.UnknownChannel, "no channel has this id");
+            }
+
+            if (string.IsNullOrEmpty(signature))
+            {
+                return WebhookOutcome.Refused(WebhookStatus.BadSignature, "the x-line-signature header is missing");
+            }
+
+            if (!WebhookSplitter.TrySplit(channelId, body.Span, clock.GetUtcNow(), out var batch, out var error))
+            {
+                return WebhookOutcome.Refused(WebhookStatus.MalformedBody, error!);
+            }
+
+            if (channel.BotUserId is { } botUserId && !string.Equals(batch.Destination, botUserId, StringComparison.Ordinal))
+            {
+                return WebhookOutcome.Refused(
+                    WebhookStatus.WrongDestination,
+                    $"the webhook is for bot '{batch.Destination}', but this channel is connected to bot '{botUserId}'");
+            }
+
+            if (batch.Messages.Count > 0)
+            {
+                await queue.SendAsync(QueueNames.Inbound, batch.Messages, cancellationToken);
+            }
+
+            return WebhookOutcome.Accepted(batch.Messages.Count);
+        }
+        catch (ChannelStoreUnavailableException e)
+        {
+            return WebhookOutcome.Failed(WebhookStatus.StoreUnavailable, "the channel's configuration could not be read", e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return WebhookOutcome.Failed(WebhookStatus.QueueUnavailable, $"the events could not be queued on '{QueueNames.Inbound}'", e);
+        }
+    }
+
+    private static bool IsSignedBy(WebhookChannel channel, ReadOnlySpan<byte> body, string? signature)
+    {
+        var valid = false;
+        foreach (var secret in channel.Secrets)
+        {
+            // Every secret is checked so that the time taken does not tell which one matched.
+            valid |= LineSignature.IsValid(body, signature, secret);
+        }
+
+        return valid;
+    }
+}
+
+public enum WebhookStatus
+{
+    Accepted,
+    PayloadTooLarge,
+    UnknownChannel,
+    BadSignature,
+    MalformedBody,
+    WrongDestination,
+    StoreUnavailable,
+    QueueUnavailable,
+}
+
+/// <param name="QueuedEvents">How many events were queued.</param>
+/// <param name="Reason">Why it was refused or failed; never contains a secret.</param>
+/// <param name="Error">The fault behind a failure, for the log.</param>
+public sealed record WebhookOutcome(WebhookStatus Status, int QueuedEvents, string? Reason, Exception? Error)
+{
+    public static WebhookOutcome Accepted(int queuedEvents) => new(WebhookStatus.Accepted, queuedEvents, null, null);
+
+    public static WebhookOutcome Refused(WebhookStatus status, string reason) => new(status, 0, reason, null);
+
+    public static WebhookOutcome Failed(WebhookStatus status, string reason, Exception error) => new(status, 0, reason, error);
+}

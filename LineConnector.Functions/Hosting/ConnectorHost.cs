@@ -1,0 +1,84 @@
+using Azure.Identity;
+using LineConnector.Core.Channels;
+using LineConnector.Core.Inbound;
+using LineConnector.Core.Line;
+using LineConnector.Core.Queueing;
+using LineConnector.Functions.Channels;
+using LineConnector.Functions.Inbound;
+using LineConnector.Functions.LocalMode;
+using LineConnector.Functions.Outbound;
+using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.ServiceBus;
+
+namespace LineConnector.Functions.Hosting;
+
+/// <summary>
+/// How the app runs: under the Azure Functions host as a custom handler (the host sets
+/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>), or in local mode with in-process queues.
+/// </summary>
+public static class ConnectorHost
+{
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    public const string LocalUrl = "http://localhost:7071";
+    public const string ServiceBusSection = "ServiceBusConnection";
+
+    public static bool IsHostedByFunctions => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CustomHandlerPortVariable));
+
+    public static void Configure(WebApplicationBuilder builder)
+    {
+        if (IsHostedByFunctions)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable(CustomHandlerPortVariable)}");
+        }
+        else
+        {
+            if (LocalSettings.Find(Directory.GetCurrentDirectory()) is { } settingsFile)
+            {
+                // Lowest precedence: environment variables and the command line override the file.
+                builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.Read(settingsFile) });
+                builder.Configuration["LocalSettings:Path"] = settingsFile;
+            }
+
+            if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            {
+                builder.WebHost.UseUrls(LocalUrl);
+            }
+        }
+
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<LineApiOptions>(builder.Configuration.GetSection(LineApiOptions.Section));
+        services.AddSingleton<IWebhookChannelSource, ConfiguredWebhookChannels>();
+        services.AddSingleton<WebhookIntake>();
+        services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
+        services.AddSingleton<IQueueMessageHandler, OutboundMessageLogHandler>();
+
+        if (IsHostedByFunctions)
+        {
+            AddServiceBus(services, builder.Configuration);
+        }
+        else
+        {
+            services.Configure<LocalQueueOptions>(builder.Configuration.GetSection("LocalQueue"));
+            services.AddSingleton<InProcessQueue>();
+            services.AddSingleton<IQueueSender>(sp => sp.GetRequiredService<InProcessQueue>());
+            services.AddHostedService<InProcessQueuePump>();
+        }
+    }
+
+    private static void AddServiceBus(IServiceCollection services, IConfiguration configuration)
+    {
+        var connection = configuration.GetSection(ServiceBusSection);
+        var fullyQualifiedNamespace = connection["fullyQualifiedNamespace"];
+        if (string.IsNullOrEmpty(fullyQualifiedNamespace))
+        {
+            throw new InvalidOperationException(
+                $"App setting '{ServiceBusSection}__fullyQualifiedNamespace' is missing: set it to the Service Bus namespace, e.g. contoso.servicebus.windows.net.");
+        }
+
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = connection["clientId"] });
+        services.AddSingleton<IQueueSender>(new ServiceBusRestSender(new Uri($"https://{fullyQualifiedNamespace}/"), credential));
+    }
+}

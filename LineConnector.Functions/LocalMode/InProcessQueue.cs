@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using LineConnector.Core.Queueing;
+using Microsoft.Extensions.Options;
+
+namespace LineConnector.Functions.LocalMode;
+
+/// <summary>
+/// Local mode's stand-in for Service Bus queues with sessions: messages of one session are
+/// handled one at a time and in order, a MessageId seen within the duplicate-detection window is
+/// dropped, a failed message is redelivered (first in its session) up to the maximum delivery
+/// count and then dead-lettered.
+/// </summary>
+public sealed partial class InProcessQueue : IQueueSender
+{
+    private readonly LocalQueueOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<InProcessQueue> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, DateTimeOffset> _seenMessageIds = [];
+    private readonly Dictionary<(string Queue, string Session), SessionState> _sessions = [];
+    private readonly Channel<SessionState> _ready = Channel.CreateUnbounded<SessionState>();
+    private readonly ConcurrentQueue<DeadLetteredMessage> _deadLetters = new();
+    private int _pending;
+    private TaskCompletionSource _idle = CompletedIdle();
+
+    public InProcessQueue(IOptions<LocalQueueOptions> options, TimeProvider clock, ILogger<InProcessQueue> logger)
+    {
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public IReadOnlyCollection<DeadLetteredMessage> DeadLetters => _deadLetters;
+
+    internal ChannelReader<SessionState> ReadySessions => _ready.Reader;
+
+    internal LocalQueueOptions Options => _options;
+
+    public Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            ForgetExpiredMessageIds(now);
+            foreach (var message in messages)
+            {
+                var key = queueName + "\n" + message.MessageId;
+                if (_seenMessageIds.TryGetValue(key, out var seenAt) && now - seenAt <= _options.DuplicateDetectionWindow)
+                {
+                    LogDuplicateDropped(queueName, message.MessageId);
+                    continue;
+                }
+
+                _seenMessageIds[key] = now;
+                if (!_sessions.TryGetValue((queueName, message.SessionId), out var session))
+                {
+                    session = new SessionState(queueName, message.SessionId);
+                    _sessions[(queueName, message.SessionId)] = session;
+                }
+
+                session.Messages.Enqueue(new LocalDelivery(message));
+                if (_pending++ == 0)
+                {
+                    _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                if (!session.Scheduled)
+                {
+                    session.Scheduled = true;
+                    _ready.Writer.TryWrite(session);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Completes when no message is waiting or being handled (tests and graceful shutdown use it).</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The next message of a scheduled session, or null when it has none left (the session is then unscheduled).</summary>
+    internal LocalDelivery? Peek(SessionState session)
+    {
+        lock (_gate)
+        {
+            if (session.Messages.TryPeek(out var next))
+            {
+                return next;
+            }
+
+            session.Scheduled = false;
+            _sessions.Remove((session.Queue, session.SessionId));
+            return null;
+        }
+    }
+
+    /// <summary>Removes the session's first message after it was handled or dead-lettered.</summary>
+    internal void Complete(SessionState session)
+    {
+        lock (_gate)
+        {
+            session.Messages.Dequeue();
+            if (--_pending == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    internal void DeadLetter(SessionState session, LocalDelivery delivery, Exception error)
+    {
+        _deadLetters.Enqueue(new DeadLetteredMessage(session.Queue, delivery.Message, delivery.DeliveryCount, error.Message, _clock.GetUtcNow()));
+        LogDeadLettered(error, session.Queue, delivery.Message.MessageId, session.SessionId, delivery.DeliveryCount);
+        Complete(session);
+    }
+
+    private void ForgetExpiredMessageIds(DateTimeOffset now)
+    {
+        if (_seenMessageIds.Count < 1024)
+        {
+            return;
+        }
+
+        foreach (var (key, seenAt) in _seenMessageIds)
+        {
+            if (now - seenAt > _options.DuplicateDetectionWindow)
+            {
+                _seenMessageIds.Remove(key);
+            }
+        }
+    }
+
+    private static TaskCompletionSource CompletedIdle()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped message {MessageId} on {Queue}: a message with this id was sent within the duplicate detection window")]
+    private partial void LogDuplicateDropped(string queue, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered message {MessageId} on {Queue} (session {SessionId}) after {DeliveryCount} deliveries")]
+    private partial void LogDeadLettered(Exception error, string queue, string messageId, string sessionId, int deliveryCount);
+
+    internal sealed class SessionState(string queue, string sessionId)
+    {
+        public string Queue { get; } = queue;
+        public string SessionId { get; } = sessionId;
+        public Queue<LocalDelivery> Messages { get; } = new();
+        public bool Scheduled { get; set; }
+    }
+
+    internal sealed class LocalDelivery(QueueMessage message)
+    {
+        public QueueMessage Message { get; } = message;
+        public int DeliveryCount { get; set; }
+    }
+}
+
+/// <summary>A message local mode gave up on, kept for inspection like a Service Bus dead-letter queue.</summary>
+public sealed record DeadLetteredMessage(string Queue, QueueMessage Message, int DeliveryCount, string Reason, DateTimeOffset DeadLetteredAt);

@@ -1,0 +1,14 @@
+using LineConnector.Functions.Hosting;
+using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.Webhook;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+ConnectorHost.Configure(builder);
+
+var app = builder.Build();
+app.MapLineWebhook();
+app.MapQueueTriggers();
+app.Run();
+
+/// <summary>The function app's entry point (named for the test host).</summary>
+public partial class Program;
