@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace LineConnector.Core.Outbound;
+
+/// <summary>
+/// Decides whether LINE message objects may leave: LINE's limits and the channel's stricter ones
+/// (DESIGN §5, Outbound limits). Media are judged by probing their bytes.
+/// </summary>
+public interface IOutboundPolicy
+{
+    /// <param name="messages">A JSON array of LINE message objects, as the Messaging API takes them.</param>
+    Task<OutboundVerdict> CheckAsync(JsonElement messages, CancellationToken cancellationToken);
+}
+
+/// <summary>The verdict on one message object: accepted, or refused with every reason.</summary>
+public sealed record MessageVerdict(int Index, string Type, IReadOnlyList<string> Reasons)
+{
+    public bool Accepted => Reasons.Count == 0;
+}
+
+/// <summary>The verdicts on a list of message objects; it may leave only when every one is accepted.</summary>
+public sealed record OutboundVerdict(IReadOnlyList<MessageVerdict> Messages, IReadOnlyList<string> ListReasons)
+{
+    public bool Accepted => ListReasons.Count == 0 && Messages.All(m => m.Accepted);
+
+    public IEnumerable<string> AllReasons =>
+        ListReasons.Concat(Messages.SelectMany(m => m.Reasons.Select(r => $"messages[{m.Index}] ({m.Type}): {r}")));
+}

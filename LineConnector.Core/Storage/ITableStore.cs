@@ -1,0 +1,55 @@
+namespace LineConnector.Core.Storage;
+
+/// <summary>
+/// A row of an Azure Table: keys, an ETag for optimistic concurrency, and flat properties whose
+/// values are string, bool, int, long, double, DateTimeOffset, Guid or byte[] (null: absent).
+/// </summary>
+public sealed record TableRow(string PartitionKey, string RowKey, IReadOnlyDictionary<string, object?> Properties, string? ETag = null);
+
+/// <summary>
+/// The small part of Azure Table Storage the connector uses. Implemented over the Table REST API
+/// (Azure and Azurite) and in memory (local mode, tests); one contract test suite covers both.
+/// Failures throw <see cref="TableStoreException"/>.
+/// </summary>
+public interface ITableStore
+{
+    Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken);
+
+    /// <summary>The row, or null when there is none.</summary>
+    Task<TableRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken);
+
+    /// <summary>Adds a row; a row with the same keys fails with status 409. Returns the new ETag.</summary>
+    Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a row whose ETag is <paramref name="ifMatch"/> ("*": any); a changed row fails with 412, a missing one with 404.</summary>
+    Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Merges the given properties into a row whose ETag is <paramref name="ifMatch"/> ("*": any).</summary>
+    Task<string> MergeAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces, whatever is there.</summary>
+    Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a row whose ETag is <paramref name="ifMatch"/> ("*": any); a missing row fails with 404.</summary>
+    Task DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Every row of one partition, in row key order, fetched page by page.</summary>
+    IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken);
+}
+
+/// <summary>A Table Storage operation failed; names the table, keys, HTTP status and service error code.</summary>
+public sealed class TableStoreException(string message, string table, string? partitionKey, string? rowKey, int status, string? errorCode, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    public string Table { get; } = table;
+    public string? PartitionKey { get; } = partitionKey;
+    public string? RowKey { get; } = rowKey;
+
+    /// <summary>HTTP status: 404 not found, 409 conflict, 412 ETag mismatch, 0 when the service could not be reached.</summary>
+    public int Status { get; } = status;
+
+    public string? ErrorCode { get; } = errorCode;
+
+    /// <summary>True when retrying later may succeed (service unreachable, 5xx, throttled).</summary>
+    public bool IsTransient => Status is 0 or 408 or 429 or >= 500;
+}
