@@ -45,7 +45,7 @@ public static class WebhookEventReader
             Type = type,
             Mode = Text("mode"),
             WebhookEventId = Text("webhookEventId"),
-            Timestamp = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var ms) ? ms : 0,
+            Timestamp = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var ms) ? ms : 0,
             Source = TrySource(element),
             Raw = element.Clone(),
             ParseError = parseError,

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using LineConnector.Core.Inbound;
+using LineConnector.Tests.Support;
+
+namespace LineConnector.Tests.Inbound;
+
+public class WebhookSplitterTests
+{
+    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+
+    private static WebhookBatch Split(string body, string channelId = "shop")
+    {
+        WebhookSplitter.TrySplit(channelId, Encoding.UTF8.GetBytes(body), ReceivedAt, out var batch, out var error).Should().BeTrue(error);
+        return batch;
+    }
+
+    [Fact]
+    public void Three_events_from_two_users_become_three_messages_in_order_with_session_per_user()
+    {
+        var body = WebhookJson.Body(
+            WebhookJson.TextMessage("Ua0000000000000000000000000000001", "01HAAAAAAAAAAAAAAAAAAAAAA1"),
+            WebhookJson.TextMessage("Ub0000000000000000000000000000002", "01HAAAAAAAAAAAAAAAAAAAAAA2"),
+            WebhookJson.TextMessage("Ua0000000000000000000000000000001", "01HAAAAAAAAAAAAAAAAAAAAAA3"));
+
+        var batch = Split(body);
+
+        batch.Destination.Should().Be(WebhookJson.Destination);
+        batch.Messages.Select(m => (m.MessageId, m.SessionId)).Should().Equal(
+            ("01HAAAAAAAAAAAAAAAAAAAAAA1", "shop:Ua0000000000000000000000000000001"),
+            ("01HAAAAAAAAAAAAAAAAAAAAAA2", "shop:Ub0000000000000000000000000000002"),
+            ("01HAAAAAAAAAAAAAAAAAAAAAA3", "shop:Ua0000000000000000000000000000001"));
+    }
+
+    [Fact]
+    public void Each_message_carries_the_event_bytes_exactly_as_sent_with_channel_destination_and_time()
+    {
+        // \u escapes and raw non-ASCII both stay byte for byte as LINE sent them.
+        var rawEvent = WebhookJson.TextMessage("U1", "01HB", text: "\\u3053\\u3093 raw こんにちは 😀 \\\"quoted\\\"");
+        var batch = Split(WebhookJson.Body(rawEvent));
+
+        var envelopeText = Encoding.UTF8.GetString(batch.Messages[0].Body.Span);
+        envelopeText.Should().Contain(rawEvent);
+        var envelope = InboundEnvelope.Parse(envelopeText);
+        envelope.ChannelId.Should().Be("shop");
+        envelope.Destination.Should().Be(WebhookJson.Destination);
+        envelope.ReceivedAt.Should().Be(ReceivedAt);
+        envelope.Event.GetRawText().Should().Be(rawEvent);
+        envelope.Event.GetProperty("message").GetProperty("text").GetString().Should().Be("こん raw こんにちは 😀 \"quoted\"");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"group","groupId":"Cgroup1","userId":"U1"}""", "shop:Cgroup1")]
+    [InlineData("""{"type":"room","roomId":"Rroom1","userId":"U1"}""", "shop:Rroom1")]
+    [InlineData("""{"type":"user","userId":"U1"}""", "shop:U1")]
+    [InlineData("""{"userId":"U1","type":"group","groupId":"Cgroup2"}""", "shop:Cgroup2")]
+    public void Session_is_the_conversation_group_room_or_user(string source, string sessionId)
+    {
+        var batch = Split(WebhookJson.Body($$"""{"type":"join","mode":"active","timestamp":1,"source":{{source}},"webhookEventId":"01HC","deliveryContext":{"isRedelivery":false},"replyToken":"r"}"""));
+
+        batch.Messages.Single().SessionId.Should().Be(sessionId);
+    }
+
+    [Fact]
+    public void An_event_without_source_goes_to_the_channel_session()
+    {
+        var batch = Split(WebhookJson.Body("""{"type":"module","mode":"active","timestamp":1,"webhookEventId":"01HD","deliveryContext":{"isRedelivery":false},"module":{"type":"attached","botId":"U1","scopes":["message"]}}"""));
+
+        batch.Messages.Single().SessionId.Should().Be("shop:" + WebhookSplitter.NoSourceSession);
+    }
+
+    [Fact]
+    public void Unknown_event_types_are_kept_as_they_are()
+    {
+        const string unknown = """{"type":"somethingNew","mode":"active","timestamp":1,"source":{"type":"user","userId":"U9"},"webhookEventId":"01HE","deliveryContext":{"isRedelivery":false},"payload":{"nested":[1,2,{"x":null}]}}""";
+        var batch = Split(WebhookJson.Body(unknown));
+
+        var message = batch.Messages.Single();
+        message.MessageId.Should().Be("01HE");
+        message.SessionId.Should().Be("shop:U9");
+        InboundEnvelope.Parse(Encoding.UTF8.GetString(message.Body.Span)).Event.GetRawText().Should().Be(unknown);
+    }
+
+    [Fact]
+    public void Without_webhookEventId_the_message_id_is_a_stable_hash_of_the_event()
+    {
+        const string noId = """{"type":"unfollow","mode":"active","timestamp":1,"source":{"type":"user","userId":"U1"}}""";
+        var first = Split(WebhookJson.Body(noId)).Messages.Single().MessageId;
+        var again = Split(WebhookJson.Body(noId)).Messages.Single().MessageId;
+        var other = Split(WebhookJson.Body(noId.Replace("\"timestamp\":1", "\"timestamp\":2", StringComparison.Ordinal))).Messages.Single().MessageId;
+
+        first.Should().StartWith("sha256-").And.Be(again).And.NotBe(other);
+        first.Length.Should().BeLessThanOrEqualTo(128);
+    }
+
+    [Fact]
+    public void Empty_events_from_the_verify_button_split_into_nothing()
+    {
+        var batch = Split($$"""{"destination":"{{WebhookJson.Destination}}","events":[]}""");
+
+        batch.Messages.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Destination_after_events_and_unknown_top_level_fields_are_fine()
+    {
+        var batch = Split($$"""{"events":[{{WebhookJson.TextMessage("U1", "01HF")}}],"extra":{"a":[1]},"destination":"Ubot"}""");
+
+        batch.Destination.Should().Be("Ubot");
+        JsonDocument.Parse(batch.Messages.Single().Body).RootElement.GetProperty("destination").GetString().Should().Be("Ubot");
+    }
+
+    [Theory]
+    [InlineData("", "not valid JSON")]
+    [InlineData("[]", "must be a JSON object")]
+    [InlineData("{\"destination\":\"U1\"}", "'events' is missing")]
+    [InlineData("{\"events\":[]}", "'destination' is missing")]
+    [InlineData("{\"destination\":\"U1\",\"events\":{}}", "'events' must be an array")]
+    [InlineData("{\"destination\":1,\"events\":[]}", "'destination' must be a string")]
+    [InlineData("{\"destination\":\"U1\",\"events\":[1]}", "events[0] must be a JSON object")]
+    [InlineData("{\"destination\":\"U1\",\"events\":[{\"type\":\"x\"},\"y\"]}", "events[1] must be a JSON object")]
+    [InlineData("{\"destination\":\"U1\",\"events\":[]} trailing", "not valid JSON")]
+    [InlineData("{\"destination\":\"U1\",\"events\":[{\"type\":\"x\"]}", "not valid JSON")]
+    [InlineData("{\"destination\":\"U1\",\"events\":[]", "not valid JSON")]
+    public void Malformed_bodies_are_refused_with_the_reason(string body, string reason)
+    {
+        WebhookSplitter.TrySplit("shop", Encoding.UTF8.GetBytes(body), ReceivedAt, out _, out var error).Should().BeFalse();
+
+        error.Should().Contain(reason);
+    }
+}
