@@ -1,0 +1,54 @@
+using LineConnector.Core.Channels;
+using LineConnector.Core.Queueing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace LineConnector.Tests.Support;
+
+/// <summary>
+/// The function app in local mode on a test server, with test channels from configuration,
+/// every log line captured, and optionally a replaced queue sender or channel source.
+/// </summary>
+public sealed class ConnectorApp : WebApplicationFactory<Program>
+{
+    public const string ChannelId = "shop";
+    public const string Secret = "shop-channel-secret-0123456789";
+
+    private readonly Action<IServiceCollection>? _services;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ConnectorApp(Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _services = services;
+        _settings = settings ?? new Dictionary<string, string?>();
+    }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public static ConnectorApp WithQueue(IQueueSender queue, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(s => s.Replace(ServiceDescriptor.Singleton(queue)), settings);
+
+    public static ConnectorApp WithChannels(IWebhookChannelSource channels, IQueueSender queue) =>
+        new(s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton(queue));
+            s.Replace(ServiceDescriptor.Singleton(channels));
+        });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting($"Channels:{ChannelId}:ChannelSecret", Secret);
+        builder.UseSetting("LocalQueue:RetryDelay", "00:00:00.010");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureTestServices(services => _services?.Invoke(services));
+    }
+}
