@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Text;
+using LineConnector.Core.Queueing;
+using LineConnector.Functions.LocalMode;
+using LineConnector.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LineConnector.Tests.LocalMode;
+
+public sealed class InProcessQueueTests : IAsyncDisposable
+{
+    private readonly TestClock _clock = new();
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly CancellationTokenSource _stop = new();
+    private InProcessQueuePump? _pump;
+
+    private InProcessQueue Start(IQueueMessageHandler handler, int maxDeliveryCount = 3)
+    {
+        var options = Options.Create(new LocalQueueOptions
+        {
+            MaxDeliveryCount = maxDeliveryCount,
+            RetryDelay = TimeSpan.FromMilliseconds(5),
+            DuplicateDetectionWindow = TimeSpan.FromMinutes(10),
+            MaxConcurrentSessions = 4,
+        });
+        var queue = new InProcessQueue(options, _clock, new Microsoft.Extensions.Logging.Logger<InProcessQueue>(new Microsoft.Extensions.Logging.LoggerFactory([_logs])));
+        _pump = new InProcessQueuePump(queue, [handler], _clock, NullLogger<InProcessQueuePump>.Instance);
+        _pump.StartAsync(_stop.Token);
+        return queue;
+    }
+
+    private static QueueMessage Message(string id, string session) => new(id, session, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"));
+
+    private static async Task Idle(InProcessQueue queue) => await queue.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public async Task Messages_of_a_session_are_handled_one_at_a_time_in_order()
+    {
+        var handler = new ScriptedHandler(delay: TimeSpan.FromMilliseconds(2));
+        var queue = Start(handler);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await queue.SendAsync(QueueNames.Inbound, [Message($"a{i}", "shop:A"), Message($"b{i}", "shop:B")], CancellationToken.None);
+        }
+
+        await Idle(queue);
+        handler.Handled.Where(m => m.SessionId == "shop:A").Select(m => m.MessageId).Should().Equal(Enumerable.Range(0, 20).Select(i => $"a{i}"));
+        handler.Handled.Where(m => m.SessionId == "shop:B").Select(m => m.MessageId).Should().Equal(Enumerable.Range(0, 20).Select(i => $"b{i}"));
+        handler.MaxConcurrentPerSession.Should().Be(1);
+        handler.Handled.Should().OnlyContain(m => m.Body == $"{{\"id\":\"{m.MessageId}\"}}" && m.DeliveryCount == 1);
+    }
+
+    [Fact]
+    public async Task Different_sessions_are_handled_in_parallel()
+    {
+        var handler = new ScriptedHandler(delay: TimeSpan.FromMilliseconds(50));
+        var queue = Start(handler);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("1", "s1"), Message("2", "s2"), Message("3", "s3")], CancellationToken.None);
+
+        await Idle(queue);
+        handler.MaxConcurrent.Should().BeGreaterThan(1);
+    }
+
+    [Fact]
+    public async Task A_duplicate_message_id_within_the_window_is_dropped_and_accepted_after_it()
+    {
+        var handler = new ScriptedHandler();
+        var queue = Start(handler);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("dup", "s")], CancellationToken.None);
+        await queue.SendAsync(QueueNames.Inbound, [Message("dup", "s")], CancellationToken.None);
+        await Idle(queue);
+        handler.Handled.Should().ContainSingle();
+
+        _clock.Advance(TimeSpan.FromMinutes(9));
+        await queue.SendAsync(QueueNames.Inbound, [Message("dup", "s")], CancellationToken.None);
+        await Idle(queue);
+        handler.Handled.Should().ContainSingle("nine minutes is inside the ten-minute window");
+
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        await queue.SendAsync(QueueNames.Inbound, [Message("dup", "s")], CancellationToken.None);
+        await Idle(queue);
+        handler.Handled.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task The_same_message_id_on_another_queue_is_not_a_duplicate()
+    {
+        var inbound = new ScriptedHandler();
+        var queue = Start(inbound);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("same", "s")], CancellationToken.None);
+        await queue.SendAsync(QueueNames.Outbound, [Message("same", "s")], CancellationToken.None);
+        await Idle(queue);
+
+        inbound.Handled.Should().ContainSingle();
+        queue.DeadLetters.Should().ContainSingle(d => d.Queue == QueueNames.Outbound && d.Reason.Contains("No handler", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_message_is_redelivered_first_in_its_session_and_order_is_kept()
+    {
+        var handler = new ScriptedHandler(failUntilDelivery: new() { ["m1"] = 3 });
+        var queue = Start(handler, maxDeliveryCount: 5);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("m1", "s"), Message("m2", "s")], CancellationToken.None);
+        await Idle(queue);
+
+        handler.Attempts.Select(a => (a.MessageId, a.DeliveryCount)).Should().Equal(("m1", 1), ("m1", 2), ("m1", 3), ("m2", 1));
+        handler.Handled.Select(m => m.MessageId).Should().Equal("m1", "m2");
+        queue.DeadLetters.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task After_the_maximum_deliveries_a_message_is_dead_lettered_logged_and_the_session_goes_on()
+    {
+        var handler = new ScriptedHandler(failUntilDelivery: new() { ["poison"] = int.MaxValue });
+        var queue = Start(handler, maxDeliveryCount: 3);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("poison", "s"), Message("next", "s")], CancellationToken.None);
+        await Idle(queue);
+
+        handler.Attempts.Count(a => a.MessageId == "poison").Should().Be(3);
+        var dead = queue.DeadLetters.Should().ContainSingle().Subject;
+        dead.Message.MessageId.Should().Be("poison");
+        dead.DeliveryCount.Should().Be(3);
+        dead.Reason.Should().Be("handler failed for poison");
+        handler.Handled.Select(m => m.MessageId).Should().Equal("next");
+        _logs.AllText.Should().Contain("Dead-lettered message poison");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_pump is not null)
+        {
+            await _pump.StopAsync(CancellationToken.None);
+        }
+
+        _stop.Dispose();
+    }
+
+    private sealed class ScriptedHandler(TimeSpan delay = default, Dictionary<string, int>? failUntilDelivery = null) : IQueueMessageHandler
+    {
+        private readonly ConcurrentDictionary<string, int> _running = new();
+        private int _runningTotal;
+
+        public string QueueName => QueueNames.Inbound;
+
+        public ConcurrentQueue<ReceivedMessage> Handled { get; } = new();
+
+        public ConcurrentQueue<ReceivedMessage> Attempts { get; } = new();
+
+        public int MaxConcurrentPerSession { get; private set; }
+
+        public int MaxConcurrent { get; private set; }
+
+        public async Task HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+        {
+            Attempts.Enqueue(message);
+            var inSession = _running.AddOrUpdate(message.SessionId, 1, (_, n) => n + 1);
+            var total = Interlocked.Increment(ref _runningTotal);
+            lock (_running)
+            {
+                MaxConcurrentPerSession = Math.Max(MaxConcurrentPerSession, inSession);
+                MaxConcurrent = Math.Max(MaxConcurrent, total);
+            }
+
+            try
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, cancellationToken);
+                }
+
+                if (failUntilDelivery is not null && failUntilDelivery.TryGetValue(message.MessageId, out var until) && message.DeliveryCount < until)
+                {
+                    throw new InvalidOperationException($"handler failed for {message.MessageId}");
+                }
+
+                Handled.Enqueue(message);
+            }
+            finally
+            {
+                _running.AddOrUpdate(message.SessionId, 0, (_, n) => n - 1);
+                Interlocked.Decrement(ref _runningTotal);
+            }
+        }
+    }
+}
