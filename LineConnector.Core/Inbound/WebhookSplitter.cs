@@ -95,11 +95,12 @@ public static class WebhookSplitter
                 return false;
             }
 
+            var prefix = EnvelopePrefix(channelId, destination, receivedAt);
             var messages = new QueueMessage[events!.Count];
             for (var i = 0; i < messages.Length; i++)
             {
                 var e = events[i];
-                messages[i] = new QueueMessage(e.MessageId, e.SessionId, Envelope(channelId, destination, receivedAt, body.Slice(e.Start, e.Length)));
+                messages[i] = new QueueMessage(e.MessageId, e.SessionId, Envelope(prefix, body.Slice(e.Start, e.Length)));
             }
 
             batch = new WebhookBatch(destination, messages);
@@ -181,9 +182,10 @@ public static class WebhookSplitter
     private static string ContentId(ReadOnlySpan<byte> rawEvent) =>
         "sha256-" + Convert.ToHexStringLower(SHA256.HashData(rawEvent))[..40];
 
-    private static byte[] Envelope(string channelId, string destination, DateTimeOffset receivedAt, ReadOnlySpan<byte> rawEvent)
+    /// <summary>The envelope up to its <c>"event":</c> property; the same for every event of a webhook.</summary>
+    private static byte[] EnvelopePrefix(string channelId, string destination, DateTimeOffset receivedAt)
     {
-        var buffer = new ArrayBufferWriter<byte>(rawEvent.Length + 160);
+        var buffer = new ArrayBufferWriter<byte>(160);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -191,11 +193,21 @@ public static class WebhookSplitter
             writer.WriteString("destination"u8, destination);
             writer.WriteString("receivedAt"u8, receivedAt);
             writer.WritePropertyName("event"u8);
-            writer.WriteRawValue(rawEvent, skipInputValidation: true);
-            writer.WriteEndObject();
+            writer.WriteNullValue();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        // Drop the placeholder null: the event's raw bytes take its place.
+        return buffer.WrittenSpan[..^"null".Length].ToArray();
+    }
+
+    /// <summary>The <see cref="InboundEnvelope"/> JSON: the prefix, the event exactly as LINE sent it, and the closing brace.</summary>
+    private static byte[] Envelope(byte[] prefix, ReadOnlySpan<byte> rawEvent)
+    {
+        var envelope = new byte[prefix.Length + rawEvent.Length + 1];
+        prefix.CopyTo(envelope, 0);
+        rawEvent.CopyTo(envelope.AsSpan(prefix.Length));
+        envelope[^1] = (byte)'}';
+        return envelope;
     }
 
     private readonly record struct EventSlice(int Start, int Length, string MessageId, string SessionId);

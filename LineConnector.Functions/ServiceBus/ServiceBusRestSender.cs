@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
@@ -16,6 +17,9 @@ public sealed class ServiceBusRestSender : IQueueSender
 {
     public const string Scope = "https://servicebus.azure.net/.default";
     private const string BatchContentType = "application/vnd.microsoft.servicebus.json";
+
+    // The batch is JSON over HTTP, never HTML: non-ASCII text need not be escaped as \uXXXX.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Uri _endpoint;
     private readonly HttpPipeline _pipeline;
@@ -78,8 +82,15 @@ public sealed class ServiceBusRestSender : IQueueSender
 
     internal static ReadOnlyMemory<byte> BatchBody(IReadOnlyList<QueueMessage> messages, int start, int end)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var capacity = 2;
+        for (var i = start; i < end; i++)
+        {
+            // Body text plus room for escaped quotes and the broker properties.
+            capacity += messages[i].Body.Length + (messages[i].Body.Length / 8) + 160;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(capacity);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             for (var i = start; i < end; i++)
