@@ -16,7 +16,7 @@ public static class SignWebhookCommand
             var key = parse.GetValue(secret) ?? Environment.GetEnvironmentVariable("LINE_CHANNEL_SECRET");
             if (string.IsNullOrEmpty(key))
             {
-                await Console.Error.WriteLineAsync("No channel secret: pass --secret or set LINE_CHANNEL_SECRET.");
+                await parse.InvocationConfiguration.Error.WriteLineAsync("No channel secret: pass --secret or set LINE_CHANNEL_SECRET.");
                 return 2;
             }
 
@@ -26,13 +26,13 @@ public static class SignWebhookCommand
             {
                 body = path == "-" ? await ReadAllAsync(Console.OpenStandardInput(), cancellationToken) : await File.ReadAllBytesAsync(path, cancellationToken);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"Cannot read {path}: {e.Message}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"Cannot read {path}: {e.Message}");
                 return 2;
             }
 
-            Console.WriteLine(LineSignature.Compute(body, key));
+            await parse.InvocationConfiguration.Output.WriteLineAsync(LineSignature.Compute(body, key));
             return 0;
         });
         return command;
