@@ -25,7 +25,7 @@ public sealed record DestinationStatus(string DestinationId, bool Present)
         }
 
         var window = Schedule.FirstOrDefault(w => w.Contains(local));
-        var when = RoutingContext.DescribeLocalTime(at, zone);
+        var when = TimeText.LocalTime(at, zone);
         return (Present, window) switch
         {
             (true, not null) => new Availability(true, $"is present and within its schedule ({window})"),

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace LineConnector.Core.Routing;
 
 /// <summary>The inputs of one decision, with each destination's availability worked out once.</summary>
@@ -78,45 +76,6 @@ internal sealed class RoutingContext
 
         explanation.Add("No destination in the list is available.");
         return RoutingPick.None;
-    }
-
-    /// <summary>"Sunday 2024-03-10 03:15 in America/New_York (UTC-04:00)".</summary>
-    public static string DescribeLocalTime(DateTimeOffset at, TimeZoneInfo zone)
-    {
-        var local = TimeZoneInfo.ConvertTime(at, zone);
-        return string.Create(CultureInfo.InvariantCulture, $"{local.DayOfWeek} {local:yyyy-MM-dd HH:mm} in {zone.Id} (UTC{local:zzz})");
-    }
-
-    /// <summary>"2 h 5 min", "45 s", "3 d".</summary>
-    public static string DescribeDuration(TimeSpan duration)
-    {
-        if (duration < TimeSpan.FromSeconds(1))
-        {
-            return "0 s";
-        }
-
-        var parts = new List<string>(4);
-        if (duration.Days > 0)
-        {
-            parts.Add($"{duration.Days} d");
-        }
-
-        if (duration.Hours > 0)
-        {
-            parts.Add($"{duration.Hours} h");
-        }
-
-        if (duration.Minutes > 0)
-        {
-            parts.Add($"{duration.Minutes} min");
-        }
-
-        if (duration.Seconds > 0)
-        {
-            parts.Add($"{duration.Seconds} s");
-        }
-
-        return string.Join(' ', parts);
     }
 }
 

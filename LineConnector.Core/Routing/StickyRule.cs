@@ -44,9 +44,9 @@ public sealed record StickyRule(TimeSpan Period, RoutingRule Fallback) : Routing
         }
 
         var age = context.At - last.ServedAt;
-        var ago = age <= TimeSpan.Zero ? "just now" : RoutingContext.DescribeDuration(age) + " ago";
+        var ago = age <= TimeSpan.Zero ? "just now" : TimeText.Duration(age) + " ago";
         var by = last.StaffMemberId is null ? last.DestinationId : $"{last.DestinationId} (staff member {last.StaffMemberId})";
-        explanation.Add($"Sticky routing: this source was last served by {by} {ago}; the sticky period is {RoutingContext.DescribeDuration(Period)}.");
+        explanation.Add($"Sticky routing: this source was last served by {by} {ago}; the sticky period is {TimeText.Duration(Period)}.");
 
         if (age >= Period)
         {

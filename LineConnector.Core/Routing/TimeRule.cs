@@ -41,7 +41,7 @@ public sealed record TimeRule(IReadOnlyList<TimeWindow> Windows, IReadOnlyList<s
 
     internal override RoutingPick Decide(RoutingContext context, List<string> explanation)
     {
-        explanation.Add($"Time routing: it is {RoutingContext.DescribeLocalTime(context.At, context.Zone)}.");
+        explanation.Add($"Time routing: it is {TimeText.LocalTime(context.At, context.Zone)}.");
         var local = TimeZoneInfo.ConvertTime(context.At, context.Zone).DateTime;
         for (var i = 0; i < Windows.Count; i++)
         {
