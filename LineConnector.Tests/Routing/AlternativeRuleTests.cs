@@ -74,4 +74,12 @@ public class AlternativeRuleTests
         choice.DestinationId.Should().BeNull();
         choice.Explanation.Should().HaveCount(5).And.EndWith("No destination in the list is available.");
     }
+
+    [Fact]
+    public void A_destination_listed_twice_in_the_statuses_is_refused()
+    {
+        var route = () => Router.Route(Rule, Request("e1", Tokyo, [Present("bot"), Absent("bot")]));
+
+        route.Should().Throw<ArgumentException>().WithMessage("Destination 'bot' is listed more than once.*");
+    }
 }
