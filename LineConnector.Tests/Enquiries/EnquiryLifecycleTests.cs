@@ -1,3 +1,4 @@
+using LineConnector.Tests.Support;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Routing;
 using LineConnector.Tests.Routing;
@@ -9,7 +10,7 @@ public class EnquiryLifecycleTests
     private static readonly DateTimeOffset Start = new(2024, 6, 3, 1, 0, 0, TimeSpan.Zero);
     private static readonly AutoMessageSettings AllOn = new() { Welcome = new(true), Away = new(true), Close = new(true) };
 
-    private readonly FakeClock _clock = new(Start);
+    private readonly TestClock _clock = new(Start);
     private readonly List<string> _routedIds = [];
 
     private EnquiryLifecycle Lifecycle(AutoMessageSettings? messages = null, TimeSpan? autoClose = null, TimeSpan? timeout = null) =>

@@ -1,3 +1,4 @@
+using LineConnector.Tests.Support;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Tests.Routing;
@@ -37,5 +38,5 @@ internal static class RoutingFixtures
             FailedDestinations = failed.ToHashSet(),
         };
 
-    public static Router RouterAt(DateTimeOffset now) => new(new FakeClock(now));
+    public static Router RouterAt(DateTimeOffset now) => new(new TestClock(now));
 }

@@ -1,3 +1,4 @@
+using LineConnector.Tests.Support;
 using LineConnector.Core.Routing;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
@@ -125,7 +126,7 @@ public class TimeRuleTests
     [Fact]
     public void The_router_reads_its_clock_at_each_decision()
     {
-        var clock = new FakeClock(Local(Tokyo, 2024, 6, 3, 16, 59));
+        var clock = new TestClock(Local(Tokyo, 2024, 6, 3, 16, 59));
         var router = new Router(clock);
 
         router.Route(Office, Request("e", Tokyo, Everyone)).DestinationId.Should().Be("desk");
