@@ -12,7 +12,7 @@ public static class TableFailure
     /// <summary>Keys longer than this are shortened in messages (a key may be 512 characters).</summary>
     private const int ShownKeyLength = 100;
 
-    /// <param name="operation">What was attempted, e.g. "Replace".</param>
+    /// <param name="operation">What was attempted, e.g. "replace".</param>
     /// <param name="detail">
     /// The explanation when <paramref name="errorCode"/> has no standard one (the service's message,
     /// a broken rule); without either, one by status.
@@ -21,9 +21,9 @@ public static class TableFailure
         string operation, string table, string? partitionKey, string? rowKey, int status, string? errorCode, string? detail = null, Exception? innerException = null)
     {
         var message = new StringBuilder()
-            .Append(operation).Append(" in table '").Append(table).Append('\'')
+            .Append("Table '").Append(table).Append('\'')
             .Append(Keys(partitionKey, rowKey))
-            .Append(" failed: ")
+            .Append(": ").Append(operation).Append(" failed: ")
             .Append(status == 0 ? "the table service could not be reached" : string.Create(CultureInfo.InvariantCulture, $"HTTP {status}"));
         if (errorCode is not null)
         {

@@ -60,7 +60,7 @@ public sealed class TableStorageClient : ITableStore
 
     public async Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken)
     {
-        const string Operation = "Create table";
+        const string Operation = "create";
         TableRules.CheckTableName(Operation, table);
         using var message = CreateMessage(RequestMethod.Post, "Tables");
         message.Request.Headers.SetValue("Prefer", "return-no-content");
@@ -80,7 +80,7 @@ public sealed class TableStorageClient : ITableStore
 
     public async Task<TableRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
-        const string Operation = "Get";
+        const string Operation = "get";
         ArgumentNullException.ThrowIfNull(rowKey);
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey);
         using var message = CreateMessage(RequestMethod.Get, EntityPath(table, partitionKey, rowKey));
@@ -97,7 +97,7 @@ public sealed class TableStorageClient : ITableStore
 
     public async Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken)
     {
-        const string Operation = "Insert";
+        const string Operation = "insert";
         var properties = TableRules.CheckRow(Operation, table, row);
         using var message = CreateMessage(RequestMethod.Post, table);
         message.Request.Headers.SetValue("Prefer", "return-no-content");
@@ -106,17 +106,17 @@ public sealed class TableStorageClient : ITableStore
     }
 
     public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        UpdateAsync("Replace", RequestMethod.Put, table, row, ifMatch, cancellationToken);
+        UpdateAsync("replace", RequestMethod.Put, table, row, ifMatch, cancellationToken);
 
     public Task<string> MergeAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        UpdateAsync("Merge", Merge, table, row, ifMatch, cancellationToken);
+        UpdateAsync("merge", Merge, table, row, ifMatch, cancellationToken);
 
     public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken) =>
-        UpdateAsync("Upsert", RequestMethod.Put, table, row, ifMatch: null, cancellationToken);
+        UpdateAsync("upsert", RequestMethod.Put, table, row, ifMatch: null, cancellationToken);
 
     public async Task DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch, CancellationToken cancellationToken)
     {
-        const string Operation = "Delete";
+        const string Operation = "delete";
         ArgumentNullException.ThrowIfNull(rowKey);
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey);
@@ -131,7 +131,7 @@ public sealed class TableStorageClient : ITableStore
 
     public async IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        const string Operation = "Query";
+        const string Operation = "query";
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey: null);
         string? nextPartitionKey = null;
         string? nextRowKey = null;

@@ -21,9 +21,7 @@ public static class TableStorageSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Section);
-        return !string.IsNullOrWhiteSpace(section.Value)
-            || !string.IsNullOrWhiteSpace(section[TableServiceUri])
-            || !string.IsNullOrWhiteSpace(section[AccountName]);
+        return !string.IsNullOrWhiteSpace(section.Value) || Setting(section, TableServiceUri) is not null || Setting(section, AccountName) is not null;
     }
 
     /// <summary>The client the settings describe; throws naming the setting when one is wrong or none is set.</summary>
@@ -44,7 +42,7 @@ public static class TableStorageSettings
         }
 
         Uri endpoint;
-        if (section[TableServiceUri] is { Length: > 0 } uri)
+        if (Setting(section, TableServiceUri) is { } uri)
         {
             if (!Uri.TryCreate(uri, UriKind.Absolute, out endpoint!) || endpoint.Scheme != Uri.UriSchemeHttps)
             {
@@ -52,7 +50,7 @@ public static class TableStorageSettings
                     $"App setting '{Section}__{TableServiceUri}' is '{uri}': it must be the account's https table endpoint, e.g. https://contoso.table.core.windows.net/.");
             }
         }
-        else if (section[AccountName] is { Length: > 0 } account)
+        else if (Setting(section, AccountName) is { } account)
         {
             if (account.Length is < 3 or > 24 || !account.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
             {
@@ -69,8 +67,11 @@ public static class TableStorageSettings
                 + $"(or '{Section}__{AccountName}') to use the app's managed identity.");
         }
 
-        var clientId = section[ClientId];
-        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId });
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = Setting(section, ClientId) });
         return new TableStorageClient(endpoint, credential, options);
     }
+
+    /// <summary>A setting's value; null when unset or blank (the sample settings leave them empty).</summary>
+    private static string? Setting(IConfigurationSection section, string name) =>
+        section[name] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 }

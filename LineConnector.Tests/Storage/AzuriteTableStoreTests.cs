@@ -45,4 +45,32 @@ public sealed class AzuriteTableStoreTests : TableStoreContractTests
         failure.Message.Should().Contain("check the account key");
         failure.ToString().Should().NotContain(wrongKey).And.NotContain(TableStorageConnectionString.DevelopmentAccountKey);
     }
+
+    [Fact]
+    public async Task Failures_are_worded_as_the_in_memory_store_words_them()
+    {
+        var memory = new InMemoryTableStore();
+        var table = NewTableName();
+        var none = CancellationToken.None;
+        foreach (var store in new[] { Store, memory })
+        {
+            await store.CreateTableIfNotExistsAsync(table, none);
+            var etag = await store.InsertAsync(table, Row("p", "r", ("V", 1)), none);
+            await store.ReplaceAsync(table, Row("p", "r", ("V", 2)), etag, none);
+        }
+
+        async Task Compare(Func<ITableStore, Task> call)
+        {
+            var rest = await FailureOf(() => call(Store));
+            var inMemory = await FailureOf(() => call(memory));
+            (rest.Status, rest.ErrorCode, rest.Message).Should().Be((inMemory.Status, inMemory.ErrorCode, inMemory.Message));
+        }
+
+        await Compare(s => s.InsertAsync(table, Row("p", "r"), none));
+        await Compare(s => s.ReplaceAsync(table, Row("p", "r"), "W/\"stale\"", none));
+        await Compare(s => s.MergeAsync(table, Row("p", "missing"), "*", none));
+        await Compare(s => s.DeleteAsync(table, "p", "missing", "*", none));
+        await Compare(s => s.GetAsync("never" + table, "p", "r", none));
+        await Compare(s => s.QueryPartitionAsync("never" + table, "p", none).ToListAsync().AsTask());
+    }
 }

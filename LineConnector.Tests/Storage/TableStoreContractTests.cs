@@ -619,7 +619,7 @@ public abstract class TableStoreContractTests
         failure.Status.Should().Be(status);
         failure.ErrorCode.Should().Be(errorCode);
         failure.IsTransient.Should().BeFalse();
-        failure.Message.Should().Contain($"table '{table}'").And.Contain($"PartitionKey '{partitionKey}'")
+        failure.Message.Should().Contain($"Table '{table}'").And.Contain($"PartitionKey '{partitionKey}'")
             .And.Contain($"HTTP {status} {errorCode}");
         if (rowKey is not null)
         {
