@@ -21,7 +21,7 @@ public static class TableFailure
         string operation, string table, string? partitionKey, string? rowKey, int status, string? errorCode, string? detail = null, Exception? innerException = null)
     {
         var message = new StringBuilder()
-            .Append("Table '").Append(table).Append('\'')
+            .Append("Table '").Append(Show(table)).Append('\'')
             .Append(Keys(partitionKey, rowKey))
             .Append(": ").Append(operation).Append(" failed: ")
             .Append(status == 0 ? "the table service could not be reached" : string.Create(CultureInfo.InvariantCulture, $"HTTP {status}"));
@@ -40,7 +40,7 @@ public static class TableFailure
     }
 
     /// <summary>A key as shown in messages: control characters escaped, long keys shortened.</summary>
-    public static string Show(string key)
+    private static string Show(string key)
     {
         var shown = new StringBuilder(Math.Min(key.Length, ShownKeyLength) + 8);
         foreach (var c in key.Length > ShownKeyLength ? key[..ShownKeyLength] : key)

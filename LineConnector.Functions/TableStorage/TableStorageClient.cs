@@ -95,6 +95,10 @@ public sealed class TableStorageClient : ITableStore
         return failure.ErrorCode == TableErrorCodes.ResourceNotFound ? null : throw failure;
     }
 
+    /// <remarks>
+    /// When a try times out after the service stored the row, the pipeline's retry is answered 409:
+    /// the row exists, written by this call. Callers that use insert as a guard read the row to tell.
+    /// </remarks>
     public async Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken)
     {
         const string Operation = "insert";
