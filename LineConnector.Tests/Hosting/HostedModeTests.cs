@@ -29,6 +29,7 @@ public class HostedModeTests
         start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["ServiceBusConnection__fullyQualifiedNamespace"] = serviceBusNamespace;
         start.Environment["Channels__shop__ChannelSecret"] = "hosted-secret";
+        start.Environment["TableStorage"] = "UseDevelopmentStorage=true";
         start.Environment["ASPNETCORE_URLS"] = null;
         return Process.Start(start)!;
     }
