@@ -53,7 +53,7 @@ public static class ConnectorHost
         services.AddSingleton<IWebhookChannelSource, ConfiguredWebhookChannels>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
-        services.AddSingleton<IQueueMessageHandler, OutboundMessageLogHandler>();
+        services.AddLineDelivery(builder.Configuration);
 
         if (IsHostedByFunctions)
         {
