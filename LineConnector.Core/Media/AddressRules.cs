@@ -7,7 +7,8 @@ namespace LineConnector.Core.Media;
 /// Which IP addresses media may be fetched from. Everything but the public internet is refused
 /// (server-side request forgery, DESIGN §5): loopback, private, link-local (with the cloud
 /// metadata address 169.254.169.254), CGNAT, unique-local IPv6, multicast, reserved and
-/// documentation ranges, and IPv6 forms that embed such an IPv4 address.
+/// documentation ranges, IPv6 outside global unicast (2000::/3), and IPv6 forms that embed such an
+/// IPv4 address (IPv4-mapped, NAT64, 6to4).
 /// </summary>
 public static class AddressRules
 {
@@ -48,6 +49,8 @@ public static class AddressRules
         new("ff00::", 8, "multicast"),
     ];
 
+    /// <summary>IPv6 global unicast: anything outside it is not on the public internet.</summary>
+    private static readonly Range GlobalUnicast = new("2000::", 3, "global unicast");
     private static readonly Range Nat64 = new("64:ff9b::", 96, "NAT64");
     private static readonly Range SixToFour = new("2002::", 16, "6to4");
 
@@ -89,7 +92,7 @@ public static class AddressRules
             return Classify(new IPAddress(bytes.AsSpan(2, 4)));
         }
 
-        return Match(V6, bytes);
+        return Match(V6, bytes) ?? (GlobalUnicast.Contains(bytes) ? null : "non-global (outside 2000::/3)");
     }
 
     private static string? Match(Range[] ranges, byte[] address)

@@ -105,6 +105,7 @@ internal static class IsoBmffReader
         string? container = null;
         long offset = 0;
         var afterMoov = 0;
+        var hasMediaData = false;
         try
         {
             while (reader.Length - offset >= 8 && (movie is null || afterMoov++ < MaxBoxesAfterMoov))
@@ -120,6 +121,10 @@ internal static class IsoBmffReader
                         findings.Container = container;
                         return;
                     }
+                }
+                else if (box.Type == "mdat")
+                {
+                    hasMediaData = true;
                 }
                 else if (box.Type == "moov")
                 {
@@ -144,6 +149,12 @@ internal static class IsoBmffReader
         if (movie is null)
         {
             throw new MalformedMediaException("the file has no 'moov' box: it is truncated or not a complete MP4");
+        }
+
+        // Walked to the end without media data: cut off after its 'moov' (fragmented files stop earlier).
+        if (!hasMediaData && reader.Length - offset < 8)
+        {
+            throw new MalformedMediaException("the file has no 'mdat' box: it holds no media data");
         }
     }
 
