@@ -106,6 +106,7 @@ internal static class IsoBmffReader
         long offset = 0;
         var afterMoov = 0;
         var hasMediaData = false;
+        var walked = false;
         try
         {
             while (reader.Length - offset >= 8 && (movie is null || afterMoov++ < MaxBoxesAfterMoov))
@@ -139,11 +140,13 @@ internal static class IsoBmffReader
 
                 offset = box.End;
             }
+
+            walked = true;
         }
         finally
         {
             // Whatever was read before a fault is still reported, beside the fault.
-            Describe(findings, container, movie);
+            Describe(findings, container, movie, walked);
         }
 
         if (movie is null)
@@ -158,7 +161,7 @@ internal static class IsoBmffReader
         }
     }
 
-    private static void Describe(ProbeFindings findings, string? container, Movie? movie)
+    private static void Describe(ProbeFindings findings, string? container, Movie? movie, bool walked)
     {
         if (movie is null)
         {
@@ -179,7 +182,7 @@ internal static class IsoBmffReader
         findings.DurationMs = movie.DurationMs is > 0
             ? movie.DurationMs
             : movie.Tracks.Max(t => t.DurationMs) is > 0 and var longest ? longest : movie.FragmentDurationMs;
-        if (findings.Kind == MediaKind.Unknown)
+        if (findings.Kind == MediaKind.Unknown && walked)
         {
             findings.Problems.Add("the movie has no audio or video track");
         }
