@@ -8,5 +8,7 @@ public static class CliCommands
     public static IEnumerable<Command> All() =>
     [
         SignWebhookCommand.Create(),
+        CheckMediaCommand.Create(),
+        CheckMessageCommand.Create(),
     ];
 }
