@@ -27,4 +27,24 @@ public sealed class DeploymentScriptTests
         outputType.Should().Be("Exe");
         project.Descendants("Target").Should().Contain(t => (string?)t.Attribute("Name") == "ZipFunctionApp" && (string?)t.Attribute("AfterTargets") == "Publish");
     }
+
+    [Fact]
+    public void Ci_workflow_runs_what_ci_runs()
+    {
+        var ci = RepositoryFiles.Read(".github", "workflows", "ci.yml");
+
+        ci.Should().Contain("run: bash .ci/run").And.Contain("dotnet-version: '10.0.x'").And.Contain("node-version: '20'");
+    }
+
+    [Fact]
+    public void Deploy_workflow_signs_in_with_federated_credentials_and_stores_no_secret()
+    {
+        var deploy = RepositoryFiles.Read(".github", "workflows", "deploy.yml");
+
+        deploy.Should().Contain("id-token: write").And.Contain("uses: azure/login@").And.Contain("client-id: ${{ vars.AZURE_CLIENT_ID }}");
+        deploy.Should().NotContain("secrets.", "OpenID Connect needs no stored secret");
+        deploy.Should().Contain("az deployment group what-if").And.Contain("az deployment group create").And.Contain("environment: production");
+        deploy.IndexOf("az deployment group what-if", StringComparison.Ordinal).Should().BeLessThan(deploy.IndexOf("az deployment group create", StringComparison.Ordinal));
+        deploy.Should().Contain("bash scripts/package.sh").And.Contain("bash scripts/deploy-package.sh");
+    }
 }
