@@ -74,7 +74,7 @@ param lineDataApiBaseUrl string = 'https://api-data.line.me/'
 @description('Whether the admin API may write channel credentials to Key Vault (gives the app Key Vault Secrets Officer). When false, operators put credentials with the portal or az CLI.')
 param adminApiWritesCredentials bool = true
 
-@description('Object id of the operators\' user or group: channel credentials (Key Vault Secrets Officer), channel entities (Storage Table Data Contributor), dead-letter queues (Service Bus Data Receiver and Sender). Empty: no operator roles.')
+@description('Object id of the operators\' user or group: channel credentials (Key Vault Secrets Officer), channel entities (Storage Table Data Contributor), deployment packages (Storage Blob Data Contributor on the releases container), dead-letter queues (Service Bus Data Receiver and Sender). Empty: no operator roles.')
 param operatorPrincipalId string = ''
 
 @description('Type of operatorPrincipalId.')

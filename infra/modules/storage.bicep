@@ -35,7 +35,7 @@ param appPrincipalId string
 @description('Principal that uploads deployment packages (the pipeline); empty for none.')
 param deploymentPrincipalId string
 
-@description('Principal (user or group) that edits channel entities in the portal\'s Storage browser; empty for none.')
+@description('Principal (user or group) that edits channel entities in the portal\'s Storage browser and may upload a deployment package by hand; empty for none.')
 param operatorPrincipalId string
 
 @description('Type of the operator principal.')
@@ -111,13 +111,24 @@ resource appTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource deployerUploadsPackages 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deploymentPrincipalId)) {
+// Skipped when the operator is the deployer too: the operator's assignment below covers it.
+resource deployerUploadsPackages 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deploymentPrincipalId) && deploymentPrincipalId != operatorPrincipalId) {
   name: guid(releases.id, deploymentPrincipalId, builtInRoles.storageBlobDataContributor)
   scope: releases
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageBlobDataContributor)
     principalId: deploymentPrincipalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+resource operatorUploadsPackages 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(releases.id, operatorPrincipalId, builtInRoles.storageBlobDataContributor)
+  scope: releases
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageBlobDataContributor)
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
   }
 }
 
