@@ -47,26 +47,38 @@ param tags object
 
 var isElasticPremium = hostingPlan == 'ElasticPremium'
 
+var elasticPremiumPlan = {
+  kind: 'elastic'
+  sku: {
+    name: elasticPremiumSku
+    tier: 'ElasticPremium'
+  }
+  properties: {
+    // true = Linux.
+    reserved: true
+    maximumElasticWorkerCount: maximumElasticWorkerCount
+  }
+}
+
+var dedicatedPlan = {
+  kind: 'linux'
+  sku: {
+    name: dedicatedSku
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+var planShape = isElasticPremium ? elasticPremiumPlan : dedicatedPlan
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
   tags: tags
-  kind: isElasticPremium ? 'elastic' : 'linux'
-  sku: isElasticPremium
-    ? {
-        name: elasticPremiumSku
-        tier: 'ElasticPremium'
-      }
-    : {
-        name: dedicatedSku
-      }
-  properties: union(
-    {
-      // true = Linux.
-      reserved: true
-    },
-    isElasticPremium ? { maximumElasticWorkerCount: maximumElasticWorkerCount } : {}
-  )
+  kind: planShape.kind
+  sku: planShape.sku
+  properties: planShape.properties
 }
 
 resource app 'Microsoft.Web/sites@2024-11-01' = {
