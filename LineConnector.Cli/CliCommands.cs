@@ -10,5 +10,6 @@ public static class CliCommands
         SignWebhookCommand.Create(),
         CheckMediaCommand.Create(),
         CheckMessageCommand.Create(),
+        DeadLetters.DeadLettersCommand.Create(),
     ];
 }

@@ -33,6 +33,7 @@ public static class ConnectorHost
         if (IsHostedByFunctions)
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable(CustomHandlerPortVariable)}");
+            HostedLogging.Configure(builder.Logging);
         }
         else
         {
