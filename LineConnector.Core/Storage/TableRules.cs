@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+
+namespace LineConnector.Core.Storage;
+
+/// <summary>
+/// Azure Table Storage's rules for table names, keys and properties, checked before anything is
+/// stored so that every store refuses the same input with the same clear message (status 400).
+/// </summary>
+public static class TableRules
+{
+    /// <summary>A key may be 1 KiB, stored as UTF-16: 512 characters (Azurite checks the same).</summary>
+    public const int MaxKeyLength = 512;
+
+    /// <summary>A string property may be 64 KiB, stored as UTF-16: 32,768 characters.</summary>
+    public const int MaxStringLength = 32 * 1024;
+
+    public const int MaxBinaryLength = 64 * 1024;
+    public const int MaxPropertyNameLength = 255;
+
+    /// <summary>255 properties per entity, of which PartitionKey, RowKey and Timestamp are the system's.</summary>
+    public const int MaxProperties = 252;
+
+    public const int MaxEntityBytes = 1024 * 1024;
+
+    /// <summary>Edm.DateTime starts at 1601-01-01 UTC.</summary>
+    public static readonly DateTimeOffset MinDateTime = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly HashSet<string> SystemProperties = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp" };
+
+    /// <summary>Table names: 3 to 63 letters and digits, starting with a letter; "tables" is reserved.</summary>
+    public static void CheckTableName(string operation, string table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        string? problem = null;
+        if (table.Length is < 3 or > 63)
+        {
+            problem = $"a table name has 3 to 63 characters, this one has {table.Length}";
+        }
+        else if (!char.IsAsciiLetter(table[0]) || !table.All(char.IsAsciiLetterOrDigit))
+        {
+            problem = "a table name has only the letters A-Z, a-z and the digits 0-9, and starts with a letter";
+        }
+        else if (table.Equals("tables", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = "the name 'tables' is reserved";
+        }
+
+        if (problem is not null)
+        {
+            throw TableFailure.Create(operation, table, null, null, 400, TableErrorCodes.InvalidResourceName, $"Invalid table name: {problem}");
+        }
+    }
+
+    /// <summary>Keys: at most 512 characters; no '/', '\', '#', '?' or control characters (U+0000-U+001F, U+007F-U+009F).</summary>
+    public static void CheckKeys(string operation, string table, string partitionKey, string? rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        CheckTableName(operation, table);
+        var problem = KeyProblem("PartitionKey", partitionKey) ?? (rowKey is null ? null : KeyProblem("RowKey", rowKey));
+        if (problem is not null)
+        {
+            throw TableFailure.Create(operation, table, partitionKey, rowKey, 400, TableErrorCodes.InvalidInput, problem);
+        }
+    }
+
+    /// <summary>
+    /// Checks a row's keys and properties and returns its properties ready to store: nulls left out
+    /// (null means absent), DateTimeOffset values in UTC.
+    /// </summary>
+    public static List<KeyValuePair<string, object>> CheckRow(string operation, string table, TableRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(row.Properties);
+        CheckKeys(operation, table, row.PartitionKey, row.RowKey);
+
+        var properties = new List<KeyValuePair<string, object>>(row.Properties.Count);
+        long size = 4 + ((row.PartitionKey.Length + row.RowKey.Length) * 2L);
+        foreach (var (name, value) in row.Properties)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var (stored, valueSize, problem) = CheckProperty(name, value);
+            if (problem is not null)
+            {
+                throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, problem.Value.Code, problem.Value.Message);
+            }
+
+            properties.Add(new(name, stored));
+            size += 8 + (name.Length * 2L) + valueSize;
+        }
+
+        if (properties.Count > MaxProperties)
+        {
+            throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, TableErrorCodes.TooManyProperties,
+                $"A row has at most {MaxProperties} properties besides its keys, this one has {properties.Count}");
+        }
+
+        if (size > MaxEntityBytes)
+        {
+            throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, TableErrorCodes.EntityTooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"A row may take at most {MaxEntityBytes:N0} bytes as Table Storage counts them, this one takes {size:N0}"));
+        }
+
+        return properties;
+    }
+
+    private static string? KeyProblem(string which, string key)
+    {
+        if (key.Length > MaxKeyLength)
+        {
+            return $"{which} has {key.Length} characters, at most {MaxKeyLength} are allowed (1 KiB)";
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+            {
+                var shown = char.IsControl(c) ? string.Create(CultureInfo.InvariantCulture, $"U+{(int)c:X4}") : $"'{c}'";
+                return $"{which} has {shown} at index {i}; keys may not contain '/', '\\', '#', '?' or control characters";
+            }
+        }
+
+        return null;
+    }
+
+    /// <returns>The value to store and its size as Table Storage counts it, or the problem.</returns>
+    private static (object Value, long Size, (string Code, string Message)? Problem) CheckProperty(string name, object value)
+    {
+        if (NameProblem(name) is { } nameProblem)
+        {
+            return (value, 0, (TableErrorCodes.PropertyNameInvalid, nameProblem));
+        }
+
+        return value switch
+        {
+            string s when s.Length > MaxStringLength
+                => (value, 0, (TableErrorCodes.PropertyValueTooLarge, $"Property '{name}' has {s.Length} characters, at most {MaxStringLength} are allowed (64 KiB)")),
+            string s => (s, 4 + (s.Length * 2L), null),
+            byte[] b when b.Length > MaxBinaryLength
+                => (value, 0, (TableErrorCodes.PropertyValueTooLarge, $"Property '{name}' has {b.Length} bytes, at most {MaxBinaryLength} are allowed (64 KiB)")),
+            byte[] b => (b.ToArray(), 4 + b.Length, null),
+            bool => (value, 1, null),
+            int => (value, 4, null),
+            long => (value, 8, null),
+            double => (value, 8, null),
+            Guid => (value, 16, null),
+            DateTimeOffset d when d < MinDateTime
+                => (value, 0, (TableErrorCodes.InvalidInput, $"Property '{name}' is {d:O}; Table Storage stores dates from 1601-01-01T00:00:00Z")),
+            DateTimeOffset d => (d.ToUniversalTime(), 8, null),
+            _ => (value, 0, (TableErrorCodes.InvalidInput,
+                $"Property '{name}' is a {value.GetType().Name}; Table Storage stores string, bool, int, long, double, DateTimeOffset, Guid or byte[]")),
+        };
+    }
+
+    private static string? NameProblem(string name)
+    {
+        if (SystemProperties.Contains(name))
+        {
+            return $"Property name '{name}' is reserved for the system; keys go in PartitionKey and RowKey of the row";
+        }
+
+        if (name.Length is 0 or > MaxPropertyNameLength)
+        {
+            return $"Property name '{name}' has {name.Length} characters; a name has 1 to {MaxPropertyNameLength}";
+        }
+
+        // Property names follow the rules of C# identifiers.
+        if (!(char.IsLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsLetterOrDigit(c) || c == '_'))
+        {
+            return $"Property name '{name}' is not valid; a name has letters, digits and '_' and starts with a letter or '_'";
+        }
+
+        return null;
+    }
+}
