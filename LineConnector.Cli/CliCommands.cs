@@ -8,5 +8,6 @@ public static class CliCommands
     public static IEnumerable<Command> All() =>
     [
         SignWebhookCommand.Create(),
+        ChannelCommands.Create(),
     ];
 }
