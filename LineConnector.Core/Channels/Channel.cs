@@ -88,10 +88,13 @@ public sealed record AutoMessages
     /// <summary>Sent when staff or the system close an enquiry.</summary>
     public AutoMessage Close { get; init; } = new();
 
+    [JsonIgnore]
     public string WelcomeText => Welcome.Text ?? DefaultWelcomeText;
 
+    [JsonIgnore]
     public string AwayText => Away.Text ?? DefaultAwayText;
 
+    [JsonIgnore]
     public string CloseText => Close.Text ?? DefaultCloseText;
 }
 
