@@ -17,14 +17,14 @@ public sealed class InMemoryTableStore : ITableStore
     public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        TableRules.CheckTableName("Create table", table);
+        TableRules.CheckTableName("create", table);
         _tables.GetOrAdd(table, _ => new Table());
         return Task.CompletedTask;
     }
 
     public Task<TableRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken)
     {
-        const string Operation = "Get";
+        const string Operation = "get";
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(rowKey);
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey);
@@ -37,7 +37,7 @@ public sealed class InMemoryTableStore : ITableStore
 
     public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken)
     {
-        const string Operation = "Insert";
+        const string Operation = "insert";
         cancellationToken.ThrowIfCancellationRequested();
         var properties = TableRules.CheckRow(Operation, table, row);
         var rows = Find(Operation, table, row.PartitionKey, row.RowKey);
@@ -53,14 +53,14 @@ public sealed class InMemoryTableStore : ITableStore
     }
 
     public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        Update("Replace", table, row, ifMatch, merge: false, cancellationToken);
+        Update("replace", table, row, ifMatch, merge: false, cancellationToken);
 
     public Task<string> MergeAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        Update("Merge", table, row, ifMatch, merge: true, cancellationToken);
+        Update("merge", table, row, ifMatch, merge: true, cancellationToken);
 
     public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken)
     {
-        const string Operation = "Upsert";
+        const string Operation = "upsert";
         cancellationToken.ThrowIfCancellationRequested();
         var properties = TableRules.CheckRow(Operation, table, row);
         var rows = Find(Operation, table, row.PartitionKey, row.RowKey);
@@ -72,7 +72,7 @@ public sealed class InMemoryTableStore : ITableStore
 
     public Task DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch, CancellationToken cancellationToken)
     {
-        const string Operation = "Delete";
+        const string Operation = "delete";
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(rowKey);
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
@@ -93,7 +93,7 @@ public sealed class InMemoryTableStore : ITableStore
     // An iterator, so that a missing table fails when the rows are enumerated, as with Table Storage.
     private IEnumerable<TableRow> Query(string table, string partitionKey, CancellationToken cancellationToken)
     {
-        const string Operation = "Query";
+        const string Operation = "query";
         cancellationToken.ThrowIfCancellationRequested();
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey: null);
         var rows = Find(Operation, table, partitionKey, rowKey: null);

@@ -12,22 +12,25 @@ public static class TableFailure
     /// <summary>Keys longer than this are shortened in messages (a key may be 512 characters).</summary>
     private const int ShownKeyLength = 100;
 
-    /// <param name="operation">What was attempted, e.g. "Replace".</param>
-    /// <param name="detail">The explanation; null: the standard one for <paramref name="errorCode"/>.</param>
+    /// <param name="operation">What was attempted, e.g. "replace".</param>
+    /// <param name="detail">
+    /// The explanation when <paramref name="errorCode"/> has no standard one (the service's message,
+    /// a broken rule); without either, one by status.
+    /// </param>
     public static TableStoreException Create(
         string operation, string table, string? partitionKey, string? rowKey, int status, string? errorCode, string? detail = null, Exception? innerException = null)
     {
         var message = new StringBuilder()
-            .Append(operation).Append(" in table '").Append(table).Append('\'')
+            .Append("Table '").Append(Show(table)).Append('\'')
             .Append(Keys(partitionKey, rowKey))
-            .Append(" failed: ")
+            .Append(": ").Append(operation).Append(" failed: ")
             .Append(status == 0 ? "the table service could not be reached" : string.Create(CultureInfo.InvariantCulture, $"HTTP {status}"));
         if (errorCode is not null)
         {
             message.Append(' ').Append(errorCode);
         }
 
-        var explanation = detail ?? Explain(status, errorCode);
+        var explanation = Explain(errorCode) ?? detail ?? Explain(status);
         if (!string.IsNullOrEmpty(explanation))
         {
             message.Append(". ").Append(explanation);
@@ -37,7 +40,7 @@ public static class TableFailure
     }
 
     /// <summary>A key as shown in messages: control characters escaped, long keys shortened.</summary>
-    public static string Show(string key)
+    private static string Show(string key)
     {
         var shown = new StringBuilder(Math.Min(key.Length, ShownKeyLength) + 8);
         foreach (var c in key.Length > ShownKeyLength ? key[..ShownKeyLength] : key)
@@ -67,21 +70,24 @@ public static class TableFailure
         _ => $" (PartitionKey '{Show(partitionKey ?? "")}', RowKey '{Show(rowKey)}')",
     };
 
-    private static string Explain(int status, string? errorCode) => errorCode switch
+    private static string? Explain(string? errorCode) => errorCode switch
     {
         TableErrorCodes.TableNotFound => "The table does not exist; create it first",
         TableErrorCodes.ResourceNotFound => "The row does not exist",
         TableErrorCodes.EntityAlreadyExists => "A row with these keys already exists",
         TableErrorCodes.UpdateConditionNotSatisfied => "The row changed since it was read (its ETag no longer matches); read it again and retry",
         TableErrorCodes.AuthenticationFailed => "The service refused the request's signature or token; check the account key or the identity",
-        TableErrorCodes.AuthorizationFailure or TableErrorCodes.AuthorizationPermissionMismatch
-            => "The identity may not do this; it needs the 'Storage Table Data Contributor' role on the storage account",
-        _ => status switch
-        {
-            0 => "Retry later",
-            429 or 503 => "The service is busy; retry later",
-            >= 500 => "The service failed; retry later",
-            _ => "",
-        },
+        TableErrorCodes.AuthorizationPermissionMismatch => "The identity may not do this; it needs the 'Storage Table Data Contributor' role on the storage account",
+        TableErrorCodes.AuthorizationFailure
+            => "The request is not authorized; check the account key, the identity's 'Storage Table Data Contributor' role and the account's network rules",
+        _ => null,
+    };
+
+    private static string Explain(int status) => status switch
+    {
+        0 => "Retry later",
+        429 or 503 => "The service is busy; retry later",
+        >= 500 => "The service failed; retry later",
+        _ => "",
     };
 }

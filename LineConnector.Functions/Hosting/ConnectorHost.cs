@@ -2,12 +2,14 @@ using Azure.Identity;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Storage;
 using LineConnector.Functions.Channels;
 using LineConnector.Functions.Inbound;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.Outbound;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
+using LineConnector.Functions.TableStorage;
 
 namespace LineConnector.Functions.Hosting;
 
@@ -55,6 +57,10 @@ public static class ConnectorHost
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
         services.AddSingleton<IQueueMessageHandler, OutboundMessageLogHandler>();
+        // Table Storage when configured; in local mode an in-memory store otherwise (under the host, CreateClient says what is missing).
+        services.AddSingleton<ITableStore>(TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions
+            ? TableStorageSettings.CreateClient(builder.Configuration)
+            : new InMemoryTableStore());
 
         if (IsHostedByFunctions)
         {

@@ -1,0 +1,132 @@
+using LineConnector.Core.Storage;
+using LineConnector.Functions.Hosting;
+using LineConnector.Functions.TableStorage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LineConnector.Tests.Storage;
+
+public sealed class TableStorageSettingsTests
+{
+    private const string Key = "c2VjcmV0LWFjY291bnQta2V5LWZvci10ZXN0cy1vbmx5LTEyMzQ1Njc4OTA=";
+
+    [Fact]
+    public void Development_storage_is_azurite_on_its_default_port()
+    {
+        var connection = TableStorageConnectionString.Parse("UseDevelopmentStorage=true");
+
+        connection.TableEndpoint.Should().Be(new Uri("http://127.0.0.1:10002/devstoreaccount1"));
+        connection.AccountName.Should().Be("devstoreaccount1");
+    }
+
+    [Theory]
+    [InlineData($"DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={Key};EndpointSuffix=core.windows.net", "https://contoso.table.core.windows.net/")]
+    [InlineData($"AccountName=contoso;AccountKey={Key}", "https://contoso.table.core.windows.net/")]
+    [InlineData($"DefaultEndpointsProtocol=http;AccountName=contoso;AccountKey={Key};EndpointSuffix=core.chinacloudapi.cn;", "http://contoso.table.core.chinacloudapi.cn/")]
+    [InlineData($" accountname = contoso ; ACCOUNTKEY = {Key} ; TableEndpoint = http://127.0.0.1:5000/contoso ", "http://127.0.0.1:5000/contoso")]
+    [InlineData($"DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={Key};BlobEndpoint=https://b/;TableEndpoint=https://tables.example/", "https://tables.example/")]
+    public void Account_key_connection_strings_give_the_table_endpoint(string connectionString, string endpoint)
+    {
+        var connection = TableStorageConnectionString.Parse(connectionString);
+
+        connection.TableEndpoint.Should().Be(new Uri(endpoint));
+        connection.AccountName.Should().Be("contoso");
+    }
+
+    [Theory]
+    [InlineData("", "it is empty")]
+    [InlineData(";;", "it is empty")]
+    [InlineData("AccountName=contoso;c2VjcmV0LWtleQ", "part 2 is not of the form Name=Value")]
+    [InlineData("AccountName=contoso", "AccountKey is missing")]
+    [InlineData($"AccountKey={Key}", "AccountName is missing")]
+    [InlineData("AccountName=contoso;AccountKey=not*base64!", "AccountKey is not base64")]
+    [InlineData($"AccountName=contoso;AccountKey={Key};SharedAccessSignature=sv=2020&sig=abc", "shared access signatures are not supported")]
+    [InlineData("UseDevelopmentStorage=false", "UseDevelopmentStorage may only be 'true'")]
+    [InlineData($"DefaultEndpointsProtocol=ftp;AccountName=contoso;AccountKey={Key}", "DefaultEndpointsProtocol is 'ftp'")]
+    [InlineData($"AccountName=contoso;AccountKey={Key};TableEndpoint=tables", "TableEndpoint is not an absolute http or https URL")]
+    public void Bad_connection_strings_are_refused_saying_why_without_repeating_the_key(string connectionString, string reason)
+    {
+        var error = FluentActions.Invoking(() => TableStorageConnectionString.Parse(connectionString)).Should().Throw<FormatException>().Which;
+
+        error.Message.Should().StartWith("The Table Storage connection string is not valid: ").And.Contain(reason);
+        error.Message.Should().NotContain(Key).And.NotContain("c2VjcmV0LWtleQ").And.NotContain("not*base64!").And.NotContain("sig=abc");
+    }
+
+    [Fact]
+    public void Nothing_set_means_not_configured()
+    {
+        var settings = Settings(("TableStorage", ""), ("TableStorage:tableServiceUri", " "), ("TableStorage:accountName", ""), ("TableStorage:clientId", "x"));
+
+        TableStorageSettings.IsConfigured(settings).Should().BeFalse();
+        FluentActions.Invoking(() => TableStorageSettings.CreateClient(settings)).Should().Throw<InvalidOperationException>()
+            .WithMessage("*set app setting 'TableStorage' to a connection string, or 'TableStorage__tableServiceUri' (or 'TableStorage__accountName')*");
+    }
+
+    [Fact]
+    public void A_connection_string_setting_gives_a_key_client()
+    {
+        var settings = Settings(("TableStorage", $"AccountName=contoso;AccountKey={Key}"), ("TableStorage:tableServiceUri", "https://other.table.core.windows.net/"));
+
+        TableStorageSettings.IsConfigured(settings).Should().BeTrue();
+        TableStorageSettings.CreateClient(settings).Endpoint.Should().Be(new Uri("https://contoso.table.core.windows.net/"));
+    }
+
+    [Fact]
+    public void A_bad_connection_string_setting_is_named_without_its_key()
+    {
+        var settings = Settings(("TableStorage", $"AccountName=contoso;AccountKey={Key};SharedAccessSignature=sig"));
+
+        var error = FluentActions.Invoking(() => TableStorageSettings.CreateClient(settings)).Should().Throw<InvalidOperationException>().Which;
+
+        error.Message.Should().StartWith("App setting 'TableStorage': ").And.Contain("shared access signatures");
+        error.ToString().Should().NotContain(Key);
+    }
+
+    [Theory]
+    [InlineData("TableStorage:tableServiceUri", "https://contoso.table.core.windows.net", "https://contoso.table.core.windows.net/")]
+    [InlineData("TableStorage:accountName", "contoso", "https://contoso.table.core.windows.net/")]
+    public void Identity_settings_give_a_token_client_for_the_account(string setting, string value, string endpoint)
+    {
+        var settings = Settings((setting, value), ("TableStorage:clientId", "00000000-0000-0000-0000-000000000001"));
+
+        TableStorageSettings.IsConfigured(settings).Should().BeTrue();
+        TableStorageSettings.CreateClient(settings).Endpoint.Should().Be(new Uri(endpoint));
+    }
+
+    [Theory]
+    [InlineData("TableStorage:tableServiceUri", "http://contoso.table.core.windows.net/", "'TableStorage__tableServiceUri' is 'http://contoso.table.core.windows.net/': it must be the account's https table endpoint")]
+    [InlineData("TableStorage:tableServiceUri", "contoso", "'TableStorage__tableServiceUri' is 'contoso'")]
+    [InlineData("TableStorage:accountName", "Contoso", "'TableStorage__accountName' is 'Contoso': a storage account name has 3 to 24 lowercase letters and digits")]
+    [InlineData("TableStorage:accountName", "contoso.table.core.windows.net", "'TableStorage__accountName' is 'contoso.table.core.windows.net'")]
+    public void Bad_identity_settings_are_refused_naming_the_setting(string setting, string value, string message)
+    {
+        FluentActions.Invoking(() => TableStorageSettings.CreateClient(Settings((setting, value)))).Should().Throw<InvalidOperationException>()
+            .Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void Local_mode_without_settings_uses_the_in_memory_store()
+    {
+        HostedStore().Should().BeOfType<InMemoryTableStore>();
+    }
+
+    [Fact]
+    public void Local_mode_with_a_connection_string_uses_table_storage()
+    {
+        HostedStore(("TableStorage", "UseDevelopmentStorage=true")).Should().BeOfType<TableStorageClient>()
+            .Which.Endpoint.Should().Be(new Uri("http://127.0.0.1:10002/devstoreaccount1"));
+    }
+
+    private static IConfiguration Settings(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+
+    private static ITableStore HostedStore(params (string Key, string Value)[] values)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value)));
+        ConnectorHost.Configure(builder);
+        using var services = builder.Services.BuildServiceProvider();
+        return services.GetRequiredService<ITableStore>();
+    }
+}
