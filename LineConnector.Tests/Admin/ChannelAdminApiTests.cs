@@ -110,6 +110,17 @@ public sealed class ChannelAdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Missing_required_settings_are_named()
+    {
+        var response = await PostAsync("/api/manage/channels", "{\"id\":\"acme\",\"settings\":{\"customInfo\":\"x\"},\"credentials\":{\"lineChannelId\":\"1001\",\"channelSecret\":\"secret-one\"}}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await JsonAsync(response))["errors"]!.AsObject();
+        var message = errors.Single().Value![0]!.GetValue<string>();
+        message.Should().Contain("name").And.Contain("timeZone").And.Contain("routing");
+    }
+
+    [Fact]
     public async Task Credentials_line_refuses_are_a_400_naming_the_credentials()
     {
         var response = await PostAsync("/api/manage/channels", CreateBody("acme", ChannelSamples.Settings(), "1001", "wrong-secret"));

@@ -38,8 +38,6 @@ internal sealed class FakeKeyVault : HttpMessageHandler
 
     public Secret? Get(string name) => _secrets.TryGetValue(name, out var s) ? s : null;
 
-    public IReadOnlyCollection<string> Names => _secrets.Keys.ToList();
-
     public int Reads(string name) => _reads.GetValueOrDefault(name);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
