@@ -47,6 +47,10 @@ public static class ChannelServices
             services.AddSingleton<ConfiguredChannelSecrets>();
             services.AddSingleton<IChannelSecretStore>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
             services.AddSingleton<IChannelSecretWriter>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
+        }
+
+        if (!hostedByFunctions)
+        {
             services.AddHostedService<LocalChannelSeeder>();
         }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Tests.Channels;
+using LineConnector.Tests.KeyVault;
 using LineConnector.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,17 +12,24 @@ namespace LineConnector.Tests.Admin;
 
 public sealed class ChannelLifecycleTests : IAsyncLifetime
 {
+    private readonly FakeKeyVault _vault = new();
+    private readonly List<string> _answers = [];
     private FakeLine _line = null!;
     private ConnectorApp _app = null!;
     private HttpClient _http = null!;
-    private readonly List<string> _answers = [];
 
     public async Task InitializeAsync()
     {
         _line = await FakeLine.StartAsync();
         _line.Add(new FakeLine.Account("1001", "secret-one-4f1c", "U1111"));
         _line.Add(new FakeLine.Account("1002", "secret-two-9a7e", "U2222", LongLivedToken: "long-lived-two-77d2"));
-        _app = new ConnectorApp(_line.BaseUrl);
+    }
+
+    private void Start(bool keyVault)
+    {
+        _app = keyVault
+            ? new ConnectorApp(_line.BaseUrl, new Dictionary<string, string?> { ["KeyVault:vaultUri"] = FakeKeyVault.VaultUri.ToString() }, s => s.AddSingleton(_vault.Client()))
+            : new ConnectorApp(_line.BaseUrl);
         _http = _app.CreateClient();
     }
 
@@ -32,9 +40,12 @@ public sealed class ChannelLifecycleTests : IAsyncLifetime
         await _line.DisposeAsync();
     }
 
-    [Fact]
-    public async Task A_full_lifecycle_leaves_no_secret_or_token_in_logs_or_answers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_full_lifecycle_leaves_no_secret_or_token_in_logs_or_answers(bool keyVault)
     {
+        Start(keyVault);
         (await SendAsync(HttpMethod.Post, "/api/manage/channels", ChannelAdminApiTests.CreateBody("acme", ChannelSamples.Full(), "1001", "secret-one-4f1c"))).Should().Be(HttpStatusCode.Created);
         (await WebhookAsync("U1111", "secret-one-4f1c")).Should().Be(HttpStatusCode.OK);
         (await WebhookAsync("U1111", "forged-secret")).Should().Be(HttpStatusCode.Unauthorized);
@@ -46,7 +57,7 @@ public sealed class ChannelLifecycleTests : IAsyncLifetime
         var credentials = JsonSerializer.Serialize(new ChannelCredentialsRequest("1002", "secret-two-9a7e", "long-lived-two-77d2"), ChannelJsonContext.Default.ChannelCredentialsRequest);
         (await SendAsync(HttpMethod.Put, "/api/manage/channels/acme/credentials", credentials)).Should().Be(HttpStatusCode.OK);
         (await WebhookAsync("U2222", "secret-two-9a7e")).Should().Be(HttpStatusCode.OK);
-        (await WebhookAsync("U1111", "secret-one-4f1c")).Should().Be(HttpStatusCode.Forbidden, "the channel now belongs to the other LINE bot");
+        (await WebhookAsync("U1111", "secret-one-4f1c")).Should().Be(HttpStatusCode.Forbidden, "the previous secret still verifies, but the channel now belongs to the other LINE bot");
         (await _app.Services.GetRequiredService<IChannelAccessTokenProvider>().GetTokenAsync("acme", default)).Should().Be("long-lived-two-77d2");
 
         (await SendAsync(HttpMethod.Get, "/api/manage/channels/acme", null)).Should().Be(HttpStatusCode.OK);
@@ -63,6 +74,12 @@ public sealed class ChannelLifecycleTests : IAsyncLifetime
         secrets.Length.Should().BeGreaterThan(4, "a stateless token was minted");
         _app.Logs.Should().NotBeEmpty();
         _answers.Should().HaveCount(14);
+        if (keyVault)
+        {
+            _vault.Get("line-acme-channel-secret")!.Value.Should().Be("secret-two-9a7e", "the credentials went to Key Vault");
+            _vault.Get("line-acme-channel-secret-previous")!.Tags.Should().ContainKey("accepted-until");
+        }
+
         foreach (var secret in secrets)
         {
             _app.Logs.Should().NotContain(line => line.Contains(secret, StringComparison.Ordinal), $"no log line contains '{secret}'");

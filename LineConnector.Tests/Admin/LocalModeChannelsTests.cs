@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using LineConnector.Core.Line;
+using LineConnector.Tests.KeyVault;
 using LineConnector.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LineConnector.Tests.Admin;
 
@@ -47,6 +49,22 @@ public sealed class LocalModeChannelsTests : IAsyncLifetime
         (await WebhookAsync(http, "shop", "other")).Should().Be(HttpStatusCode.Unauthorized);
         var channel = await http.GetStringAsync("/api/manage/channels/shop");
         channel.Should().Contain("\"kind\":\"percentage\"").And.Contain("\"weight\":100").And.Contain("Europe/Paris").And.NotContain("local-secret");
+    }
+
+    [Fact]
+    public async Task Key_vault_down_makes_the_webhook_answer_500_so_that_line_redelivers()
+    {
+        var vault = new FakeKeyVault { FailWith = HttpStatusCode.ServiceUnavailable };
+        var settings = Shop("shop");
+        settings["KeyVault:vaultUri"] = FakeKeyVault.VaultUri.ToString();
+        await using var app = new ConnectorApp(_line.BaseUrl, settings, s => s.AddSingleton(vault.Client()));
+        using var http = app.CreateClient();
+
+        (await WebhookAsync(http, "shop", "local-secret")).Should().Be(HttpStatusCode.InternalServerError);
+
+        vault.FailWith = null;
+        vault.Set("line-shop-channel-secret", "vault-secret");
+        (await WebhookAsync(http, "shop", "vault-secret")).Should().Be(HttpStatusCode.OK, "with a vault configured, secrets come from it, not from configuration");
     }
 
     [Fact]
