@@ -71,9 +71,9 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
             throw new ChannelStoreUnavailableException(
                 $"Key Vault refused to write the credentials of channel '{channelId}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e);
         }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or HttpRequestException)
+        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {e.GetType().Name}.", e);
+            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {Describe(e)}", e);
         }
         finally
         {
@@ -95,9 +95,9 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         {
             throw new ChannelStoreUnavailableException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e);
         }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", e);
+            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {Describe(e)}", e);
         }
     }
 
@@ -122,6 +122,11 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         var written = previous.Properties.UpdatedOn ?? previous.Properties.CreatedOn ?? DateTimeOffset.MinValue;
         return written + options.PreviousSecretGracePeriod;
     }
+
+    /// <summary>The pipeline's retries end in an AggregateException of every attempt's failure; the last one says most.</summary>
+    private static string Describe(Exception e) => e is AggregateException { InnerExceptions.Count: > 0 } all
+        ? all.InnerExceptions[^1].Message
+        : e.Message;
 
     private static string Hint(int status) => status switch
     {
