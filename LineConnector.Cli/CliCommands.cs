@@ -8,6 +8,7 @@ public static class CliCommands
     public static IEnumerable<Command> All() =>
     [
         SignWebhookCommand.Create(),
+        ChannelCommands.Create(),
         CheckMediaCommand.Create(),
         CheckMessageCommand.Create(),
         DeadLetters.DeadLettersCommand.Create(),

@@ -21,7 +21,6 @@ public static class OutboundServices
     {
         services.Configure<LineApiClientOptions>(configuration.GetSection(LineApiOptions.Section));
         services.Configure<OutboundDeliveryOptions>(configuration.GetSection(OutboundDeliveryOptions.Section));
-        services.TryAddSingleton<IChannelAccessTokenProvider, ConfiguredChannelAccessTokens>();
         services.TryAddSingleton<IOutboundRecords>(sp => new InMemoryOutboundRecords(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IDeliveryReporter, LoggingDeliveryReporter>();
         services.AddSingleton(sp =>

@@ -41,7 +41,16 @@ public sealed class ConnectorApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // A minimal valid channel, declared the way local mode reads channels.
         builder.UseSetting($"Channels:{ChannelId}:ChannelSecret", Secret);
+        builder.UseSetting($"Channels:{ChannelId}:Name", "Shop");
+        builder.UseSetting($"Channels:{ChannelId}:Status", "active");
+        builder.UseSetting($"Channels:{ChannelId}:TimeZone", "Asia/Tokyo");
+        builder.UseSetting($"Channels:{ChannelId}:RoutingRule", "alternative");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:bot:Kind", "bot");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:bot:Transport", "https-webhook");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:bot:WebhookUrl", "http://localhost:7072/enquiries");
+        builder.UseSetting($"Channels:{ChannelId}:Routing:alternative-01:Destination", "bot");
         builder.UseSetting("LocalQueue:RetryDelay", "00:00:00.010");
         foreach (var (key, value) in _settings)
         {
