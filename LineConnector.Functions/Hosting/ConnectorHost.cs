@@ -2,6 +2,8 @@ using Azure.Identity;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
+using LineConnector.Core.Media;
+using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Functions.Channels;
 using LineConnector.Functions.Inbound;
@@ -54,6 +56,8 @@ public static class ConnectorHost
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
         services.AddSingleton<IQueueMessageHandler, OutboundMessageLogHandler>();
+        services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
 
         if (IsHostedByFunctions)
         {
