@@ -73,6 +73,7 @@ public class MediaProbeBenchmarks
             AddColumn(new ProbeColumn("Size (bytes)", p => new FileInfo(PathOf(p.File)).Length));
             AddColumn(new ProbeColumn("Bytes read", p => p.Result.BytesRead));
             AddColumn(new ProbeColumn("Reads", p => p.Result.Requests));
+            WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
         }
     }
 

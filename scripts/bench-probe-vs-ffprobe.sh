@@ -75,10 +75,10 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for file in "${files[@]}"; do
   name=$(basename "$file")
   size=$(stat -c %s "$file")
-  ffprobe_cmd="ffprobe -v error -show_entries format=format_name,duration,size:stream=codec_type,codec_name -of json '$file'"
+  ffprobe_cmd="ffprobe -v error -show_format -show_streams -of json '$file'"
   probe_cmd="$cli check-media '$file' --json"
   hyperfine --warmup 3 --runs "$runs" -N --export-csv "$work/times.csv" --ignore-failure "$ffprobe_cmd" "$probe_cmd" >/dev/null 2>&1
-  read -r ff_bytes ff_calls <<<"$(file_reads "$file" ffprobe -v error -show_entries format=format_name,duration,size:stream=codec_type,codec_name -of json "$file")"
+  read -r ff_bytes ff_calls <<<"$(file_reads "$file" ffprobe -v error -show_format -show_streams -of json "$file")"
   read -r our_bytes our_calls <<<"$(file_reads "$file" "$cli" check-media "$file" --json)"
   verdict=$("$cli" check-media "$file" --json | grep -oE '"verdict": "[a-z]+"' | cut -d'"' -f4 || true)
   printf '| %s | %s | %s | %s | %s (%s) | %s (%s) | %s |\n' "$name" "$size" \
@@ -88,7 +88,7 @@ done
 echo
 echo "In-process probe time (BenchmarkDotNet):" >&2
 export LINECONNECTOR_BENCH_MEDIA="$media"
-job=(--job short)
+job=()
 $quick && job=(--job dry)
-dotnet run -c Release --project LineConnector.Benchmarks -- --filter '*MediaProbeBenchmarks*' "${job[@]}" --exporters github --artifacts "$work/bdn" >&2
+dotnet run -c Release --project LineConnector.Benchmarks -- --filter '*MediaProbeBenchmarks*' ${job[@]+"${job[@]}"} --exporters github --artifacts "$work/bdn" >&2
 cat "$work/bdn/results/"*MediaProbeBenchmarks*-report-github.md

@@ -193,6 +193,7 @@ public sealed class OutboundPolicyTests(MediaServerFixture media) : IClassFixtur
     [Theory]
     [InlineData("video-h264-aac.mp4")]
     [InlineData("video-h264-aac-moov-at-end.mp4")]
+    [InlineData("video-h264-avc3-aac.mp4")]
     public async Task Mp4_with_h264_and_one_aac_stream_is_accepted(string file)
     {
         (await ReasonsFor(Video(file))).Should().BeEmpty();
@@ -202,6 +203,7 @@ public sealed class OutboundPolicyTests(MediaServerFixture media) : IClassFixtur
     [InlineData("video-hevc-aac.mp4", "the video codec is hevc; LINE plays H.264 only: re-encode the video as H.264")]
     [InlineData("video-mpeg4-aac.mp4", "the video codec is mpeg4; LINE plays H.264 only: re-encode the video as H.264")]
     [InlineData("video-vp9-aac.mp4", "the video codec is vp9; LINE plays H.264 only: re-encode the video as H.264")]
+    [InlineData("video-av1-aac.mp4", "the video codec is av1; LINE plays H.264 only: re-encode the video as H.264")]
     [InlineData("video-h264-mp3.mp4", "the video's audio codec is mp3; only AAC is accepted: re-encode the audio as AAC")]
     [InlineData("video-h264-two-aac.mp4", "the video has 2 audio streams; at most one is accepted: keep a single audio stream")]
     [InlineData("video-h264-aac.3gp", "the video is 3GP, which LINE does not play as sent: convert it to MP4 (H.264 video, AAC audio)")]
