@@ -18,7 +18,7 @@ public static class CheckMediaCommand
     public static Command Create() => Create(() => new MediaFetcher(new MediaFetchOptions(), TimeProvider.System));
 
     /// <param name="fetcher">Makes the fetcher for URLs; tests pass one that may reach a local server.</param>
-    internal static Command Create(Func<MediaFetcher> fetcher)
+    public static Command Create(Func<MediaFetcher> fetcher)
     {
         var media = new Argument<string>("media") { Description = "A media file, or an https:// URL." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
@@ -33,7 +33,8 @@ public static class CheckMediaCommand
             var error = parse.InvocationConfiguration.Error;
             var target = parse.GetValue(media)!;
             MediaProbeResult probe;
-            if (target.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+            // Anything with a scheme is a URL, so that a forbidden one (http, ftp, file) is refused by the URL rules.
+            if (target.Contains("://", StringComparison.Ordinal))
             {
                 using var client = fetcher();
                 probe = await MediaProbe.ProbeUrlAsync(target, client, cancellationToken);
@@ -93,6 +94,11 @@ public static class CheckMediaCommand
 
     private static string Summary(MediaProbeResult probe)
     {
+        if (probe.SizeBytes is null)
+        {
+            return "the media was not read";
+        }
+
         var parts = new List<string> { probe.Kind.ToString().ToLowerInvariant() };
         if (probe.Container is { } container)
         {

@@ -17,7 +17,7 @@ public static class CheckMessageCommand
 
     /// <param name="fetcher">Makes the fetcher for media URLs; tests pass one that may reach a local server.</param>
     /// <param name="standardInput">What <c>-</c> reads.</param>
-    internal static Command Create(Func<MediaFetcher> fetcher, Func<Stream> standardInput)
+    public static Command Create(Func<MediaFetcher> fetcher, Func<Stream> standardInput)
     {
         var file = new Argument<string>("messages") { Description = "File with a JSON array of LINE message objects, or - for standard input." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };

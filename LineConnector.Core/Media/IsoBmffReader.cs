@@ -536,10 +536,10 @@ internal static class IsoBmffReader
     private static async Task<Box> ReadHeaderAsync(ProbeReader reader, long offset, long end, Box? parent)
     {
         reader.Visit();
-        var where = parent is { } p ? $"inside '{p.Type}'" : "in the file";
         var header = await reader.ReadAsync(offset, (int)Math.Min(16, end - offset));
         if (header.Length < 8)
         {
+            var where = parent is { } p ? $"inside '{p.Type}'" : "in the file";
             throw new MalformedMediaException(Invariant($"the box header at offset {offset} {where} is cut off by the end of the file"));
         }
 

@@ -31,14 +31,13 @@ public static class MediaProbe
             findings.Problems.Add(e.Message);
             findings.FetchFailure = e.Failure;
         }
-#pragma warning disable CA1031 // The probe's promise: whatever the bytes, a result, never an exception.
         catch (Exception e)
-#pragma warning restore CA1031
         {
+            // The probe's promise: whatever the bytes, a result, never an exception.
             findings.Problems.Add($"the file could not be parsed ({e.GetType().Name}: {e.Message})");
         }
 
-        return findings.ToResult(source.Length, source);
+        return findings.ToResult(source);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ internal static class MpegAudioReader
     /// <summary>How far past the ID3v2 tag the first frame is looked for (padding).</summary>
     private const int SyncWindow = 64 * 1024;
 
+    /// <summary>The frame sync is looked for this many bytes at a time.</summary>
+    private const int ScanChunk = 4096;
+
     /// <summary>ADTS frames walked to measure the stream; beyond it the duration is estimated from the size.</summary>
     private const int AdtsWindow = 256 * 1024;
 
@@ -48,25 +51,36 @@ internal static class MpegAudioReader
     {
         var start = await SkipId3Async(reader);
         var hadTag = start > 0;
-        var window = await reader.ReadAsync(start, SyncWindow);
-        var last = hadTag ? window.Length - 4 : Math.Min(0, window.Length - 4);
-        for (var at = 0; at <= last; at++)
+        // Without a tag the stream must start at once; after one, padding may come first.
+        var scan = hadTag ? SyncWindow : 1;
+        for (var chunkAt = 0; chunkAt < scan; chunkAt += ScanChunk)
         {
-            if (window[at] != 0xFF)
+            var chunk = await reader.ReadAsync(start + chunkAt, ScanChunk + 8);
+            var last = Math.Min(Math.Min(ScanChunk, scan - chunkAt), chunk.Length - 4);
+            for (var at = 0; at < last; at++)
             {
-                continue;
+                if (chunk[at] != 0xFF)
+                {
+                    continue;
+                }
+
+                var offset = start + chunkAt + at;
+                if (ParseMpeg(chunk.AsSpan(at)) is { } frame && await FollowedByAsync(reader, offset + frame.Length, next => ParseMpeg(next) is { } n && n.Version == frame.Version && n.Layer == frame.Layer && n.SampleRate == frame.SampleRate))
+                {
+                    await DescribeMpegAsync(reader, findings, offset, frame);
+                    return;
+                }
+
+                if (ParseAdts(chunk.AsSpan(at)) is { } adts && await FollowedByAsync(reader, offset + adts.Length, next => ParseAdts(next) is { } n && n.SampleRate == adts.SampleRate))
+                {
+                    await DescribeAdtsAsync(reader, findings, offset);
+                    return;
+                }
             }
 
-            if (ParseMpeg(window.AsSpan(at)) is { } frame && await FollowedByAsync(reader, start + at + frame.Length, next => ParseMpeg(next) is { } n && n.Version == frame.Version && n.Layer == frame.Layer && n.SampleRate == frame.SampleRate))
+            if (chunk.Length < ScanChunk + 8)
             {
-                await DescribeMpegAsync(reader, findings, start + at, frame);
-                return;
-            }
-
-            if (ParseAdts(window.AsSpan(at)) is { } adts && await FollowedByAsync(reader, start + at + adts.Length, next => ParseAdts(next) is { } n && n.SampleRate == adts.SampleRate))
-            {
-                await DescribeAdtsAsync(reader, findings, start + at);
-                return;
+                break;
             }
         }
 

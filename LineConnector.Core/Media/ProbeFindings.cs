@@ -17,16 +17,16 @@ internal sealed class ProbeFindings
 
     public MediaFetchFailure? FetchFailure { get; set; }
 
-    public MediaProbeResult ToResult(long? sizeBytes, IMediaSource? source) => new(
+    public MediaProbeResult ToResult(IMediaSource source) => new(
         Kind,
         Container,
         VideoCodec,
         AudioCodecs.ToArray(),
         AudioCodecs.Count,
         DurationMs,
-        sizeBytes,
+        source.Length,
         Problems.ToArray(),
         FetchFailure,
-        source?.BytesRead ?? 0,
-        source?.Requests ?? 0);
+        source.BytesRead,
+        source.Requests);
 }

@@ -25,8 +25,6 @@ internal sealed class ProbeReader(IMediaSource source, CancellationToken cancell
 
     public long Length => source.Length;
 
-    public CancellationToken CancellationToken => cancellationToken;
-
     /// <summary>Reads up to <paramref name="count"/> bytes at <paramref name="offset"/>; fewer only at the end of the file.</summary>
     public async ValueTask<byte[]> ReadAsync(long offset, int count)
     {

@@ -10,7 +10,8 @@ public class MalformedMediaTests
     private static readonly string[] AllFixtures =
     [
         "image.png", "image.jpg", "image.gif", "image.webp", "image.avif",
-        "video-h264-aac.mp4", "video-h264-aac-moov-at-end.mp4", "video-hevc-aac.mp4", "video-h264-two-aac.mp4", "video-h264-aac.3gp",
+        "video-h264-aac.mp4", "video-h264-aac-moov-at-end.mp4", "video-h264-avc3-aac.mp4", "video-hevc-aac.mp4", "video-av1-aac.mp4",
+        "video-mpeg4-aac.mp4", "video-vp9-aac.mp4", "video-h264-mp3.mp4", "video-h264-two-aac.mp4", "video-h264-aac.3gp",
         "audio-aac.m4a", "audio.mp3", "audio.mp2", "audio.wav", "audio.aac", "audio-vorbis.ogg", "audio-opus.ogg",
     ];
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the media fixtures beside this script with ffmpeg (5.1 or later, built with libx264,
-# libx265, libmp3lame, libvorbis, libopus, libwebp and libaom). The files are committed; the tests
-# only read them. Each is about one second of synthetic picture and tone, kept tiny on purpose.
+# libx265, libvpx, libsvtav1, libmp3lame, libvorbis, libopus, libwebp and libaom). The files are
+# committed; the tests only read them. Each is about one second of synthetic picture and tone,
+# kept tiny on purpose, and the same bytes come out on every run.
 # ffmpeg cannot write HEIC; the tests build an HEIC 'ftyp' header in code instead.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,13 +24,16 @@ ff "${picture[@]}" -frames:v 1 -c:v libaom-av1 -still-picture 1 -crf 50 -cpu-use
 x264=(-c:v libx264 -preset veryfast -crf 40 -pix_fmt yuv420p -g 10)
 aac=(-c:a aac -b:a 32k -ac 1)
 
-# Video: H.264 + AAC with 'moov' before 'mdat' (faststart) and after it (ffmpeg's default).
+# Video: H.264 + AAC with 'moov' before 'mdat' (faststart) and after it (ffmpeg's default), and
+# H.264 with in-band parameter sets (sample entry 'avc3').
 ff "${picture[@]}" "${tone[@]}" "${x264[@]}" "${aac[@]}" -movflags +faststart "${plain[@]}" video-h264-aac.mp4
 ff "${picture[@]}" "${tone[@]}" "${x264[@]}" "${aac[@]}" "${plain[@]}" video-h264-aac-moov-at-end.mp4
-# Video LINE refuses: HEVC, MPEG-4 Part 2, VP9, two audio streams, MP3 audio, a 3GP container.
+ff "${picture[@]}" "${tone[@]}" "${x264[@]}" -tag:v avc3 "${aac[@]}" -movflags +faststart "${plain[@]}" video-h264-avc3-aac.mp4
+# Video LINE refuses: HEVC, MPEG-4 Part 2, VP9, AV1, two audio streams, MP3 audio, a 3GP container.
 ff "${picture[@]}" "${tone[@]}" -c:v libx265 -preset ultrafast -crf 40 -tag:v hvc1 -x265-params log-level=error "${aac[@]}" -movflags +faststart "${plain[@]}" video-hevc-aac.mp4
 ff "${picture[@]}" "${tone[@]}" -c:v mpeg4 -q:v 20 "${aac[@]}" -movflags +faststart "${plain[@]}" video-mpeg4-aac.mp4
 ff "${picture[@]}" "${tone[@]}" -c:v libvpx-vp9 -crf 60 -b:v 0 -deadline realtime -cpu-used 8 "${aac[@]}" -movflags +faststart "${plain[@]}" video-vp9-aac.mp4
+SVT_LOG=1 ff "${picture[@]}" "${tone[@]}" -c:v libsvtav1 -preset 12 -crf 60 -pix_fmt yuv420p "${aac[@]}" -movflags +faststart "${plain[@]}" video-av1-aac.mp4
 ff "${picture[@]}" "${tone[@]}" "${tone2[@]}" -map 0:v -map 1:a -map 2:a "${x264[@]}" "${aac[@]}" -movflags +faststart "${plain[@]}" video-h264-two-aac.mp4
 ff "${picture[@]}" "${tone[@]}" "${x264[@]}" -c:a libmp3lame -b:a 32k -ac 1 -movflags +faststart "${plain[@]}" video-h264-mp3.mp4
 ff "${picture[@]}" "${tone[@]}" "${x264[@]}" "${aac[@]}" -f 3gp "${plain[@]}" video-h264-aac.3gp
