@@ -2,12 +2,13 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Core.Storage;
 using LineConnector.Tests.TestSupport;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Channels;
 
 public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly ChannelRepository _repository = new(new InMemoryTableStore());
     private readonly Secrets _secrets = new();
     private FakeLine _line = null!;

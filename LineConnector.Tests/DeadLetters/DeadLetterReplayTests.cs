@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using LineConnector.Cli.DeadLetters;
 using LineConnector.Core.Queueing;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.DeadLetters;
 
@@ -88,12 +89,8 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
     }
 
     private Task<ReplayReport> Replay(string queue, int max) =>
-        new DeadLetterReplay(_serviceBus.Client(_credential), new FixedClock(Now)).ReplayAsync(queue, max, CancellationToken.None);
+        new DeadLetterReplay(_serviceBus.Client(_credential), new TestClock(Now)).ReplayAsync(queue, max, CancellationToken.None);
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 
     private sealed class RecordingCredential : TokenCredential
     {

@@ -9,6 +9,7 @@ using LineConnector.Functions.KeyVault;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.KeyVault;
 
@@ -16,7 +17,7 @@ public class KeyVaultChannelSecretsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly FakeKeyVault _vault = new() { Now = Start };
-    private readonly ManualClock _clock = new(Start);
+    private readonly TestClock _clock = new(Start);
     private readonly KeyVaultOptions _options = new() { VaultUri = FakeKeyVault.VaultUri, CacheDuration = TimeSpan.FromMinutes(5), PreviousSecretGracePeriod = TimeSpan.FromHours(1) };
     private readonly KeyVaultChannelSecrets _secrets;
 

@@ -3,16 +3,6 @@ using LineConnector.Core.Outbound;
 
 namespace LineConnector.Tests.Outbound;
 
-/// <summary>A clock that stands still until moved.</summary>
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    private DateTimeOffset _now = now;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
-
 /// <summary>An outbound policy that accepts everything, or refuses with the given reasons; it keeps what it was asked.</summary>
 public sealed class FakePolicy : IOutboundPolicy
 {

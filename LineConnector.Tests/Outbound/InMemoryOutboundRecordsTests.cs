@@ -1,10 +1,11 @@
 using LineConnector.Core.Outbound;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Outbound;
 
 public class InMemoryOutboundRecordsTests
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly TestClock _clock = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task A_reply_token_is_claimed_once_per_channel()

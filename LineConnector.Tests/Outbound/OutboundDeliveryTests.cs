@@ -5,6 +5,8 @@ using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Tests.Line.Api;
+using LineConnector.Tests.Support;
+using RecordedRequest = LineConnector.Tests.Line.Api.RecordedRequest;
 
 namespace LineConnector.Tests.Outbound;
 
@@ -17,7 +19,7 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
     private const string ReplyPath = "/v2/bot/message/reply";
     private const string PushPath = "/v2/bot/message/push";
 
-    private readonly ManualClock _clock = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly TestClock _clock = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly FakePolicy _policy = new();
     private readonly RecordingReporter _reporter = new();
     private readonly OutboundDeliveryOptions _options = new();
