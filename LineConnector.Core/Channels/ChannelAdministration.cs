@@ -7,9 +7,37 @@ namespace LineConnector.Core.Channels;
 /// <see cref="ChannelOperationException"/> and <see cref="LineAccountException"/>.
 /// </summary>
 public sealed class ChannelAdministration(
-    ChannelRepository repository, IChannelSecretWriter secrets, LineAccountClient line, ChannelAccessTokenProvider tokens)
+    ChannelRepository repository, IChannelSecretWriter secrets, LineAccountClient line, ChannelAccessTokenProvider tokens, ChannelSummaryCache summaries)
 {
-    public async Task<StoredChannel> CreateAsync(ChannelCreateRequest request, CancellationToken cancellationToken)
+    public Task<StoredChannel> CreateAsync(ChannelCreateRequest request, CancellationToken cancellationToken) =>
+        ForgettingAsync(request?.Id, () => CreateChannelAsync(request!, cancellationToken));
+
+    public Task<StoredChannel> UpdateAsync(string id, ChannelSettings? settings, string ifMatch, CancellationToken cancellationToken) =>
+        ForgettingAsync(id, () => UpdateChannelAsync(id, settings, ifMatch, cancellationToken));
+
+    public Task<StoredChannel> SetStatusAsync(string id, ChannelStatus status, string ifMatch, CancellationToken cancellationToken) =>
+        ForgettingAsync(id, () => SetChannelStatusAsync(id, status, ifMatch, cancellationToken));
+
+    public Task<StoredChannel> SetCredentialsAsync(string id, ChannelCredentialsRequest? request, CancellationToken cancellationToken) =>
+        ForgettingAsync(id, () => SetChannelCredentialsAsync(id, request, cancellationToken));
+
+    /// <summary>Whatever a write changed, this instance's webhook reads the channel afresh next time.</summary>
+    private async Task<StoredChannel> ForgettingAsync(string? id, Func<Task<StoredChannel>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            if (id is not null)
+            {
+                summaries.Forget(id);
+            }
+        }
+    }
+
+    private async Task<StoredChannel> CreateChannelAsync(ChannelCreateRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         List<FieldError> errors = [.. ChannelValidation.ValidateId(request.Id)];
@@ -75,7 +103,7 @@ public sealed class ChannelAdministration(
     public async Task<StoredChannel> GetAsync(string id, CancellationToken cancellationToken) =>
         await repository.GetAsync(id, cancellationToken) ?? throw NotFound(id);
 
-    public async Task<StoredChannel> UpdateAsync(string id, ChannelSettings? settings, string ifMatch, CancellationToken cancellationToken)
+    private async Task<StoredChannel> UpdateChannelAsync(string id, ChannelSettings? settings, string ifMatch, CancellationToken cancellationToken)
     {
         var errors = settings is null ? [new FieldError("settings", "required")] : ChannelValidation.Validate(settings);
         if (errors.Count > 0)
@@ -88,7 +116,7 @@ public sealed class ChannelAdministration(
     }
 
     /// <summary>Suspends, resumes or deletes a channel. Deleting frees its LINE account for another channel.</summary>
-    public async Task<StoredChannel> SetStatusAsync(string id, ChannelStatus status, string ifMatch, CancellationToken cancellationToken)
+    private async Task<StoredChannel> SetChannelStatusAsync(string id, ChannelStatus status, string ifMatch, CancellationToken cancellationToken)
     {
         await repository.ChangeAsync(id, ifMatch, c =>
         {
@@ -113,7 +141,7 @@ public sealed class ChannelAdministration(
     /// account that backs another channel, written to the secret store, and the channel's bot
     /// user id and LINE channel id updated.
     /// </summary>
-    public async Task<StoredChannel> SetCredentialsAsync(string id, ChannelCredentialsRequest? request, CancellationToken cancellationToken)
+    private async Task<StoredChannel> SetChannelCredentialsAsync(string id, ChannelCredentialsRequest? request, CancellationToken cancellationToken)
     {
         var errors = ValidateCredentials(request, "");
         if (errors.Count > 0)

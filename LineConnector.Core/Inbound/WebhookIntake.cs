@@ -53,11 +53,21 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
                 return WebhookOutcome.Refused(WebhookStatus.MalformedBody, error!);
             }
 
-            if (channel.BotUserId is { } botUserId && !string.Equals(batch.Destination, botUserId, StringComparison.Ordinal))
+            if (!IsFor(channel, batch.Destination))
             {
-                return WebhookOutcome.Refused(
-                    WebhookStatus.WrongDestination,
-                    $"the webhook is for bot '{batch.Destination}', but this channel is connected to bot '{botUserId}'");
+                // The channel may have been moved to another LINE account since it was cached: read it once more.
+                channel = await channels.FindAsync(channelId, refreshSecrets: true, cancellationToken);
+                if (channel is null)
+                {
+                    return WebhookOutcome.Refused(WebhookStatus.UnknownChannel, "no channel has this id");
+                }
+
+                if (!IsFor(channel, batch.Destination))
+                {
+                    return WebhookOutcome.Refused(
+                        WebhookStatus.WrongDestination,
+                        $"the webhook is for bot '{batch.Destination}', but this channel is connected to bot '{channel.BotUserId}'");
+                }
             }
 
             if (batch.Messages.Count > 0)
@@ -76,6 +86,9 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
             return WebhookOutcome.Failed(WebhookStatus.QueueUnavailable, $"the events could not be queued on '{QueueNames.Inbound}'", e);
         }
     }
+
+    private static bool IsFor(WebhookChannel channel, string destination) =>
+        channel.BotUserId is null || string.Equals(destination, channel.BotUserId, StringComparison.Ordinal);
 
     private static bool IsSignedBy(WebhookChannel channel, ReadOnlySpan<byte> body, string? signature)
     {

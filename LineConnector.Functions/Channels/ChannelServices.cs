@@ -13,6 +13,7 @@ public static class ChannelServices
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
     {
         services.AddSingleton<ChannelRepository>();
+        services.AddSingleton<ChannelSummaryCache>();
         services.AddSingleton<IWebhookChannelSource, StoredWebhookChannels>();
         services.AddSingleton(sp => new LineAccountClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
