@@ -10,13 +10,7 @@ public static class CliRunner
     public static async Task<int> RunAsync(IEnumerable<Command> commands, string[] args, InvocationConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var root = new RootCommand("line-connector: operate the LINE connector for Azure.");
-        foreach (var command in commands)
-        {
-            root.Subcommands.Add(command);
-        }
-
-        var parse = root.Parse(args);
+        var parse = Root(commands).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -29,5 +23,17 @@ public static class CliRunner
         }
 
         return await parse.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>The <c>line-connector</c> root command with <paramref name="commands"/> under it.</summary>
+    public static RootCommand Root(IEnumerable<Command> commands)
+    {
+        var root = new RootCommand("line-connector: operate the LINE connector for Azure.");
+        foreach (var command in commands)
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
     }
 }

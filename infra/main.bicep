@@ -60,7 +60,7 @@ param storageSku string = 'Standard_LRS'
 @description('Name of the deployment package in the releases container; scripts/deploy-package.sh uploads it.')
 param packageBlobName string = 'LineConnector.Functions.zip'
 
-@description('Deliveries of a queue message before it is dead-lettered.')
+@description('Deliveries of a queue message before it is dead-lettered; the outbound handler is told the same number (Outbound__MaxDeliveryCount) so that it reports a message as failed on its last delivery.')
 @minValue(1)
 @maxValue(100)
 param maxDeliveryCount int = 10
@@ -71,7 +71,7 @@ param lineApiBaseUrl string = 'https://api.line.me/'
 @description('LINE content API base URL (Line__DataApiBaseUrl).')
 param lineDataApiBaseUrl string = 'https://api-data.line.me/'
 
-@description('Whether the admin API may write channel credentials to Key Vault (gives the app Key Vault Secrets Officer). When false, operators put credentials with the portal or az CLI.')
+@description('Whether the admin API may write and delete channel credentials in Key Vault (gives the app Key Vault Secrets Officer). The API\'s create and set-credentials operations need it; when false, operators create channels in Table Storage and put credentials with the portal or az CLI.')
 param adminApiWritesCredentials bool = true
 
 @description('Object id of the operators\' user or group: channel credentials (Key Vault Secrets Officer), channel entities (Storage Table Data Contributor), deployment packages (Storage Blob Data Contributor on the releases container), dead-letter queues (Service Bus Data Receiver and Sender). Empty: no operator roles.')
@@ -179,9 +179,11 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
-// Setting names are those the code reads (Hosting/ConnectorHost.cs, LineApiOptions, the table
-// store and the Key Vault secret store) and those the Functions host reads for identity-based
-// connections (AzureWebJobsStorage, ServiceBusConnection: the functions' "connection").
+// Setting names are those the code reads (Hosting/ConnectorHost.cs: ServiceBusConnection;
+// TableStorage/TableStorageSettings.cs; KeyVault/KeyVaultOptions.cs; LineApiOptions and
+// OutboundDeliveryOptions) and those the Functions host reads for identity-based connections
+// (AzureWebJobsStorage, ServiceBusConnection: the functions' "connection"). The packaging tests
+// start the published app with these settings and check that the code reads each of them.
 var appSettings = {
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'custom'
@@ -195,12 +197,13 @@ var appSettings = {
   ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identity.outputs.clientId
-  TableStorage__accountName: storage.outputs.name
+  TableStorage__tableServiceUri: storage.outputs.tableEndpoint
   TableStorage__clientId: identity.outputs.clientId
   KeyVault__vaultUri: keyVault.outputs.vaultUri
   KeyVault__clientId: identity.outputs.clientId
   Line__ApiBaseUrl: lineApiBaseUrl
   Line__DataApiBaseUrl: lineDataApiBaseUrl
+  Outbound__MaxDeliveryCount: string(maxDeliveryCount)
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -225,8 +228,11 @@ output functionAppName string = functionApp.outputs.name
 @description('The URL to enter as the LINE channel\'s Webhook URL, with {channelId} replaced by the connector channel id.')
 output webhookUrlPattern string = 'https://${functionApp.outputs.defaultHostName}/api/line/{channelId}'
 
-@description('Base URL of the admin API (function key required).')
-output adminApiUrl string = 'https://${functionApp.outputs.defaultHostName}/api/admin/channels'
+@description('The function app\'s URL: the command line\'s --url (LINE_CONNECTOR_URL).')
+output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('The admin API\'s channels (function key required); the Functions host reserves routes starting with "admin", hence "manage".')
+output adminApiUrl string = 'https://${functionApp.outputs.defaultHostName}/api/manage/channels'
 
 @description('Storage account holding the connector\'s tables and the deployment package.')
 output storageAccountName string = storage.outputs.name

@@ -73,7 +73,7 @@ public static class ConnectorHost
         }
         else
         {
-            services.Configure<LocalQueueOptions>(builder.Configuration.GetSection("LocalQueue"));
+            services.Configure<LocalQueueOptions>(builder.Configuration.GetSection(LocalQueueOptions.Section));
             services.AddSingleton<InProcessQueue>();
             services.AddSingleton<IQueueSender>(sp => sp.GetRequiredService<InProcessQueue>());
             services.AddHostedService<InProcessQueuePump>();

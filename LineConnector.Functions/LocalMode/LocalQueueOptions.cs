@@ -3,6 +3,8 @@ namespace LineConnector.Functions.LocalMode;
 /// <summary>Settings of the in-process queue that stands in for Service Bus in local mode (section <c>LocalQueue</c>).</summary>
 public sealed class LocalQueueOptions
 {
+    public const string Section = "LocalQueue";
+
     /// <summary>Deliveries before a message is dead-lettered; Service Bus's default is 10.</summary>
     public int MaxDeliveryCount { get; set; } = 10;
 

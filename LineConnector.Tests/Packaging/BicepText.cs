@@ -36,6 +36,53 @@ internal static partial class BicepText
         [.. ModuleLine().Matches(text).Select(m =>
             (m.Groups["path"].Value, (IReadOnlyList<string>)[.. ModuleParameter().Matches(Block(text[m.Index..], "  params: {", "  }")).Select(p => p.Groups["key"].Value)]))];
 
+    /// <summary>The value text of each parameter <c>module {symbol} '...' = { params: { ... } }</c> passes.</summary>
+    public static IReadOnlyDictionary<string, string> ModuleArguments(string text, string symbol)
+    {
+        var module = Regex.Match(text, $@"^module {Regex.Escape(symbol)} '[^']+' = \{{", RegexOptions.Multiline);
+        if (!module.Success)
+        {
+            throw new InvalidDataException($"No module '{symbol}' in the file.");
+        }
+
+        return ModuleParameter().Matches(Block(text[module.Index..], "  params: {", "  }"))
+            .ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value.Trim(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The default value text of <c>param {name} {type} = {value}</c>; null when it has none.</summary>
+    public static string? ParameterDefault(string text, string name)
+    {
+        var match = Regex.Match(text, $@"^param {Regex.Escape(name)} \w+ = (?<value>.+)$", RegexOptions.Multiline);
+        return match.Success ? match.Groups["value"].Value.Trim() : null;
+    }
+
+    /// <summary>
+    /// Every role assignment resource of a file: its symbol, the <c>builtInRoles</c> role, the
+    /// principal and scope expressions, its <c>if</c> condition (null when unconditional) and its
+    /// <c>for</c> loop (null when it is a single assignment).
+    /// </summary>
+    public static IReadOnlyList<RoleAssignment> RoleAssignments(string text)
+    {
+        List<RoleAssignment> assignments = [];
+        foreach (Match header in RoleAssignmentLine().Matches(text))
+        {
+            var lines = text[header.Index..].Split('\n');
+            var end = Array.FindIndex(lines, 1, line => line.TrimEnd() is "}" or "]");
+            var body = string.Join('\n', lines[..(end + 1)]);
+            var loop = Regex.Match(body, @"^\s*for (?<loop>[^:]+):", RegexOptions.Multiline);
+            var condition = Regex.Match(body, @"\bif \((?<condition>.+)\) \{", RegexOptions.Multiline);
+            assignments.Add(new RoleAssignment(
+                header.Groups["symbol"].Value,
+                Regex.Match(body, @"roleDefinitionId: .*builtInRoles\.(?<role>\w+)").Groups["role"].Value,
+                Regex.Match(body, @"^\s*principalId: (?<principal>\S+)", RegexOptions.Multiline).Groups["principal"].Value,
+                Regex.Match(body, @"^\s*scope: (?<scope>\S+)", RegexOptions.Multiline).Groups["scope"].Value,
+                condition.Success ? condition.Groups["condition"].Value : null,
+                loop.Success ? loop.Groups["loop"].Value.Trim() : null));
+        }
+
+        return assignments;
+    }
+
     /// <summary>Every <c>'Provider/type@version'</c> a file declares or references.</summary>
     public static IReadOnlyList<(string Type, string Version)> ResourceTypes(string text) =>
         [.. ResourceType().Matches(text).Select(m => (m.Groups["type"].Value, m.Groups["version"].Value)).Distinct()];
@@ -78,9 +125,15 @@ internal static partial class BicepText
     [GeneratedRegex(@"^module \w+ '(?<path>[^']+)' = \{", RegexOptions.Multiline)]
     private static partial Regex ModuleLine();
 
-    [GeneratedRegex(@"^    (?<key>\w+): ", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^    (?<key>\w+): (?<value>.*)$", RegexOptions.Multiline)]
     private static partial Regex ModuleParameter();
+
+    [GeneratedRegex(@"^resource (?<symbol>\w+) 'Microsoft\.Authorization/roleAssignments@[^']+' = ", RegexOptions.Multiline)]
+    private static partial Regex RoleAssignmentLine();
 
     [GeneratedRegex(@"'(?<type>Microsoft\.[A-Za-z]+/[A-Za-z/]+)@(?<version>\d{4}-\d{2}-\d{2}(-preview)?)'")]
     private static partial Regex ResourceType();
 }
+
+/// <summary>A role assignment resource of a Bicep file (see <see cref="BicepText.RoleAssignments"/>).</summary>
+internal sealed record RoleAssignment(string Symbol, string Role, string Principal, string Scope, string? Condition, string? Loop);

@@ -2,16 +2,14 @@ using System.IO.Compression;
 using System.Text.Json;
 using LineConnector.Core.Queueing;
 using LineConnector.Functions.QueueTriggers;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LineConnector.Tests.Packaging;
 
 /// <summary>The published function app has the layout the Azure Functions host loads, and every function reaches a handler.</summary>
-public sealed class FunctionAppPackageTests(PublishedFunctionApp published) : IClassFixture<PublishedFunctionApp>
+[Collection(PublishedFunctionApp.Collection)]
+public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
 {
     private const string ExecutableName = "LineConnector.Functions";
 
@@ -47,18 +45,42 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published) : IC
     [Fact]
     public async Task Every_http_function_route_maps_to_an_endpoint_of_the_app()
     {
-        var endpoints = await AppEndpointsAsync();
+        var endpoints = await AppRoutes.EndpointsAsync();
         var httpFunctions = PublishedFunctions().Where(f => f.TriggerType == "httpTrigger").ToList();
         httpFunctions.Should().NotBeEmpty();
 
         foreach (var function in httpFunctions)
         {
-            var pattern = Shape(RoutePatternFactory.Parse("api/" + function.HttpRoute));
+            var pattern = AppRoutes.Shape(RoutePatternFactory.Parse("api/" + function.HttpRoute));
             foreach (var method in function.HttpTriggerMethods)
             {
                 endpoints.Should().Contain(
-                    e => Shape(e.RoutePattern) == pattern && Accepts(e, method),
+                    e => AppRoutes.Shape(e.RoutePattern) == pattern && AppRoutes.Accepts(e, method),
                     "function {0} is served by the host at {1} {2}, proxied unchanged to the handler", function.Name, method.ToUpperInvariant(), pattern);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_api_route_of_the_app_has_a_function_that_the_host_serves_it_through()
+    {
+        var endpoints = await AppRoutes.EndpointsAsync();
+        var httpFunctions = PublishedFunctions().Where(f => f.TriggerType == "httpTrigger")
+            .Select(f => (f.Name, Pattern: AppRoutes.Shape(RoutePatternFactory.Parse("api/" + f.HttpRoute)), f.HttpTriggerMethods))
+            .ToList();
+        var apiEndpoints = endpoints.Where(e => AppRoutes.Shape(e.RoutePattern).StartsWith("/api/", StringComparison.Ordinal)).ToList();
+        apiEndpoints.Should().NotBeEmpty();
+
+        foreach (var endpoint in apiEndpoints)
+        {
+            var route = AppRoutes.Shape(endpoint.RoutePattern);
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+            methods.Should().NotBeEmpty("{0} should be mapped for given methods, as function.json lists them", route);
+            foreach (var method in methods)
+            {
+                httpFunctions.Should().Contain(
+                    f => f.Pattern == route && f.HttpTriggerMethods.Contains(method, StringComparer.OrdinalIgnoreCase),
+                    "the Functions host passes {0} {1} to the handler only if a function.json routes it", method, route);
             }
         }
     }
@@ -66,14 +88,14 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published) : IC
     [Fact]
     public async Task Every_queue_function_has_its_invocation_endpoint()
     {
-        var endpoints = await AppEndpointsAsync();
+        var endpoints = await AppRoutes.EndpointsAsync();
         var queueFunctions = PublishedFunctions().Where(f => f.TriggerType == "serviceBusTrigger").ToList();
         queueFunctions.Should().NotBeEmpty();
 
         foreach (var function in queueFunctions)
         {
             endpoints.Should().Contain(
-                e => Shape(e.RoutePattern) == "/" + function.Name.ToLowerInvariant() && Accepts(e, "post"),
+                e => AppRoutes.Shape(e.RoutePattern) == "/" + function.Name.ToLowerInvariant() && AppRoutes.Accepts(e, "post"),
                 "the host posts each message of {0} to /{0}", function.Name);
         }
     }
@@ -146,25 +168,4 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published) : IC
         [.. Directory.EnumerateDirectories(published.Folder)
             .Where(d => File.Exists(Path.Combine(d, "function.json")))
             .Select(FunctionJson.Load)];
-
-    private static async Task<IReadOnlyList<RouteEndpoint>> AppEndpointsAsync()
-    {
-        await using var factory = new WebApplicationFactory<Program>();
-        using var client = factory.CreateClient();
-        return [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
-    }
-
-    private static bool Accepts(RouteEndpoint endpoint, string method) =>
-        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { HttpMethods.Count: > 0 } metadata
-        || metadata.HttpMethods.Contains(method, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>A route's shape: literal segments in lower case and parameter names, without constraints or defaults.</summary>
-    private static string Shape(RoutePattern pattern) =>
-        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content.ToLowerInvariant(),
-            RoutePatternParameterPart parameter => $"{{{(parameter.IsCatchAll ? "*" : "")}{parameter.Name}{(parameter.IsOptional ? "?" : "")}}}",
-            RoutePatternSeparatorPart separator => separator.Content,
-            _ => "",
-        }))));
 }

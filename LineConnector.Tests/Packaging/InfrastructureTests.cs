@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml;
-using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
-using LineConnector.Functions.Hosting;
+using LineConnector.Functions.Admin;
 using LineConnector.Functions.LocalMode;
 
 namespace LineConnector.Tests.Packaging;
@@ -56,18 +55,6 @@ public sealed partial class InfrastructureTests
             "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
         AppSettings.Keys.Should().NotContain(["AzureWebJobsStorage", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "APPINSIGHTS_INSTRUMENTATIONKEY"], "each would hold a key");
-    }
-
-    [Fact]
-    public void App_settings_name_what_the_code_reads()
-    {
-        AppSettings.Should().ContainKeys(
-            $"{ConnectorHost.ServiceBusSection}__fullyQualifiedNamespace",
-            $"{ConnectorHost.ServiceBusSection}__clientId",
-            $"{LineApiOptions.Section}__{nameof(LineApiOptions.ApiBaseUrl)}",
-            $"{LineApiOptions.Section}__{nameof(LineApiOptions.DataApiBaseUrl)}",
-            "TableStorage__accountName", "TableStorage__clientId",
-            "KeyVault__vaultUri", "KeyVault__clientId");
     }
 
     [Fact]
@@ -126,6 +113,42 @@ public sealed partial class InfrastructureTests
     }
 
     [Fact]
+    public void The_app_identity_has_exactly_the_roles_its_code_needs()
+    {
+        var assigned = BicepText.Files().Where(f => f.EndsWith(".bicep", StringComparison.Ordinal))
+            .SelectMany(f => BicepText.RoleAssignments(File.ReadAllText(f)).Select(r => (File: Path.GetFileName(f), r.Role, r.Principal, r.Scope, r.Condition, r.Loop)))
+            .Where(r => r.Principal == "appPrincipalId")
+            .Select(r => (r.File, r.Role, r.Scope, r.Condition, r.Loop))
+            .ToList();
+        const string EachQueue = "i in range(0, length(queueNames))";
+
+        assigned.Should().BeEquivalentTo(new (string File, string Role, string Scope, string? Condition, string? Loop)[]
+        {
+            // The Functions host's storage, and the run-from-package blob.
+            ("storage.bicep", "storageBlobDataOwner", "account", null, null),
+            // The channel tables (TableStorage__tableServiceUri).
+            ("storage.bicep", "storageTableDataContributor", "account", null, null),
+            // The webhook and the handlers send (ServiceBusRestSender); the host's triggers receive.
+            ("servicebus.bicep", "serviceBusDataSender", "queues[i]", null, EachQueue),
+            ("servicebus.bicep", "serviceBusDataReceiver", "queues[i]", null, EachQueue),
+            // KeyVaultChannelSecrets reads; the admin API's create and set-credentials write and delete.
+            ("keyvault.bicep", "keyVaultSecretsUser", "vault", null, null),
+            ("keyvault.bicep", "keyVaultSecretsOfficer", "vault", "adminApiWritesCredentials", null),
+            ("monitoring.bicep", "monitoringMetricsPublisher", "appInsights", null, null),
+        });
+        BicepText.ModuleArguments(Main, "serviceBus")["queueNames"].Should().Be("queueNames", "the roles cover every queue the app uses");
+        BicepText.Infra("modules", "keyvault.bicep").Should().Contain("enableRbacAuthorization: true", "the roles only apply to a vault that uses Azure RBAC");
+    }
+
+    [Fact]
+    public void By_default_the_admin_api_may_write_credentials()
+    {
+        // Creating a channel and setting its credentials through the API write to Key Vault.
+        BicepText.ParameterDefault(Main, "adminApiWritesCredentials").Should().Be("true");
+        BicepText.Infra("main.bicepparam").Should().Contain("param adminApiWritesCredentials = true");
+    }
+
+    [Fact]
     public void Modules_receive_exactly_the_parameters_they_declare()
     {
         var modules = BicepText.Modules(Main);
@@ -169,6 +192,15 @@ public sealed partial class InfrastructureTests
 
         Main.Should().Contain("output functionAppName string");
         Single(Main, @"output webhookUrlPattern string = '(?<value>[^']+)'").Should().EndWith("/api/" + webhook.HttpRoute);
+    }
+
+    [Fact]
+    public void Outputs_give_the_apps_url_for_the_command_line_and_the_admin_apis_channels()
+    {
+        const string Host = "https://${functionApp.outputs.defaultHostName}";
+
+        Single(Main, @"output functionAppUrl string = '(?<value>[^']+)'").Should().Be(Host);
+        Single(Main, @"output adminApiUrl string = '(?<value>[^']+)'").Should().Be(Host + ChannelAdminEndpoints.ChannelsRoute);
     }
 
     private static string Single(string text, string pattern)

@@ -9,6 +9,9 @@ namespace LineConnector.Tests.Packaging;
 /// </summary>
 public sealed class PublishedFunctionApp : IAsyncLifetime
 {
+    /// <summary>The test collection that shares one published app.</summary>
+    public const string Collection = "Published function app";
+
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
 
     private readonly string _workDirectory = Directory.CreateTempSubdirectory("line-connector-publish-").FullName;
@@ -61,3 +64,6 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+[CollectionDefinition(PublishedFunctionApp.Collection)]
+public sealed class PublishedFunctionAppCollection : ICollectionFixture<PublishedFunctionApp>;

@@ -1,7 +1,10 @@
-// Key Vault for channel credentials (secrets line-{channelId}-channel-secret and
-// line-{channelId}-access-token). Azure RBAC authorisation, soft delete and purge protection.
-// The app reads secrets (Secrets User); it writes them (Secrets Officer) only when the admin API is
-// allowed to put credentials. Operators who put credentials with the portal or az CLI get Officer.
+// Key Vault for channel credentials: secrets line-{id}-channel-secret, line-{id}-access-token and,
+// during a rotation, line-{id}-channel-secret-previous (tag accepted-until), where {id} is the
+// channel id in lower case with '_' as '-' (LineConnector.Core/Channels/ChannelSecrets.cs,
+// ChannelSecretNames). Azure RBAC authorisation, soft delete and purge protection.
+// The app reads secrets (Secrets User); it writes and deletes them (Secrets Officer) only when the
+// admin API is allowed to put credentials. Operators who put credentials with the portal or az CLI
+// get Officer.
 // API versions: Microsoft.KeyVault/vaults 2024-11-01, Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
@@ -22,7 +25,7 @@ param softDeleteRetentionInDays int
 @description('Principal id of the function app\'s identity.')
 param appPrincipalId string
 
-@description('Whether the admin API writes channel credentials (gives the app Key Vault Secrets Officer).')
+@description('Whether the admin API writes and deletes channel credentials (gives the app Key Vault Secrets Officer).')
 param adminApiWritesCredentials bool
 
 @description('Principal (user or group) that puts channel credentials; empty for none.')

@@ -17,7 +17,7 @@ var builtInRoles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Read channel secrets and access tokens.
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-  // Write channel credentials: the admin API (when allowed) and operators.
+  // Write and delete channel credentials: the admin API (when allowed) and operators.
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   // Send telemetry to Application Insights with Microsoft Entra authentication.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'

@@ -144,4 +144,6 @@ resource operatorEditsTables 'Microsoft.Authorization/roleAssignments@2022-04-01
 
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+// https://{name}.table.core.windows.net/ (or the sovereign cloud's suffix): the app's TableStorage__tableServiceUri.
+output tableEndpoint string = account.properties.primaryEndpoints.table
 output releasesContainerName string = releases.name
