@@ -75,15 +75,16 @@ public class ServiceBusRestSenderTests
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
-                await Task.Delay(TimeSpan.FromSeconds(2), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(4), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
             context.Response.StatusCode = 201;
         }, https: true);
 
-        await Sender(server, o => o.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(300)).SendAsync("line-inbound", [Message("01A", "s", "{}")], CancellationToken.None);
+        await Sender(server, o => o.Retry.NetworkTimeout = TimeSpan.FromSeconds(1)).SendAsync("line-inbound", [Message("01A", "s", "{}")], CancellationToken.None);
 
-        calls.Should().Be(2);
+        // Only the first call hangs; the send succeeds because the timed-out attempt was retried.
+        calls.Should().BeGreaterThanOrEqualTo(2);
     }
 
     [Theory]
