@@ -55,7 +55,7 @@ public static class ConnectorHost
         services.AddSingleton<IWebhookChannelSource, ConfiguredWebhookChannels>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
-        services.AddSingleton<IQueueMessageHandler, OutboundMessageLogHandler>();
+        services.AddLineDelivery(builder.Configuration);
         // Table Storage when configured; in local mode an in-memory store otherwise (under the host, CreateClient says what is missing).
         services.AddSingleton<ITableStore>(TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions
             ? TableStorageSettings.CreateClient(builder.Configuration)

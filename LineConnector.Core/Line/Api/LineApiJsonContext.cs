@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LineConnector.Core.Line.Api;
+
+// Request and response shapes of LINE's Messaging API (line-openapi/messaging-api.yml). Optional
+// properties have default values: the context treats every constructor parameter without one as required.
+
+internal sealed record ReplyMessageRequest(string ReplyToken, JsonElement Messages);
+
+internal sealed record PushMessageRequest(string To, JsonElement Messages);
+
+internal sealed record ShowLoadingAnimationRequest(string ChatId, int LoadingSeconds);
+
+internal sealed record SendMessageResponse(IReadOnlyList<SentMessage> SentMessages);
+
+internal sealed record ErrorResponse(string? Message = null, IReadOnlyList<LineErrorDetail>? Details = null, IReadOnlyList<SentMessage>? SentMessages = null);
+
+internal sealed record TranscodingResponse(string Status);
+
+internal sealed record QuotaConsumptionResponse(long TotalUsage);
+
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(ReplyMessageRequest))]
+[JsonSerializable(typeof(PushMessageRequest))]
+[JsonSerializable(typeof(ShowLoadingAnimationRequest))]
+[JsonSerializable(typeof(SendMessageResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(TranscodingResponse))]
+[JsonSerializable(typeof(QuotaConsumptionResponse))]
+[JsonSerializable(typeof(MessageQuota))]
+[JsonSerializable(typeof(BotInfo))]
+[JsonSerializable(typeof(UserProfile))]
+internal sealed partial class LineApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,22 @@
+using LineConnector.Core.Outbound;
+using LineConnector.Core.Queueing;
+
+namespace LineConnector.Functions.Outbound;
+
+/// <summary>
+/// The <c>line-outbound</c> trigger: delivers the message to LINE. Returning completes the queue
+/// message (delivered, or failed for good and recorded); a transient failure throws and is redelivered.
+/// </summary>
+public sealed partial class OutboundQueueHandler(OutboundDelivery delivery, ILogger<OutboundQueueHandler> logger) : IQueueMessageHandler
+{
+    public string QueueName => QueueNames.Outbound;
+
+    public async Task HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var result = await delivery.DeliverAsync(message, cancellationToken);
+        LogHandled(message.MessageId, message.SessionId, message.DeliveryCount, result.Status, result.Failure?.Reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbound message {MessageId} for session {SessionId} (delivery {DeliveryCount}): {Status} {Reason}")]
+    private partial void LogHandled(string messageId, string sessionId, int deliveryCount, OutboundStatus status, string? reason);
+}

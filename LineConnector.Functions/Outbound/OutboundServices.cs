@@ -1,0 +1,45 @@
+using LineConnector.Core.Channels;
+using LineConnector.Core.Line;
+using LineConnector.Core.Line.Api;
+using LineConnector.Core.Outbound;
+using LineConnector.Core.Queueing;
+using LineConnector.Functions.Channels;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LineConnector.Functions.Outbound;
+
+public static class OutboundServices
+{
+    /// <summary>
+    /// The LINE API client and the <c>line-outbound</c> handler. Tokens, records and reports default to
+    /// local mode's (configuration, memory, log) unless registered before. Needs an <see cref="IOutboundPolicy"/>.
+    /// Settings: section <c>Line</c> (<see cref="LineApiOptions"/> and <see cref="LineApiClientOptions"/>'s retries
+    /// and timeout) and section <c>Outbound</c> (<see cref="OutboundDeliveryOptions"/>).
+    /// </summary>
+    public static IServiceCollection AddLineDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LineApiClientOptions>(configuration.GetSection(LineApiOptions.Section));
+        services.Configure<OutboundDeliveryOptions>(configuration.GetSection(OutboundDeliveryOptions.Section));
+        services.TryAddSingleton<IChannelAccessTokenProvider, ConfiguredChannelAccessTokens>();
+        services.TryAddSingleton<IOutboundRecords>(sp => new InMemoryOutboundRecords(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IDeliveryReporter, LoggingDeliveryReporter>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LineApiClientOptions>>().Value;
+            options.Endpoints = sp.GetRequiredService<IOptions<LineApiOptions>>().Value;
+            // The client times each attempt itself; pooled connections are renewed so DNS changes are seen.
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+            return new LineApiClient(http, sp.GetRequiredService<IChannelAccessTokenProvider>(), options, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => new OutboundDelivery(
+            sp.GetRequiredService<LineApiClient>(),
+            sp.GetRequiredService<IOutboundPolicy>(),
+            sp.GetRequiredService<IOutboundRecords>(),
+            sp.GetRequiredService<IDeliveryReporter>(),
+            sp.GetRequiredService<IOptions<OutboundDeliveryOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IQueueMessageHandler, OutboundQueueHandler>();
+        return services;
+    }
+}
