@@ -1,0 +1,76 @@
+namespace LineConnector.Core.Channels;
+
+/// <summary>
+/// Where channels live in Table Storage (docs/configuration.md describes every property).
+/// Every channel is one row of <see cref="Channels"/>; its destinations and routing conditions are
+/// rows of their own tables in a partition named after the channel.
+/// </summary>
+public static class ChannelTables
+{
+    /// <summary>Partition <see cref="ChannelPartition"/>, row key = channel id.</summary>
+    public const string Channels = "Channels";
+
+    /// <summary>Partition = channel id, row key = destination id.</summary>
+    public const string Destinations = "ChannelDestinations";
+
+    /// <summary>Partition = channel id, row key = <c>{rule}-{nn}</c> (e.g. <c>alternative-01</c>, <c>time-other</c>).</summary>
+    public const string Routing = "ChannelRouting";
+
+    /// <summary>Unique keys: partition <see cref="BotUserPartition"/> (row key = LINE bot user id) and
+    /// <see cref="SecretNamePartition"/> (row key = the channel id as Key Vault spells it); property ChannelId.</summary>
+    public const string Claims = "ChannelClaims";
+
+    public const string ChannelPartition = "channel";
+    public const string BotUserPartition = "bot-user";
+    public const string SecretNamePartition = "secret-name";
+
+    public const string OtherTimesRowKey = "time-other";
+
+    public static IReadOnlyList<string> All { get; } = [Channels, Destinations, Routing, Claims];
+}
+
+/// <summary>Property names of the channel tables, as an operator sees them in the portal.</summary>
+public static class ChannelProperties
+{
+    public const string Name = "Name";
+    public const string Status = "Status";
+    public const string CustomInfo = "CustomInfo";
+    public const string TimeZone = "TimeZone";
+    public const string RoutingRule = "RoutingRule";
+    public const string StickyFallbackRule = "StickyFallbackRule";
+    public const string WelcomeMessageEnabled = "WelcomeMessageEnabled";
+    public const string WelcomeMessageText = "WelcomeMessageText";
+    public const string AwayMessageEnabled = "AwayMessageEnabled";
+    public const string AwayMessageText = "AwayMessageText";
+    public const string CloseMessageEnabled = "CloseMessageEnabled";
+    public const string CloseMessageText = "CloseMessageText";
+    public const string StaffNameFormat = "StaffNameFormat";
+    public const string MissedEnquiryTimeoutSeconds = "MissedEnquiryTimeoutSeconds";
+    public const string StickyPeriodMinutes = "StickyPeriodMinutes";
+    public const string LineChannelId = "LineChannelId";
+    public const string BotUserId = "BotUserId";
+
+    // ChannelDestinations
+    public const string Kind = "Kind";
+    public const string Transport = "Transport";
+    public const string WebhookUrl = "WebhookUrl";
+    public const string QueueName = "QueueName";
+    public const string SchedulePrefix = "Schedule";
+
+    // ChannelRouting
+    public const string Destination = "Destination";
+    public const string Weight = "Weight";
+    public const string Days = "Days";
+    public const string From = "From";
+    public const string To = "To";
+
+    // ChannelClaims
+    public const string ChannelId = "ChannelId";
+
+    /// <summary>The schedule property of a day: <c>ScheduleMon</c> ... <c>ScheduleSun</c>.</summary>
+    public static string Schedule(DayOfWeek day)
+    {
+        var text = ChannelTexts.Day.Format(day);
+        return SchedulePrefix + char.ToUpperInvariant(text[0]) + text[1..];
+    }
+}
