@@ -8,5 +8,8 @@ public static class CliCommands
     public static IEnumerable<Command> All() =>
     [
         SignWebhookCommand.Create(),
+        CheckMediaCommand.Create(),
+        CheckMessageCommand.Create(),
+        DeadLetters.DeadLettersCommand.Create(),
     ];
 }

@@ -1,10 +1,4 @@
 using System.CommandLine;
 using LineConnector.Cli;
 
-var root = new RootCommand("line-connector: operate the LINE connector for Azure.");
-foreach (var command in CliCommands.All())
-{
-    root.Subcommands.Add(command);
-}
-
-return await root.Parse(args).InvokeAsync();
+return await CliRunner.RunAsync(CliCommands.All(), args, new InvocationConfiguration(), CancellationToken.None);

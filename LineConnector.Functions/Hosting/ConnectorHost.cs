@@ -2,6 +2,8 @@ using Azure.Identity;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
+using LineConnector.Core.Media;
+using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Channels;
@@ -31,6 +33,7 @@ public static class ConnectorHost
         if (IsHostedByFunctions)
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable(CustomHandlerPortVariable)}");
+            HostedLogging.Configure(builder.Logging);
         }
         else
         {
@@ -55,6 +58,8 @@ public static class ConnectorHost
         services.AddSingleton<IWebhookChannelSource, ConfiguredWebhookChannels>();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
+        services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);
         // Table Storage when configured; in local mode an in-memory store otherwise (under the host, CreateClient says what is missing).
         services.AddSingleton<ITableStore>(TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text.Json;
+using LineConnector.Core.Media;
+
+namespace LineConnector.Core.Outbound;
+
+/// <summary>
+/// The channel's outbound limits (DESIGN §5), stricter than LINE's where they differ: text of at
+/// most 4,999 UTF-16 code units; text, sticker, image, video and audio messages only; HTTPS URLs
+/// of at most 2,000 characters; media judged by probing their bytes (<see cref="MediaRules"/>).
+/// Lists longer than five objects are not refused: <see cref="Batches"/> splits them in order.
+/// </summary>
+/// <remarks>
+/// When media cannot be read for a passing reason (timeout, 5xx), <see cref="CheckAsync"/> throws
+/// <see cref="MediaFetchException"/> (<see cref="MediaFetchFailure.Unavailable"/>), so the
+/// caller retries rather than refusing a message that may be fine.
+/// </remarks>
+public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
+{
+    /// <summary>LINE allows 5,000; the channel keeps one below.</summary>
+    public const int MaxTextLength = 4999;
+
+    /// <summary>LINE's limit on message objects in one reply or push request.</summary>
+    public const int MaxMessagesPerRequest = 5;
+
+    public const int MaxQuickReplyItems = 13;
+    public const int MaxSenderNameLength = 20;
+
+    private static readonly HashSet<string> RefusedTypes = ["file", "location", "imagemap", "template", "flex"];
+
+    public async Task<OutboundVerdict> CheckAsync(JsonElement messages, CancellationToken cancellationToken)
+    {
+        if (messages.ValueKind != JsonValueKind.Array)
+        {
+            return new OutboundVerdict([], ["the messages are not a JSON array"]);
+        }
+
+        if (messages.GetArrayLength() == 0)
+        {
+            return new OutboundVerdict([], ["there are no messages to send"]);
+        }
+
+        var verdicts = new List<MessageVerdict>();
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            verdicts.Add(await CheckMessageAsync(index++, message, cancellationToken));
+        }
+
+        return new OutboundVerdict(verdicts, []);
+    }
+
+    /// <summary>The message objects in LINE requests of at most <see cref="MaxMessagesPerRequest"/>, in order.</summary>
+    public static IReadOnlyList<JsonElement[]> Batches(JsonElement messages) =>
+        messages.EnumerateArray().Chunk(MaxMessagesPerRequest).ToList();
+
+    private async Task<MessageVerdict> CheckMessageAsync(int index, JsonElement message, CancellationToken cancellationToken)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            return new MessageVerdict(index, "unknown", ["the message is not a JSON object"]);
+        }
+
+        if (!TryGetString(message, "type", out var type))
+        {
+            return new MessageVerdict(index, "unknown", ["the message has no 'type'"]);
+        }
+
+        var reasons = new List<string>();
+        switch (type)
+        {
+            case "text" or "textV2":
+                CheckText(message, reasons);
+                break;
+            case "sticker":
+                Require(message, "packageId", reasons);
+                Require(message, "stickerId", reasons);
+                break;
+            case "image":
+                await CheckMediaAsync(message, "originalContentUrl", MediaUse.Image, reasons, cancellationToken);
+                await CheckMediaAsync(message, "previewImageUrl", MediaUse.ImagePreview, reasons, cancellationToken);
+                break;
+            case "video":
+                await CheckMediaAsync(message, "originalContentUrl", MediaUse.Video, reasons, cancellationToken);
+                await CheckMediaAsync(message, "previewImageUrl", MediaUse.ImagePreview, reasons, cancellationToken);
+                break;
+            case "audio":
+                if (!message.TryGetProperty("duration", out var duration) || duration.ValueKind != JsonValueKind.Number
+                    || !duration.TryGetInt64(out var milliseconds) || milliseconds <= 0)
+                {
+                    reasons.Add("'duration' is required: the audio's length in milliseconds, a whole number above 0");
+                }
+
+                await CheckMediaAsync(message, "originalContentUrl", MediaUse.Audio, reasons, cancellationToken);
+                break;
+            default:
+                reasons.Add(RefusedTypes.Contains(type)
+                    ? $"'{type}' messages are not sent by this channel"
+                    : $"'{type}' is not a message type this channel sends (text, sticker, image, video, audio)");
+                break;
+        }
+
+        CheckQuickReply(message, reasons);
+        CheckSender(message, reasons);
+        return new MessageVerdict(index, type, reasons);
+    }
+
+    private static void CheckText(JsonElement message, List<string> reasons)
+    {
+        if (!TryGetString(message, "text", out var text))
+        {
+            reasons.Add("'text' is required");
+        }
+        else if (text.Length == 0)
+        {
+            reasons.Add("the text is empty");
+        }
+        else if (text.Length > MaxTextLength)
+        {
+            // LINE counts UTF-16 code units, as string.Length does: an emoji outside the BMP counts two.
+            reasons.Add(Invariant($"the text is {text.Length:N0} UTF-16 code units long; at most {MaxTextLength:N0} are accepted"));
+        }
+    }
+
+    private async Task CheckMediaAsync(JsonElement message, string field, MediaUse use, List<string> reasons, CancellationToken cancellationToken)
+    {
+        if (!TryGetString(message, field, out var url))
+        {
+            reasons.Add($"'{field}' is required");
+            return;
+        }
+
+        var probe = await MediaProbe.ProbeUrlAsync(url, fetcher, cancellationToken);
+        if (probe.FetchFailure == MediaFetchFailure.Unavailable)
+        {
+            throw new MediaFetchException($"{field}: {string.Join("; ", probe.Problems)}", MediaFetchFailure.Unavailable);
+        }
+
+        reasons.AddRange(MediaRules.Check(probe, use).Select(reason => $"{field}: {reason}"));
+    }
+
+    private void CheckQuickReply(JsonElement message, List<string> reasons)
+    {
+        if (!message.TryGetProperty("quickReply", out var quickReply))
+        {
+            return;
+        }
+
+        if (quickReply.ValueKind != JsonValueKind.Object || !quickReply.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            reasons.Add("'quickReply' must be an object with an 'items' array");
+            return;
+        }
+
+        if (items.GetArrayLength() > MaxQuickReplyItems)
+        {
+            reasons.Add(Invariant($"'quickReply.items' has {items.GetArrayLength()} items; at most {MaxQuickReplyItems} are accepted"));
+        }
+
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && TryGetString(item, "imageUrl", out var imageUrl) && fetcher.CheckUrl(imageUrl) is { } problem)
+            {
+                reasons.Add(Invariant($"quickReply.items[{i}].imageUrl: {problem}"));
+            }
+
+            i++;
+        }
+    }
+
+    private void CheckSender(JsonElement message, List<string> reasons)
+    {
+        if (!message.TryGetProperty("sender", out var sender))
+        {
+            return;
+        }
+
+        if (sender.ValueKind != JsonValueKind.Object)
+        {
+            reasons.Add("'sender' must be an object");
+            return;
+        }
+
+        if (TryGetString(sender, "name", out var name) && name.Length > MaxSenderNameLength)
+        {
+            reasons.Add(Invariant($"'sender.name' is {name.Length} characters long; at most {MaxSenderNameLength} are accepted"));
+        }
+
+        if (TryGetString(sender, "iconUrl", out var iconUrl) && fetcher.CheckUrl(iconUrl) is { } problem)
+        {
+            reasons.Add($"sender.iconUrl: {problem}");
+        }
+    }
+
+    private static void Require(JsonElement message, string field, List<string> reasons)
+    {
+        if (!TryGetString(message, field, out var value) || value.Length == 0)
+        {
+            reasons.Add($"'{field}' is required");
+        }
+    }
+
+    private static bool TryGetString(JsonElement element, string name, out string value)
+    {
+        if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
+        {
+            value = property.GetString()!;
+            return true;
+        }
+
+        value = string.Empty;
+        return false;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

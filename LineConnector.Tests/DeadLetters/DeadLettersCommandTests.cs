@@ -1,0 +1,35 @@
+using LineConnector.Cli.DeadLetters;
+using LineConnector.Tests.Packaging;
+
+namespace LineConnector.Tests.DeadLetters;
+
+public sealed class DeadLettersCommandTests
+{
+    [Fact]
+    public void The_window_is_the_queues_duplicate_detection_window()
+    {
+        var serviceBus = BicepText.Infra("modules", "servicebus.bicep");
+
+        serviceBus.Should().Contain($"duplicateDetectionHistoryTimeWindow: '{System.Xml.XmlConvert.ToString(DeadLetterReplay.DuplicateDetectionWindow)}'");
+    }
+
+    [Theory]
+    [InlineData("sb-linecon-abc", "https://sb-linecon-abc.servicebus.windows.net/")]
+    [InlineData("sb-linecon-abc.servicebus.windows.net", "https://sb-linecon-abc.servicebus.windows.net/")]
+    [InlineData("https://sb-linecon-abc.servicebus.chinacloudapi.cn/", "https://sb-linecon-abc.servicebus.chinacloudapi.cn/")]
+    public void A_namespace_is_given_by_name_or_host_name(string given, string endpoint)
+    {
+        DeadLettersCommand.NamespaceEndpoint(given).Should().Be(new Uri(endpoint));
+    }
+
+    [Theory]
+    [InlineData("--namespace", "sb-x", "--queue", "line-elsewhere")]
+    [InlineData("--queue", "line-inbound")]
+    [InlineData("--namespace", "sb-x", "--queue", "line-inbound", "--max", "0")]
+    public void The_command_refuses_bad_options(params string[] options)
+    {
+        var parse = DeadLettersCommand.Create().Parse(["replay", .. options]);
+
+        parse.Errors.Should().NotBeEmpty();
+    }
+}

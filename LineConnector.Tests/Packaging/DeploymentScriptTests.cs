@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace LineConnector.Tests.Packaging;
+
+/// <summary>The packaging script builds what the Functions host on Linux runs.</summary>
+public sealed class DeploymentScriptTests
+{
+    [Fact]
+    public void The_package_script_publishes_self_contained_for_linux_x64_and_zips()
+    {
+        var script = RepositoryFiles.Read("scripts", "package.sh");
+
+        script.Should().Contain("--runtime linux-x64").And.Contain("--self-contained").And.Contain("--configuration Release");
+        script.Should().Contain("-p:FunctionAppZip=", "the zip is made by the project's ZipFunctionApp target, which keeps the executable bit");
+    }
+
+    [Fact]
+    public void Host_json_names_the_executable_the_project_builds()
+    {
+        using var host = JsonDocument.Parse(RepositoryFiles.Read("host.json"));
+        var project = XDocument.Parse(RepositoryFiles.Read("LineConnector.Functions", "LineConnector.Functions.csproj"));
+
+        var assemblyName = project.Descendants("AssemblyName").Single().Value;
+        var outputType = project.Descendants("OutputType").Single().Value;
+        host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString().Should().Be(assemblyName);
+        outputType.Should().Be("Exe");
+        project.Descendants("Target").Should().Contain(t => (string?)t.Attribute("Name") == "ZipFunctionApp" && (string?)t.Attribute("AfterTargets") == "Publish");
+    }
+
+    [Fact]
+    public void Ci_workflow_runs_what_ci_runs()
+    {
+        var ci = RepositoryFiles.Read(".github", "workflows", "ci.yml");
+
+        ci.Should().Contain("run: bash .ci/run").And.Contain("dotnet-version: '10.0.x'").And.Contain("node-version: '20'");
+    }
+
+    [Fact]
+    public void Deploy_workflow_signs_in_with_federated_credentials_and_stores_no_secret()
+    {
+        var deploy = RepositoryFiles.Read(".github", "workflows", "deploy.yml");
+
+        deploy.Should().Contain("id-token: write").And.Contain("uses: azure/login@").And.Contain("client-id: ${{ vars.AZURE_CLIENT_ID }}");
+        deploy.Should().NotContain("secrets.", "OpenID Connect needs no stored secret");
+        deploy.Should().Contain("az deployment group what-if").And.Contain("az deployment group create").And.Contain("environment: production");
+        deploy.IndexOf("az deployment group what-if", StringComparison.Ordinal).Should().BeLessThan(deploy.IndexOf("az deployment group create", StringComparison.Ordinal));
+        deploy.Should().Contain("bash scripts/package.sh").And.Contain("bash scripts/deploy-package.sh");
+    }
+}

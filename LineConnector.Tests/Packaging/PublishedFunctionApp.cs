@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace LineConnector.Tests.Packaging;
+
+/// <summary>
+/// Publishes LineConnector.Functions once into a temporary folder, with its deployment zip, as
+/// scripts/package.sh does. Framework-dependent, to keep the tests fast: the layout is the same, and
+/// <see cref="DeploymentScriptTests"/> checks that the script adds <c>--runtime linux-x64 --self-contained</c>.
+/// </summary>
+public sealed class PublishedFunctionApp : IAsyncLifetime
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+
+    private readonly string _workDirectory = Directory.CreateTempSubdirectory("line-connector-publish-").FullName;
+
+    public string Folder => Path.Combine(_workDirectory, "app");
+
+    public string Zip => Path.Combine(_workDirectory, "LineConnector.Functions.zip");
+
+    public async Task InitializeAsync()
+    {
+        var project = RepositoryFiles.PathOf("LineConnector.Functions", "LineConnector.Functions.csproj");
+        var start = new ProcessStartInfo(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            ["publish", project, "--configuration", "Release", "--output", Folder, $"-p:FunctionAppZip={Zip}", "--disable-build-servers", "--nologo"])
+        {
+            WorkingDirectory = RepositoryFiles.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // The test host runs inside MSBuild's environment; a nested build must choose its own SDK paths.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(PublishTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet publish took longer than {PublishTimeout}.");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed with exit code {process.ExitCode}:\n{await output}\n{await errors}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_workDirectory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
