@@ -11,5 +11,6 @@ public static class CliCommands
         CheckMediaCommand.Create(),
         CheckMessageCommand.Create(),
         DeadLetters.DeadLettersCommand.Create(),
+        ChannelCommands.Create(),
     ];
 }

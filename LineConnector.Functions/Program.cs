@@ -1,3 +1,4 @@
+using LineConnector.Functions.Admin;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Webhook;
@@ -8,6 +9,7 @@ ConnectorHost.Configure(builder);
 var app = builder.Build();
 app.MapLineWebhook();
 app.MapQueueTriggers();
+app.MapChannelAdmin();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

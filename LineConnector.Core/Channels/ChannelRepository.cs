@@ -95,8 +95,9 @@ public sealed class ChannelRepository(ITableStore store)
     }
 
     /// <summary>Replaces the settings of a channel whose row still has ETag <paramref name="ifMatch"/>. Returns the new ETag.</summary>
-    public Task<string> UpdateSettingsAsync(string channelId, ChannelSettings settings, string ifMatch, CancellationToken cancellationToken) =>
-        ApplyAsync(channelId, ifMatch, current => current with { Settings = settings }, rewriteChildren: true, cancellationToken);
+    /// <param name="check">Sees the stored channel first and may refuse the update by throwing.</param>
+    public Task<string> UpdateSettingsAsync(string channelId, ChannelSettings settings, string ifMatch, Func<Channel, Channel> check, CancellationToken cancellationToken) =>
+        ApplyAsync(channelId, ifMatch, current => check(current) with { Settings = settings }, rewriteChildren: true, cancellationToken);
 
     /// <summary>Changes the channel row (status, LINE account) of a channel whose row still has ETag <paramref name="ifMatch"/> ("*": any). Returns the new ETag.</summary>
     public Task<string> ChangeAsync(string channelId, string ifMatch, Func<Channel, Channel> change, CancellationToken cancellationToken) =>
@@ -105,16 +106,17 @@ public sealed class ChannelRepository(ITableStore store)
     /// <summary>
     /// Records that <paramref name="key"/> (a LINE bot user id, or a secret name) belongs to
     /// <paramref name="channelId"/>. Insert-only: of two channels claiming one key, exactly one wins.
-    /// Returns the channel that holds the key: <paramref name="channelId"/> when the claim succeeded.
+    /// Returns null when this call made the claim, else the channel that already holds the key
+    /// (which may be <paramref name="channelId"/> itself).
     /// </summary>
-    public async Task<string> ClaimAsync(string partition, string key, string channelId, CancellationToken cancellationToken)
+    public async Task<string?> TryClaimAsync(string partition, string key, string channelId, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken);
         var row = new TableRow(partition, key, new Dictionary<string, object?> { [ChannelProperties.ChannelId] = channelId });
         try
         {
             await store.InsertAsync(ChannelTables.Claims, row, cancellationToken);
-            return channelId;
+            return null;
         }
         catch (TableStoreException e) when (e.Status == 409)
         {

@@ -47,6 +47,7 @@ public sealed record Destination
 /// </summary>
 public sealed record WeeklySchedule
 {
+    [JsonConverter(typeof(ScheduleDaysJson))]
     public required IReadOnlyDictionary<DayOfWeek, IReadOnlyList<TimeRange>> Days { get; init; }
 }
 

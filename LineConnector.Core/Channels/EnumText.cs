@@ -57,7 +57,7 @@ public abstract class EnumTextJsonConverter<T>(EnumText<T> text) : JsonConverter
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        var value = reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? reader.GetString() : null;
         return text.TryParse(value, out var parsed)
             ? parsed
             : throw new JsonException($"must be {text.Choices}");

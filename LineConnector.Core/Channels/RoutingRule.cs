@@ -53,6 +53,7 @@ public sealed record RoutingTarget(string Destination, int? Weight = null);
 /// </summary>
 public sealed record TimeWindow
 {
+    [JsonConverter(typeof(DayListJson))]
     public required IReadOnlyList<DayOfWeek> Days { get; init; }
 
     [JsonConverter(typeof(HourMinuteJson))]

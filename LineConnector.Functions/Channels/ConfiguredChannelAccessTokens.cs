@@ -13,12 +13,12 @@ public sealed class ConfiguredChannelAccessTokens(IConfiguration configuration) 
     public ValueTask<string> GetTokenAsync(string channelId, CancellationToken cancellationToken)
     {
         var token = ChannelId.IsValid(channelId)
-            ? configuration.GetSection(ConfiguredWebhookChannels.Section).GetSection(channelId)[Setting]
+            ? configuration.GetSection(LocalChannelSeeder.Section).GetSection(channelId)[Setting]
             : null;
         return string.IsNullOrEmpty(token)
             ? throw new ChannelAccessTokenMissingException(
                 channelId,
-                $"Channel '{channelId}' has no channel access token: set {ConfiguredWebhookChannels.Section}__{channelId}__{Setting}.")
+                $"Channel '{channelId}' has no channel access token: set {LocalChannelSeeder.Section}__{channelId}__{Setting}.")
             : ValueTask.FromResult(token);
     }
 }

@@ -1,5 +1,4 @@
 using Azure.Identity;
-using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
 using LineConnector.Core.Media;
@@ -55,7 +54,9 @@ public static class ConnectorHost
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
         services.Configure<LineApiOptions>(builder.Configuration.GetSection(LineApiOptions.Section));
-        services.AddSingleton<IWebhookChannelSource, ConfiguredWebhookChannels>();
+        services.AddChannels(builder.Configuration, IsHostedByFunctions);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
+        services.AddOpenApi(Admin.ChannelAdminEndpoints.DocumentName);
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));

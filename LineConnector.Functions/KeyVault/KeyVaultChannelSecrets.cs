@@ -126,6 +126,7 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
     private static string Hint(int status) => status switch
     {
         401 or 403 => "The app's identity needs the 'Key Vault Secrets Officer' role (or get/set/delete secret permissions) on the vault.",
+        409 => "Key Vault keeps a deleted secret of this name (soft delete): recover or purge it in the portal, then try again.",
         429 => "Key Vault is throttling; try again shortly.",
         >= 500 => "Key Vault is unavailable; try again shortly.",
         _ => "",

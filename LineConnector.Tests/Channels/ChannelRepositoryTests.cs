@@ -185,9 +185,9 @@ public class ChannelRepositoryTests
     public async Task Update_with_a_stale_etag_is_refused_and_changes_nothing()
     {
         var first = await _repository.CreateAsync(Channel("acme", ChannelSamples.Settings("a")), default);
-        var second = await _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("b"), first, default);
+        var second = await _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("b"), first, c => c, default);
 
-        var stale = () => _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("c"), first, default);
+        var stale = () => _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("c"), first, c => c, default);
 
         (await stale.Should().ThrowAsync<ChannelOperationException>()).Which.Failure.Should().Be(ChannelFailure.ETagMismatch);
         var stored = await _repository.GetAsync("acme", default);
@@ -202,7 +202,7 @@ public class ChannelRepositoryTests
         var etag = await _repository.CreateAsync(Channel("acme"), default);
         etag = await _repository.ChangeAsync("acme", etag, c => c with { Status = ChannelStatus.Suspended }, default);
 
-        await _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("z"), etag, default);
+        await _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("z"), etag, c => c, default);
 
         var channel = (await _repository.GetAsync("acme", default))!.Channel;
         channel.Status.Should().Be(ChannelStatus.Suspended);
@@ -213,7 +213,7 @@ public class ChannelRepositoryTests
     [Fact]
     public async Task Update_of_a_missing_channel_is_not_found()
     {
-        var update = () => _repository.UpdateSettingsAsync("ghost", ChannelSamples.Settings(), "*", default);
+        var update = () => _repository.UpdateSettingsAsync("ghost", ChannelSamples.Settings(), "*", c => c, default);
 
         (await update.Should().ThrowAsync<ChannelOperationException>()).Which.Failure.Should().Be(ChannelFailure.NotFound);
     }
@@ -235,24 +235,25 @@ public class ChannelRepositoryTests
     [Fact]
     public async Task Of_concurrent_claims_on_one_key_exactly_one_wins()
     {
-        var claims = Enumerable.Range(0, 8).Select(i => Task.Run(() => _repository.ClaimAsync(ChannelTables.BotUserPartition, "U1", $"channel-{i}", default)));
+        var claims = Enumerable.Range(0, 8).Select(i => Task.Run(() => _repository.TryClaimAsync(ChannelTables.BotUserPartition, "U1", $"channel-{i}", default)));
 
         var holders = await Task.WhenAll(claims);
 
-        holders.Distinct().Should().ContainSingle();
-        holders.Count(h => h == holders[0]).Should().Be(8);
+        holders.Count(h => h is null).Should().Be(1, "exactly one claim is made");
+        var winner = Enumerable.Range(0, 8).Single(i => holders[i] is null);
+        holders.Where(h => h is not null).Should().AllBe($"channel-{winner}");
     }
 
     [Fact]
     public async Task Release_leaves_another_channels_claim_alone()
     {
-        await _repository.ClaimAsync(ChannelTables.BotUserPartition, "U1", "a", default);
+        await _repository.TryClaimAsync(ChannelTables.BotUserPartition, "U1", "a", default);
 
         await _repository.ReleaseAsync(ChannelTables.BotUserPartition, "U1", "b", default);
-        (await _repository.ClaimAsync(ChannelTables.BotUserPartition, "U1", "b", default)).Should().Be("a");
+        (await _repository.TryClaimAsync(ChannelTables.BotUserPartition, "U1", "b", default)).Should().Be("a");
 
         await _repository.ReleaseAsync(ChannelTables.BotUserPartition, "U1", "a", default);
-        (await _repository.ClaimAsync(ChannelTables.BotUserPartition, "U1", "b", default)).Should().Be("b");
+        (await _repository.TryClaimAsync(ChannelTables.BotUserPartition, "U1", "b", default)).Should().BeNull();
     }
 
     private async Task EditAsync(string table, string partition, string row, Action<Dictionary<string, object?>> edit)

@@ -30,6 +30,7 @@ public class HostedModeTests
         start.Environment["ServiceBusConnection__fullyQualifiedNamespace"] = serviceBusNamespace;
         start.Environment["Channels__shop__ChannelSecret"] = "hosted-secret";
         start.Environment["TableStorage"] = "UseDevelopmentStorage=true";
+        start.Environment["KeyVault__vaultUri"] = "https://contoso-line.vault.azure.net/";
         start.Environment["ASPNETCORE_URLS"] = null;
         return Process.Start(start)!;
     }
@@ -47,7 +48,8 @@ public class HostedModeTests
             {
                 try
                 {
-                    ready = (await client.PostAsync("/api/line/nochannel", new StringContent("{}"))).StatusCode == HttpStatusCode.NotFound;
+                    // A malformed invocation is refused before any store is read (channels live in Table Storage, not running here).
+                    ready = (await client.PostAsync("/LineInbound", new StringContent("not json"))).StatusCode == HttpStatusCode.BadRequest;
                 }
                 catch (HttpRequestException)
                 {

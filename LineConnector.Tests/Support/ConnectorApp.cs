@@ -42,6 +42,14 @@ public sealed class ConnectorApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting($"Channels:{ChannelId}:ChannelSecret", Secret);
+        builder.UseSetting($"Channels:{ChannelId}:Name", "Shop");
+        builder.UseSetting($"Channels:{ChannelId}:Status", "active");
+        builder.UseSetting($"Channels:{ChannelId}:TimeZone", "Asia/Tokyo");
+        builder.UseSetting($"Channels:{ChannelId}:RoutingRule", "alternative");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:desk:Kind", "staff");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:desk:Transport", "https-webhook");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:desk:WebhookUrl", "https://desk.example.com/line");
+        builder.UseSetting($"Channels:{ChannelId}:Routing:alternative-01:Destination", "desk");
         builder.UseSetting("LocalQueue:RetryDelay", "00:00:00.010");
         foreach (var (key, value) in _settings)
         {

@@ -1,0 +1,59 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using LineConnector.Core.Channels;
+using LineConnector.Core.Line;
+using LineConnector.Core.Storage;
+using LineConnector.Functions.KeyVault;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LineConnector.Functions.Channels;
+
+/// <summary>Channels, their secrets (Key Vault, or configuration in local mode), access tokens and administration.</summary>
+public static class ChannelServices
+{
+    public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
+    {
+        // Local mode keeps channels in memory, seeded from configuration; a configured Table store replaces this.
+        services.TryAddSingleton<ITableStore, InMemoryTableStore>();
+        services.AddSingleton<ChannelRepository>();
+        services.AddSingleton<IWebhookChannelSource, StoredWebhookChannels>();
+        services.AddSingleton(sp => new LineAccountClient(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            sp.GetRequiredService<IOptions<LineApiOptions>>().Value));
+        services.AddSingleton<ChannelAccessTokenProvider>();
+        services.AddSingleton<IChannelAccessTokenProvider>(sp => sp.GetRequiredService<ChannelAccessTokenProvider>());
+        services.AddSingleton<ChannelAdministration>();
+
+        var keyVault = configuration.GetSection(KeyVaultOptions.Section).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
+        if (keyVault.VaultUri is not null)
+        {
+            services.AddSingleton(keyVault);
+            services.AddSingleton(new SecretClient(
+                keyVault.VaultUri,
+                new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = string.IsNullOrEmpty(keyVault.ClientId) ? null : keyVault.ClientId }),
+                new SecretClientOptions
+                {
+                    // A cold cache is read on the webhook's path: fail fast enough for LINE's 1-2 s (it redelivers a 500).
+                    Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), NetworkTimeout = TimeSpan.FromSeconds(3) },
+                }));
+            services.AddSingleton<KeyVaultChannelSecrets>();
+            services.AddSingleton<IChannelSecretStore>(sp => sp.GetRequiredService<KeyVaultChannelSecrets>());
+            services.AddSingleton<IChannelSecretWriter>(sp => sp.GetRequiredService<KeyVaultChannelSecrets>());
+        }
+        else if (hostedByFunctions)
+        {
+            throw new InvalidOperationException(
+                $"App setting '{KeyVaultOptions.Section}__vaultUri' is missing: set it to the Key Vault that holds the channels' credentials, e.g. https://contoso-line.vault.azure.net/.");
+        }
+        else
+        {
+            services.AddSingleton<ConfiguredChannelSecrets>();
+            services.AddSingleton<IChannelSecretStore>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
+            services.AddSingleton<IChannelSecretWriter>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
+            services.AddHostedService<LocalChannelSeeder>();
+        }
+
+        return services;
+    }
+}
