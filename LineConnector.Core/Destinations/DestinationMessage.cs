@@ -41,7 +41,15 @@ public sealed record DestinationMessage
 public sealed record EnquiryInfo(string Id, string State, string? StaffMemberId);
 
 /// <param name="StaffNameFormat">How the channel shows staff names: none, first or first-last.</param>
-public sealed record ChannelInfo(string Id, string Name, string CustomInfo, string StaffNameFormat);
+public sealed record ChannelInfo(string Id, string Name, string CustomInfo, string StaffNameFormat)
+{
+    public static ChannelInfo Of(Channels.Channel channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var settings = channel.Settings;
+        return new ChannelInfo(channel.Id, settings.Name, settings.CustomInfo, Channels.ChannelTexts.StaffNameFormat.Format(settings.StaffNameFormat));
+    }
+}
 
 /// <param name="Status">delivered or failed.</param>
 /// <param name="SentMessageIds">LINE's ids of the messages sent.</param>

@@ -23,7 +23,7 @@ public sealed class DestinationSender(DestinationWebhookClient webhooks, IQueueS
                 string secret;
                 try
                 {
-                    secret = await secrets.GetAsync(channelId, destination.Id, cancellationToken);
+                    secret = await secrets.GetAsync(channelId, destination.Id, refresh: false, cancellationToken);
                 }
                 catch (DestinationSecretMissingException e)
                 {

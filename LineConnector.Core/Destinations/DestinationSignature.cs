@@ -32,10 +32,11 @@ public static class DestinationSecretNames
 public interface IDestinationSecrets
 {
     /// <summary>
-    /// The destination's secret. Throws <see cref="DestinationSecretMissingException"/> when none is set (retrying will not help)
+    /// The destination's secret, from a cache unless <paramref name="refresh"/> (after a mismatch: it may have been rotated).
+    /// Throws <see cref="DestinationSecretMissingException"/> when none is set (retrying will not help)
     /// and <see cref="ChannelStoreUnavailableException"/> when the store cannot be read now.
     /// </summary>
-    ValueTask<string> GetAsync(string channelId, string destinationId, CancellationToken cancellationToken);
+    ValueTask<string> GetAsync(string channelId, string destinationId, bool refresh, CancellationToken cancellationToken);
 }
 
 /// <summary>A destination has no secret: nothing can be signed for it or verified from it. The message names where to set it, never a value.</summary>
