@@ -35,6 +35,11 @@ public enum StaffNameFormat
 }
 
 /// <summary>What an operator edits on a channel (everything but its id, status and LINE account).</summary>
+/// <remarks>
+/// Members with a default have setters, not init accessors: System.Text.Json's source generator
+/// assigns every init-only member when it creates an object, so a member left out of the JSON
+/// would lose its default.
+/// </remarks>
 public sealed record ChannelSettings
 {
     public const int MaxNameLength = 40;
@@ -46,24 +51,24 @@ public sealed record ChannelSettings
     public required string Name { get; init; }
 
     /// <summary>Shown to staff with every enquiry (sent to the destination with it); up to 10,000 characters.</summary>
-    public string CustomInfo { get; init; } = "";
+    public string CustomInfo { get; set; } = "";
 
     /// <summary>IANA time zone id (e.g. <c>Asia/Tokyo</c>) for time routing and schedules.</summary>
     public required string TimeZone { get; init; }
 
     public required RoutingRule Routing { get; init; }
 
-    public IReadOnlyList<Destination> Destinations { get; init; } = [];
+    public IReadOnlyList<Destination> Destinations { get; set; } = [];
 
-    public AutoMessages AutoMessages { get; init; } = new();
+    public AutoMessages AutoMessages { get; set; } = new();
 
-    public StaffNameFormat StaffNameFormat { get; init; } = StaffNameFormat.None;
+    public StaffNameFormat StaffNameFormat { get; set; } = StaffNameFormat.None;
 
     /// <summary>An enquiry nobody accepts within this many seconds is missed.</summary>
-    public int MissedEnquiryTimeoutSeconds { get; init; } = DefaultMissedEnquiryTimeoutSeconds;
+    public int MissedEnquiryTimeoutSeconds { get; set; } = DefaultMissedEnquiryTimeoutSeconds;
 
     /// <summary>How long after their last enquiry a returning user goes back to the same destination (sticky routing).</summary>
-    public int StickyPeriodMinutes { get; init; } = DefaultStickyPeriodMinutes;
+    public int StickyPeriodMinutes { get; set; } = DefaultStickyPeriodMinutes;
 
     [JsonIgnore]
     public TimeSpan MissedEnquiryTimeout => TimeSpan.FromSeconds(MissedEnquiryTimeoutSeconds);
@@ -72,7 +77,7 @@ public sealed record ChannelSettings
     public TimeSpan StickyPeriod => TimeSpan.FromMinutes(StickyPeriodMinutes);
 }
 
-/// <summary>The welcome, away and close-enquiry messages.</summary>
+/// <summary>The welcome, away and close-enquiry messages (setters: see <see cref="ChannelSettings"/>).</summary>
 public sealed record AutoMessages
 {
     public const string DefaultWelcomeText = "Thank you for your message. A member of our team will be with you shortly.";
@@ -80,18 +85,21 @@ public sealed record AutoMessages
     public const string DefaultCloseText = "This enquiry is now closed. Send us a message any time if you need anything else.";
 
     /// <summary>Sent when an enquiry opens.</summary>
-    public AutoMessage Welcome { get; init; } = new();
+    public AutoMessage Welcome { get; set; } = new();
 
     /// <summary>Sent only when no staff can answer: no destination available, or the enquiry is missed.</summary>
-    public AutoMessage Away { get; init; } = new();
+    public AutoMessage Away { get; set; } = new();
 
     /// <summary>Sent when staff or the system close an enquiry.</summary>
-    public AutoMessage Close { get; init; } = new();
+    public AutoMessage Close { get; set; } = new();
 
+    [JsonIgnore]
     public string WelcomeText => Welcome.Text ?? DefaultWelcomeText;
 
+    [JsonIgnore]
     public string AwayText => Away.Text ?? DefaultAwayText;
 
+    [JsonIgnore]
     public string CloseText => Close.Text ?? DefaultCloseText;
 }
 

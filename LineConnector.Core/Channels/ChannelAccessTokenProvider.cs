@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LineConnector.Core.Storage;
 
 namespace LineConnector.Core.Channels;
 
@@ -17,6 +18,7 @@ public sealed class ChannelAccessTokenProvider(ChannelRepository repository, ICh
 
     public async ValueTask<string> GetTokenAsync(string channelId, CancellationToken cancellationToken)
     {
+        var channel = await FindChannelAsync(channelId, cancellationToken);
         var stored = await secrets.GetAsync(channelId, refresh: false, cancellationToken);
         if (stored.AccessToken is { } longLived)
         {
@@ -28,21 +30,57 @@ public sealed class ChannelAccessTokenProvider(ChannelRepository repository, ICh
             return minted.Token;
         }
 
-        var channel = await repository.GetSummaryAsync(channelId, cancellationToken)
-            ?? throw new ChannelOperationException(ChannelFailure.NotFound, $"There is no channel '{channelId}'.");
-        if (channel.LineChannelId is null || stored.ChannelSecret is null)
+        if (channel.LineChannelId is null)
         {
-            var missing = channel.LineChannelId is null
-                ? new ChannelProblem(ChannelTables.Channels, channelId, ChannelProperties.LineChannelId, "required to mint channel access tokens when no long-lived token is stored")
-                : new ChannelProblem("Key Vault", ChannelSecretNames.ChannelSecret(channelId), null, "the channel secret is required to mint channel access tokens when no long-lived token is stored");
-            throw new ChannelConfigurationException(channelId, [missing]);
+            throw new ChannelAccessTokenMissingException(channelId,
+                $"Channel '{channelId}' has no long-lived token ({ChannelSecretNames.AccessToken(channelId)}) and no {ChannelProperties.LineChannelId} (table {ChannelTables.Channels}) to mint stateless tokens with.");
         }
 
-        var issued = await line.IssueStatelessTokenAsync(channel.LineChannelId, stored.ChannelSecret, cancellationToken);
+        if (stored.ChannelSecret is null)
+        {
+            throw new ChannelAccessTokenMissingException(channelId,
+                $"Channel '{channelId}' has no long-lived token and no channel secret ({ChannelSecretNames.ChannelSecret(channelId)}) to mint stateless tokens with.");
+        }
+
+        StatelessToken issued;
+        try
+        {
+            issued = await line.IssueStatelessTokenAsync(channel.LineChannelId, stored.ChannelSecret, cancellationToken);
+        }
+        catch (LineAccountException e) when (e.IsCredentialProblem)
+        {
+            throw new ChannelAccessTokenMissingException(channelId, $"Channel '{channelId}': {e.Message}. Check its LINE channel id and channel secret.");
+        }
+        catch (LineAccountException e)
+        {
+            throw new ChannelStoreUnavailableException($"Channel '{channelId}': no access token for now: {e.Message}", e);
+        }
+
         _minted[channelId] = (issued.AccessToken, clock.GetUtcNow() + issued.ExpiresIn - ExpiryMargin);
         return issued.AccessToken;
     }
 
     /// <summary>Drops a minted token, after the channel's credentials changed.</summary>
     public void Forget(string channelId) => _minted.TryRemove(channelId, out _);
+
+    private async Task<ChannelSummary> FindChannelAsync(string channelId, CancellationToken cancellationToken)
+    {
+        ChannelSummary? channel;
+        try
+        {
+            channel = await repository.GetSummaryAsync(channelId, cancellationToken);
+        }
+        catch (TableStoreException e)
+        {
+            throw new ChannelStoreUnavailableException($"The channel store could not be read for channel '{channelId}': {e.Message}", e);
+        }
+        catch (ChannelConfigurationException e)
+        {
+            throw new ChannelAccessTokenMissingException(channelId, e.Message);
+        }
+
+        return channel is null || channel.Status == ChannelStatus.Deleted
+            ? throw new ChannelAccessTokenMissingException(channelId, $"There is no channel '{channelId}' (or it is deleted).")
+            : channel;
+    }
 }

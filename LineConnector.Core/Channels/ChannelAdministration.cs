@@ -45,7 +45,7 @@ public sealed class ChannelAdministration(
 
         try
         {
-            if (await repository.TryClaimAsync(ChannelTables.BotUserPartition, bot.UserId, id, cancellationToken) is { } holder)
+            if (await ClaimBotAsync(bot, id, cancellationToken) is { } holder)
             {
                 throw AlreadyBacks(bot, holder);
             }
@@ -127,7 +127,7 @@ public sealed class ChannelAdministration(
         var claimed = false;
         if (bot.UserId != current.Channel.BotUserId)
         {
-            if (await repository.TryClaimAsync(ChannelTables.BotUserPartition, bot.UserId, id, cancellationToken) is { } holder && holder != id)
+            if (await ClaimBotAsync(bot, id, cancellationToken) is { } holder && holder != id)
             {
                 throw AlreadyBacks(bot, holder);
             }
@@ -153,6 +153,28 @@ public sealed class ChannelAdministration(
         }
 
         return await GetAsync(id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims the bot for <paramref name="id"/>: null when claimed, else the channel holding it. A
+    /// claim left by a deleted channel (its release failed) is taken over; a holder that is not
+    /// stored yet may be being created, so its claim stands.
+    /// </summary>
+    private async Task<string?> ClaimBotAsync(BotInfo bot, string id, CancellationToken cancellationToken)
+    {
+        var holder = await repository.TryClaimAsync(ChannelTables.BotUserPartition, bot.UserId, id, cancellationToken);
+        if (holder is null || holder == id)
+        {
+            return holder;
+        }
+
+        if ((await repository.GetSummaryAsync(holder, cancellationToken))?.Status != ChannelStatus.Deleted)
+        {
+            return holder;
+        }
+
+        await repository.ReleaseAsync(ChannelTables.BotUserPartition, bot.UserId, holder, cancellationToken);
+        return await repository.TryClaimAsync(ChannelTables.BotUserPartition, bot.UserId, id, cancellationToken);
     }
 
     private async Task<BotInfo> FindBotAsync(ChannelCredentialsRequest credentials, CancellationToken cancellationToken)

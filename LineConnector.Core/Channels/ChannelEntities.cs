@@ -225,6 +225,7 @@ internal static class ChannelEntities
     private static RoutingRule ReadRule(RoutingKind kind, IReadOnlyList<TableRow> rows, List<ChannelProblem> problems, Locations locations)
     {
         var prefix = ChannelTexts.RoutingKind.Format(kind) + "-";
+        locations.RulePrefix = prefix;
         var targets = new List<RoutingTarget>();
         var windows = new List<TimeWindow>();
         string? otherTimes = null;
@@ -315,6 +316,9 @@ internal static class ChannelEntities
     {
         public List<string> RuleRows { get; } = [];
 
+        /// <summary>The row key prefix of the rule in use, e.g. <c>alternative-</c>.</summary>
+        public string RulePrefix { get; set; } = "";
+
         public ChannelProblem Locate(FieldError error)
         {
             var field = error.Field;
@@ -353,7 +357,7 @@ internal static class ChannelEntities
                     return new(ChannelTables.Routing, ChannelTables.OtherTimesRowKey, P.Destination, error.Message);
                 }
 
-                return new(ChannelTables.Routing, "(the rule's rows)", null, error.Message);
+                return new(ChannelTables.Routing, $"{RulePrefix}NN", null, error.Message);
             }
 
             if (field.StartsWith("autoMessages.", StringComparison.Ordinal))

@@ -22,6 +22,7 @@ public enum RoutingKind
 /// How a channel chooses the destination of a new enquiry. Which members are used depends on
 /// <see cref="Kind"/>: <see cref="Targets"/> for alternative and percentage, <see cref="TimeWindows"/>
 /// and <see cref="OtherTimesDestination"/> for time, <see cref="Fallback"/> for sticky.
+/// Lists have setters so that JSON leaving them out keeps them empty (see <see cref="ChannelSettings"/>).
 /// </summary>
 public sealed record RoutingRule
 {
@@ -31,9 +32,9 @@ public sealed record RoutingRule
     public required RoutingKind Kind { get; init; }
 
     /// <summary>Alternative: in order of preference. Percentage: each with its weight.</summary>
-    public IReadOnlyList<RoutingTarget> Targets { get; init; } = [];
+    public IReadOnlyList<RoutingTarget> Targets { get; set; } = [];
 
-    public IReadOnlyList<TimeWindow> TimeWindows { get; init; } = [];
+    public IReadOnlyList<TimeWindow> TimeWindows { get; set; } = [];
 
     /// <summary>The destination outside every time window.</summary>
     public string? OtherTimesDestination { get; init; }

@@ -47,7 +47,7 @@ public static partial class ChannelAdminEndpoints
     private static Task<Results<Created<ChannelResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpContext http, ChannelAdministration admin, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RunAsync(loggers, "create", null, async () =>
         {
-            var request = await ReadAsync(http.Request, ChannelJsonContext.Default.ChannelCreateRequest, "", cancellationToken);
+            var request = await ReadAsync(http.Request, ChannelJsonContext.Default.ChannelCreateRequest, cancellationToken);
             var stored = await admin.CreateAsync(request, cancellationToken);
             http.Response.Headers.ETag = stored.ETag;
             return TypedResults.Created($"{ChannelsRoute}/{stored.Channel.Id}", ChannelResource.From(stored));
@@ -65,7 +65,7 @@ public static partial class ChannelAdminEndpoints
                 throw new PreconditionRequiredException();
             }
 
-            var settings = await ReadAsync(http.Request, ChannelJsonContext.Default.ChannelSettings, "", cancellationToken);
+            var settings = await ReadAsync(http.Request, ChannelJsonContext.Default.ChannelSettings, cancellationToken);
             return Ok(http, await admin.UpdateAsync(id, settings, ifMatch, cancellationToken));
         });
 
@@ -89,7 +89,7 @@ public static partial class ChannelAdminEndpoints
     private static Task<Results<Ok<ChannelResource>, ValidationProblem, ProblemHttpResult>> SetCredentialsAsync(string id, HttpContext http, ChannelAdministration admin, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RunAsync(loggers, "set credentials of", id, async () =>
         {
-            var credentials = await ReadAsync(http.Request, ChannelJsonContext.Default.ChannelCredentialsRequest, "", cancellationToken);
+            var credentials = await ReadAsync(http.Request, ChannelJsonContext.Default.ChannelCredentialsRequest, cancellationToken);
             return Ok(http, await admin.SetCredentialsAsync(id, credentials, cancellationToken));
         });
 
@@ -99,7 +99,7 @@ public static partial class ChannelAdminEndpoints
         return TypedResults.Ok(ChannelResource.From(stored));
     }
 
-    private static async Task<T> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string prefix, CancellationToken cancellationToken)
+    private static async Task<T> ReadAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         try
         {
@@ -109,7 +109,7 @@ public static partial class ChannelAdminEndpoints
         catch (JsonException e)
         {
             // The path names the field ($.settings.routing.kind); the message is the rule when a converter of ours gave it.
-            var field = e.Path is { Length: > 2 } path ? prefix + path[2..] : "body";
+            var field = e.Path is { Length: > 2 } path ? path[2..] : "body";
             var message = e.InnerException is null && !e.Message.Contains("Path:", StringComparison.Ordinal) ? e.Message : "is not valid JSON of the expected type";
             throw new ChannelValidationException([new FieldError(field, message)]);
         }

@@ -2,9 +2,7 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
-using LineConnector.Core.Storage;
 using LineConnector.Functions.KeyVault;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LineConnector.Functions.Channels;
@@ -14,8 +12,6 @@ public static class ChannelServices
 {
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
     {
-        // Local mode keeps channels in memory, seeded from configuration; a configured Table store replaces this.
-        services.TryAddSingleton<ITableStore, InMemoryTableStore>();
         services.AddSingleton<ChannelRepository>();
         services.AddSingleton<IWebhookChannelSource, StoredWebhookChannels>();
         services.AddSingleton(sp => new LineAccountClient(
@@ -51,6 +47,10 @@ public static class ChannelServices
             services.AddSingleton<ConfiguredChannelSecrets>();
             services.AddSingleton<IChannelSecretStore>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
             services.AddSingleton<IChannelSecretWriter>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
+        }
+
+        if (!hostedByFunctions)
+        {
             services.AddHostedService<LocalChannelSeeder>();
         }
 

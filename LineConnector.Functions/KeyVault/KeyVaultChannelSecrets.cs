@@ -71,9 +71,9 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
             throw new ChannelStoreUnavailableException(
                 $"Key Vault refused to write the credentials of channel '{channelId}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e);
         }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or HttpRequestException)
+        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {e.GetType().Name}.", e);
+            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {Describe(e)}", e);
         }
         finally
         {
@@ -95,9 +95,9 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         {
             throw new ChannelStoreUnavailableException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e);
         }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", e);
+            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {Describe(e)}", e);
         }
     }
 
@@ -123,8 +123,14 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         return written + options.PreviousSecretGracePeriod;
     }
 
+    /// <summary>The pipeline's retries end in an AggregateException of every attempt's failure; the last one says most.</summary>
+    private static string Describe(Exception e) => e is AggregateException { InnerExceptions.Count: > 0 } all
+        ? all.InnerExceptions[^1].Message
+        : e.Message;
+
     private static string Hint(int status) => status switch
     {
+        0 => "Key Vault could not be reached; check KeyVault__vaultUri and the network.",
         401 or 403 => "The app's identity needs the 'Key Vault Secrets Officer' role (or get/set/delete secret permissions) on the vault.",
         409 => "Key Vault keeps a deleted secret of this name (soft delete): recover or purge it in the portal, then try again.",
         429 => "Key Vault is throttling; try again shortly.",

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using LineConnector.Core.Channels;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LineConnector.Tests.Admin;
 
@@ -109,6 +110,17 @@ public sealed class ChannelAdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Missing_required_settings_are_named()
+    {
+        var response = await PostAsync("/api/manage/channels", "{\"id\":\"acme\",\"settings\":{\"customInfo\":\"x\"},\"credentials\":{\"lineChannelId\":\"1001\",\"channelSecret\":\"secret-one\"}}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await JsonAsync(response))["errors"]!.AsObject();
+        var message = errors.Single().Value![0]!.GetValue<string>();
+        message.Should().Contain("name").And.Contain("timeZone").And.Contain("routing");
+    }
+
+    [Fact]
     public async Task Credentials_line_refuses_are_a_400_naming_the_credentials()
     {
         var response = await PostAsync("/api/manage/channels", CreateBody("acme", ChannelSamples.Settings(), "1001", "wrong-secret"));
@@ -199,6 +211,19 @@ public sealed class ChannelAdminApiTests : IAsyncLifetime
 
         // The deleted channel's LINE account may back a new channel.
         (await PostAsync("/api/manage/channels", CreateBody("acme-2", ChannelSamples.Settings(), "1001", "secret-one"))).StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_deleted_channel_does_not_block_its_line_account()
+    {
+        await PostAsync("/api/manage/channels", CreateBody("old", ChannelSamples.Settings(), "1001", "secret-one"));
+        var repository = _app.Services.GetRequiredService<ChannelRepository>();
+        // A delete whose release of the claim failed: the channel is deleted but still holds the bot.
+        await repository.ChangeAsync("old", "*", c => c with { Status = ChannelStatus.Deleted }, default);
+
+        var created = await PostAsync("/api/manage/channels", CreateBody("new", ChannelSamples.Settings(), "1001", "secret-one"));
+
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
     [Fact]

@@ -80,8 +80,19 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
 
         var get = () => _provider.GetTokenAsync("no-id", default).AsTask();
 
-        var error = (await get.Should().ThrowAsync<ChannelConfigurationException>()).Which;
-        error.Problems.Single().Property.Should().Be("LineChannelId");
+        var error = (await get.Should().ThrowAsync<ChannelAccessTokenMissingException>()).Which;
+        error.ChannelId.Should().Be("no-id");
+        error.Message.Should().Contain("LineChannelId").And.Contain("line-no-id-access-token");
+    }
+
+    [Fact]
+    public async Task A_deleted_or_unknown_channel_has_no_token()
+    {
+        _secrets.Value = new ChannelSecrets("secret-one", "long-lived", null, null);
+        await _repository.ChangeAsync("acme", "*", c => c with { Status = ChannelStatus.Deleted }, default);
+
+        await FluentActions.Awaiting(() => _provider.GetTokenAsync("acme", default).AsTask()).Should().ThrowAsync<ChannelAccessTokenMissingException>();
+        await FluentActions.Awaiting(() => _provider.GetTokenAsync("ghost", default).AsTask()).Should().ThrowAsync<ChannelAccessTokenMissingException>();
     }
 
     [Fact]
@@ -91,11 +102,8 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
 
         var get = () => _provider.GetTokenAsync("acme", default).AsTask();
 
-        var error = (await get.Should().ThrowAsync<LineAccountException>()).Which;
-        error.Status.Should().Be(400);
-        error.ErrorCode.Should().Be("invalid_client");
-        error.IsCredentialProblem.Should().BeTrue();
-        error.Message.Should().NotContain("not-the-secret");
+        var error = (await get.Should().ThrowAsync<ChannelAccessTokenMissingException>()).Which;
+        error.Message.Should().Contain("HTTP 400 invalid_client").And.NotContain("not-the-secret");
     }
 
     [Fact]
@@ -106,9 +114,8 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
 
         var get = () => _provider.GetTokenAsync("acme", default).AsTask();
 
-        var error = (await get.Should().ThrowAsync<LineAccountException>()).Which;
-        error.Status.Should().Be(503);
-        error.IsCredentialProblem.Should().BeFalse();
+        var error = (await get.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which;
+        error.InnerException.Should().BeOfType<LineAccountException>().Which.Status.Should().Be(503);
     }
 
     [Fact]

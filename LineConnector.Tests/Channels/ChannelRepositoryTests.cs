@@ -160,6 +160,17 @@ public class ChannelRepositoryTests
     }
 
     [Fact]
+    public async Task A_rule_left_without_rows_names_the_rows_to_add()
+    {
+        await _repository.CreateAsync(Channel("acme", ChannelSamples.Settings("a")), default);
+        await _store.DeleteAsync("ChannelRouting", "acme", "alternative-01", "*", default);
+
+        var error = (await FluentActions.Awaiting(() => _repository.GetAsync("acme", default)).Should().ThrowAsync<ChannelConfigurationException>()).Which;
+
+        error.Problems.Single().ToString().Should().Be("table ChannelRouting, row 'alternative-NN': 1 to 5 destinations (got 0)");
+    }
+
+    [Fact]
     public async Task Rows_of_another_rule_are_kept_but_not_read()
     {
         await _repository.CreateAsync(Channel("acme", ChannelSamples.Settings("a", "b")), default);

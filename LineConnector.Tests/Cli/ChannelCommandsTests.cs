@@ -108,6 +108,28 @@ public sealed class ChannelCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hand_written_settings_file_takes_the_defaults_it_leaves_out()
+    {
+        // The example of docs/configuration.md.
+        await File.WriteAllTextAsync(_settingsFile, """
+            {"name": "Acme support", "timeZone": "Asia/Tokyo",
+              "destinations": [{"id": "desk", "kind": "staff", "transport": "https-webhook", "webhookUrl": "https://desk.example.com/line",
+                                "schedule": {"days": {"mon": ["09:00-18:00"], "tue": ["09:00-18:00"]}}}],
+              "routing": {"kind": "alternative", "targets": [{"destination": "desk"}]},
+              "autoMessages": {"welcome": {"enabled": true}}, "staffNameFormat": "first"}
+            """);
+
+        var create = await RunAsync("create", "acme", "--settings", _settingsFile, "--line-channel-id", "1001", "--channel-secret", "secret-one", "--json");
+
+        create.Exit.Should().Be(0, create.Error);
+        var settings = JsonSerializer.Deserialize(JsonNode.Parse(create.Output)!["settings"], ChannelJsonContext.Default.ChannelSettings)!;
+        settings.MissedEnquiryTimeoutSeconds.Should().Be(60);
+        settings.AutoMessages.Welcome.Should().Be(new AutoMessage(true));
+        settings.AutoMessages.Away.Enabled.Should().BeFalse();
+        settings.Destinations.Single().Schedule!.Days.Keys.Should().BeEquivalentTo([DayOfWeek.Monday, DayOfWeek.Tuesday]);
+    }
+
+    [Fact]
     public async Task A_bad_settings_file_is_reported_with_where()
     {
         await File.WriteAllTextAsync(_settingsFile, "{\"name\": \"x\", \"routing\": {\"kind\": \"random\"}}");

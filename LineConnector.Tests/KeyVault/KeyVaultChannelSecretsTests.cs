@@ -116,6 +116,18 @@ public class KeyVaultChannelSecretsTests
     }
 
     [Fact]
+    public async Task Key_vault_unreachable_is_store_unavailable()
+    {
+        _vault.Unreachable = true;
+
+        var read = () => _secrets.GetAsync("acme", refresh: false, default).AsTask();
+        var write = () => _secrets.WriteAsync("acme", new ChannelCredentials("brand-new-secret", null), default);
+
+        (await read.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which.Message.Should().Contain("could not be reached").And.Contain("Connection refused");
+        (await write.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which.Message.Should().NotContain("brand-new-secret");
+    }
+
+    [Fact]
     public async Task Writing_a_new_secret_keeps_the_old_one_as_previous_for_the_grace_period()
     {
         _vault.Set("line-acme-channel-secret", "old");

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LineConnector.Tests.TestSupport;
 
 /// <summary>The function app in local mode, in process, with LINE pointed at a <see cref="FakeLine"/> and every log line captured.</summary>
-internal sealed class ConnectorApp(Uri lineBaseUrl, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <param name="services">Replaces services after the app registered its own (e.g. a fake Key Vault's client).</param>
+internal sealed class ConnectorApp(Uri lineBaseUrl, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public ConcurrentQueue<string> Logs { get; } = new();
 
@@ -16,6 +20,11 @@ internal sealed class ConnectorApp(Uri lineBaseUrl, IReadOnlyDictionary<string, 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
 
         builder.ConfigureLogging(logging =>

@@ -31,6 +31,9 @@ internal sealed class FakeLine : IAsyncDisposable
 
     public int TokensIssued => _issued;
 
+    /// <summary>Every token issued, to look for in logs and answers.</summary>
+    public ConcurrentQueue<string> IssuedTokens { get; } = new();
+
     public int BotInfoCalls;
 
     /// <summary>When set, every call answers this status.</summary>
@@ -58,6 +61,7 @@ internal sealed class FakeLine : IAsyncDisposable
 
             var token = $"stateless-{Interlocked.Increment(ref line._issued)}-{Guid.NewGuid():N}";
             line._byToken[token] = account;
+            line.IssuedTokens.Enqueue(token);
             return Results.Text($"{{\"token_type\":\"Bearer\",\"access_token\":\"{token}\",\"expires_in\":899}}", "application/json");
         });
         app.MapGet("/v2/bot/info", (HttpContext http) =>
