@@ -197,14 +197,15 @@ public sealed class EnquiryWorld : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Records every send and passes it on; can be told to fail the next sends to a queue.</summary>
+    /// <summary>Records every send and passes it on; can be told to fail one send to a queue.</summary>
     public sealed class RecordingQueue
     {
-        private readonly ConcurrentDictionary<string, int> _failures = new();
+        private readonly ConcurrentDictionary<string, int> _sendsBeforeFailure = new();
 
         public ConcurrentQueue<(string Queue, QueueMessage Message)> Sent { get; } = new();
 
-        public void FailNext(string queue, int times = 1) => _failures[queue] = times;
+        /// <summary>Lets <paramref name="passing"/> more sends to <paramref name="queue"/> through, then fails one.</summary>
+        public void FailOnce(string queue, int passing) => _sendsBeforeFailure[queue] = passing;
 
         public IQueueSender Around(IQueueSender inner) => new Sender(this, inner);
 
@@ -212,8 +213,9 @@ public sealed class EnquiryWorld : IAsyncDisposable
         {
             public Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
             {
-                if (recording._failures.TryGetValue(queueName, out var left) && left > 0 && recording._failures.TryUpdate(queueName, left - 1, left))
+                if (recording._sendsBeforeFailure.TryGetValue(queueName, out var passing) && recording._sendsBeforeFailure.TryUpdate(queueName, passing - 1, passing) && passing == 0)
                 {
+                    recording._sendsBeforeFailure.TryRemove(queueName, out _);
                     throw new HttpRequestException($"Service Bus is unavailable for {queueName} (test).");
                 }
 
