@@ -12,5 +12,6 @@ public static class CliCommands
         CheckMessageCommand.Create(),
         DeadLetters.DeadLettersCommand.Create(),
         ChannelCommands.Create(),
+        RouteCommands.Create(),
     ];
 }
