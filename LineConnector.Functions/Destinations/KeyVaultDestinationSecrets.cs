@@ -36,8 +36,9 @@ public sealed class KeyVaultDestinationSecrets(SecretClient client, KeyVaultOpti
         {
             throw new ChannelStoreUnavailableException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}.", e);
         }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException or HttpRequestException)
         {
+            // The pipeline's retries end in an AggregateException of each attempt's failure.
             throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", e);
         }
 
