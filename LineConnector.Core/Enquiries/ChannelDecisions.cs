@@ -35,11 +35,11 @@ public static class ChannelDecisions
         return ChannelTimeZone.Find(settings.TimeZone);
     }
 
-    /// <summary>Auto-close stays off: LINE has no idle limit and the channel has no auto-close setting.</summary>
-    public static EnquiryPolicy Policy(ChannelSettings settings)
+    /// <param name="autoCloseAfter">The app's auto-close (<see cref="EnquiryOptions.AutoCloseAfter"/>): channels have no setting of their own.</param>
+    public static EnquiryPolicy Policy(ChannelSettings settings, TimeSpan? autoCloseAfter = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new EnquiryPolicy { MissedTimeout = settings.MissedEnquiryTimeout, AutoMessages = AutoMessages(settings) };
+        return new EnquiryPolicy { MissedTimeout = settings.MissedEnquiryTimeout, AutoCloseAfter = autoCloseAfter, AutoMessages = AutoMessages(settings) };
     }
 
     /// <summary>The channel's switches and texts; an unedited text is the channel's default text.</summary>

@@ -14,12 +14,13 @@ public sealed class EnquiryChannel
     private readonly IReadOnlyList<DestinationStatus> _statuses;
     private readonly Router _router;
 
-    public EnquiryChannel(Channel channel, IReadOnlyDictionary<string, DestinationPresence> presence, TimeProvider clock)
+    public EnquiryChannel(Channel channel, IReadOnlyDictionary<string, DestinationPresence> presence, EnquiryOptions options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(options);
         Channel = channel;
         AutoMessages = ChannelDecisions.AutoMessages(channel.Settings);
-        Lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings));
+        Lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
         _rule = ChannelDecisions.Rule(channel.Settings);
         _zone = ChannelDecisions.TimeZone(channel.Settings);
         _statuses = ChannelDecisions.Statuses(channel.Settings, presence);

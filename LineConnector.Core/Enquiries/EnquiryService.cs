@@ -46,6 +46,7 @@ public sealed class EnquiryService(
     EnquiryEffects effects,
     IQueueSender queue,
     IDestinationSecrets secrets,
+    EnquiryOptions options,
     TimeProvider clock)
 {
     /// <summary>The cause of a close's effects (the close message): one per enquiry, so a retried close finishes them.</summary>
@@ -67,7 +68,7 @@ public sealed class EnquiryService(
         var (channel, enquiry, destinationId) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
         var staff = ValidReply(request, idempotencyKey);
 
-        var lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings));
+        var lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
         var updated = await Transition(enquiry.Id, e => e with
         {
@@ -109,7 +110,7 @@ public sealed class EnquiryService(
             throw Invalid("staffMemberId", StaffMemberId.Rule);
         }
 
-        var context = new EnquiryChannel(channel, await presence.GetAsync(channel.Id, cancellationToken), clock);
+        var context = new EnquiryChannel(channel, await presence.GetAsync(channel.Id, cancellationToken), options, clock);
         var by = request.StaffMemberId is null ? EnquiryCloser.Destination : EnquiryCloser.Staff;
         if (enquiry.Enquiry.State != EnquiryState.Closed)
         {

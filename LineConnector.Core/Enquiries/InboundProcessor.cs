@@ -23,7 +23,7 @@ public sealed record InboundOutcome(ProcessedCause Record, bool Repeated);
 /// record (nothing to do) or the effects still pending (it carries out the rest), never decides twice.
 /// Store, queue and Key Vault failures throw, so that Service Bus redelivers the message.
 /// </remarks>
-public sealed class InboundProcessor(ChannelRepository channels, EnquiryStore enquiries, PresenceStore presence, EnquiryEffects effects, TimeProvider clock)
+public sealed class InboundProcessor(ChannelRepository channels, EnquiryStore enquiries, PresenceStore presence, EnquiryEffects effects, EnquiryOptions options, TimeProvider clock)
 {
     public const string Opened = "opened";
     public const string Continued = "continued";
@@ -217,7 +217,7 @@ public sealed class InboundProcessor(ChannelRepository channels, EnquiryStore en
             null => (null, $"There is no channel '{channelId}'."),
             ChannelStatus.Deleted => (null, $"Channel '{channelId}' is deleted."),
             ChannelStatus.Suspended => (null, $"Channel '{channelId}' is suspended."),
-            _ => (new EnquiryChannel(stored.Channel, await presence.GetAsync(channelId, cancellationToken), clock), null),
+            _ => (new EnquiryChannel(stored.Channel, await presence.GetAsync(channelId, cancellationToken), options, clock), null),
         };
     }
 

@@ -11,13 +11,14 @@ namespace LineConnector.Functions.Enquiries;
 /// <summary>
 /// Enquiries: the <c>line-inbound</c> handler, the enquiry and presence stores, destinations (their
 /// secrets from Key Vault, or configuration in local mode) and the delivery reporter. Register before
-/// the LINE delivery, whose defaults it replaces. Settings: section <c>Destinations</c>
-/// (<see cref="DestinationWebhookOptions.Timeout"/>); http:// destinations on loopback only in local mode.
+/// the LINE delivery, whose defaults it replaces. Settings: sections <c>Enquiries</c> (<see cref="EnquiryOptions"/>)
+/// and <c>Destinations</c> (<see cref="DestinationWebhookOptions.Timeout"/>); http:// destinations on loopback only in local mode.
 /// </summary>
 public static class EnquiryServices
 {
     public static IServiceCollection AddEnquiries(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
     {
+        services.AddSingleton(configuration.GetSection(EnquiryOptions.Section).Get<EnquiryOptions>() ?? new EnquiryOptions());
         services.AddSingleton<EnquiryStore>();
         services.AddSingleton<PresenceStore>();
         services.AddSingleton<EnquiryEffects>();

@@ -270,6 +270,22 @@ public class EnquiryEndToEndTests
     }
 
     [Fact]
+    public async Task With_auto_close_on_a_quiet_enquiry_closes_with_the_close_message_and_its_destination_is_told()
+    {
+        await using var world = await StartAsync(new Dictionary<string, string?> { ["Enquiries:AutoCloseAfter"] = "00:00:01" });
+        await world.PostWebhookAsync(Text(User(21), "01EVENT000000000000000022"));
+        var id = EnquiryIds.For(Channel, "01EVENT000000000000000022");
+
+        var notice = await world.EventuallyAsync(() => world.Received("desk").Select(r => r.Message).FirstOrDefault(m => m.Kind == DestinationMessage.ClosedKind), "the closed notice");
+
+        notice.Id.Should().Be($"closed-{id}");
+        notice.Enquiry.State.Should().Be("closed");
+        var closing = world.Outbound().Should().Contain(o => o.OutboundId == $"{id}:close").Subject;
+        Texts(closing).Should().Equal(["Thank you. closed this enquiry."], "with no staff member the placeholder goes with its space");
+        (await world.EnquiryAsync(id)).Should().Match<EnquiryResource>(e => e.State == "closed" && e.ClosedBy == "auto-close");
+    }
+
+    [Fact]
     public async Task A_suspended_channel_opens_no_enquiry_and_records_its_events_as_ignored()
     {
         await using var world = await StartAsync(new Dictionary<string, string?> { [$"Channels:{Channel}:Status"] = "suspended" });

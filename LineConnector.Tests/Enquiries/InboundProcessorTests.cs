@@ -42,7 +42,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             ["Channels:shop:Destinations:bot:Secret"] = "bot-secret",
         }).Build());
         var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets);
-        _processor = new InboundProcessor(new ChannelRepository(_store), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), _clock);
+        _processor = new InboundProcessor(new ChannelRepository(_store), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), new EnquiryOptions(), _clock);
     }
 
     public async Task DisposeAsync() => await _destinations.DisposeAsync();
