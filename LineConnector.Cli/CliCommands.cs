@@ -8,9 +8,10 @@ public static class CliCommands
     public static IEnumerable<Command> All() =>
     [
         SignWebhookCommand.Create(),
-        ChannelCommands.Create(),
         CheckMediaCommand.Create(),
         CheckMessageCommand.Create(),
         DeadLetters.DeadLettersCommand.Create(),
+        ChannelCommands.Create(),
+        RouteCommands.Create(),
     ];
 }

@@ -1,4 +1,5 @@
 using LineConnector.Functions.Admin;
+using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Webhook;
@@ -10,6 +11,7 @@ var app = builder.Build();
 app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
+app.MapEnquiryApi();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

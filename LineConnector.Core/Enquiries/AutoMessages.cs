@@ -25,7 +25,7 @@ public sealed partial record AutoMessageSettings
     public const string StaffPlaceholder = "{staff}";
 
     /// <summary>The channel's text limit (DESIGN §5, Outbound limits), in UTF-16 code units.</summary>
-    public const int MaxTextLength = 4_999;
+    public const int MaxTextLength = Channels.AutoMessage.MaxTextLength;
 
     public AutoMessage Welcome { get; init; } = new(false);
 
@@ -46,9 +46,9 @@ public sealed partial record AutoMessageSettings
 
     public static string DefaultText(AutoMessageKind kind) => kind switch
     {
-        AutoMessageKind.Welcome => "Thank you for your message. We will be with you shortly.",
-        AutoMessageKind.Away => "Sorry, no one is available to answer right now. We will get back to you as soon as we can.",
-        AutoMessageKind.Close => "This enquiry is now closed. Thank you for contacting us; send us a message any time to start a new one.",
+        AutoMessageKind.Welcome => Channels.AutoMessages.DefaultWelcomeText,
+        AutoMessageKind.Away => Channels.AutoMessages.DefaultAwayText,
+        AutoMessageKind.Close => Channels.AutoMessages.DefaultCloseText,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown auto-message."),
     };
 

@@ -5,7 +5,7 @@ namespace LineConnector.Core.Enquiries;
 /// <summary>A channel's enquiry settings.</summary>
 public sealed record EnquiryPolicy
 {
-    public static readonly TimeSpan DefaultMissedTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultMissedTimeout = TimeSpan.FromSeconds(Channels.ChannelSettings.DefaultMissedEnquiryTimeoutSeconds);
 
     /// <summary>An open enquiry nobody accepts within this time is missed.</summary>
     public TimeSpan MissedTimeout { get; init; } = DefaultMissedTimeout;

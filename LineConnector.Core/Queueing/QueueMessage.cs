@@ -9,6 +9,9 @@ public sealed record QueueMessage(string MessageId, string SessionId, ReadOnlyMe
     public const int MaxIdLength = 128;
 
     public string ContentType { get; init; } = "application/json";
+
+    /// <summary>When set, the message is not delivered before this time (Service Bus scheduled messages).</summary>
+    public DateTimeOffset? ScheduledEnqueueTime { get; init; }
 }
 
 /// <summary>A message as a queue handler receives it.</summary>

@@ -11,7 +11,7 @@ public abstract record RoutingRule
     /// At most this many destinations in one condition: the ordered list of an alternative rule, the
     /// split of a percentage rule, the list of one time window, the other-times list.
     /// </summary>
-    public const int MaxDestinationsPerCondition = 5;
+    public const int MaxDestinationsPerCondition = Channels.RoutingRule.MaxDestinationsPerCondition;
 
     private protected RoutingRule()
     {

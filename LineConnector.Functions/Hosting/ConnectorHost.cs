@@ -6,7 +6,7 @@ using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Channels;
-using LineConnector.Functions.Inbound;
+using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.Outbound;
 using LineConnector.Functions.QueueTriggers;
@@ -58,7 +58,8 @@ public static class ConnectorHost
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
         services.AddOpenApi(Admin.ChannelAdminEndpoints.DocumentName);
         services.AddSingleton<WebhookIntake>();
-        services.AddSingleton<IQueueMessageHandler, InboundEventLogHandler>();
+        services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);

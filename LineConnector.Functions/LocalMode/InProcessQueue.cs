@@ -9,9 +9,10 @@ namespace LineConnector.Functions.LocalMode;
 /// Local mode's stand-in for Service Bus queues with sessions: messages of one session are
 /// handled one at a time and in order, a MessageId seen within the duplicate-detection window is
 /// dropped, a failed message is redelivered (first in its session) up to the maximum delivery
-/// count and then dead-lettered.
+/// count and then dead-lettered. A scheduled message joins its session when its time comes (duplicate
+/// detection applies when it is sent, as in Service Bus); until then it does not count as waiting.
 /// </summary>
-public sealed partial class InProcessQueue : IQueueSender
+public sealed partial class InProcessQueue : IQueueSender, IDisposable
 {
     private readonly LocalQueueOptions _options;
     private readonly TimeProvider _clock;
@@ -21,6 +22,7 @@ public sealed partial class InProcessQueue : IQueueSender
     private readonly Dictionary<(string Queue, string Session), SessionState> _sessions = [];
     private readonly Channel<SessionState> _ready = Channel.CreateUnbounded<SessionState>();
     private readonly ConcurrentQueue<DeadLetteredMessage> _deadLetters = new();
+    private readonly HashSet<ITimer> _scheduled = [];
     private int _pending;
     private TaskCompletionSource _idle = CompletedIdle();
 
@@ -53,27 +55,75 @@ public sealed partial class InProcessQueue : IQueueSender
                 }
 
                 _seenMessageIds[key] = now;
-                if (!_sessions.TryGetValue((queueName, message.SessionId), out var session))
+                if (message.ScheduledEnqueueTime is { } at && at > now)
                 {
-                    session = new SessionState(queueName, message.SessionId);
-                    _sessions[(queueName, message.SessionId)] = session;
+                    Schedule(queueName, message, at - now);
                 }
-
-                session.Messages.Enqueue(new LocalDelivery(message));
-                if (_pending++ == 0)
+                else
                 {
-                    _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-
-                if (!session.Scheduled)
-                {
-                    session.Scheduled = true;
-                    _ready.Writer.TryWrite(session);
+                    Enqueue(queueName, message);
                 }
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var timer in _scheduled)
+            {
+                timer.Dispose();
+            }
+
+            _scheduled.Clear();
+        }
+    }
+
+    private void Schedule(string queueName, QueueMessage message, TimeSpan delay)
+    {
+        ITimer? timer = null;
+        timer = _clock.CreateTimer(
+            _ =>
+            {
+                lock (_gate)
+                {
+                    // Removed by Dispose: the queue is shutting down.
+                    if (timer is not null && _scheduled.Remove(timer))
+                    {
+                        timer.Dispose();
+                        Enqueue(queueName, message);
+                    }
+                }
+            },
+            null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        _scheduled.Add(timer);
+        timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Enqueue(string queueName, QueueMessage message)
+    {
+        if (!_sessions.TryGetValue((queueName, message.SessionId), out var session))
+        {
+            session = new SessionState(queueName, message.SessionId);
+            _sessions[(queueName, message.SessionId)] = session;
+        }
+
+        session.Messages.Enqueue(new LocalDelivery(message));
+        if (_pending++ == 0)
+        {
+            _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (!session.Scheduled)
+        {
+            session.Scheduled = true;
+            _ready.Writer.TryWrite(session);
+        }
     }
 
     /// <summary>Completes when no message is waiting or being handled (tests and graceful shutdown use it).</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure;
@@ -101,6 +102,12 @@ public sealed class ServiceBusRestSender : IQueueSender
                 writer.WriteStartObject("BrokerProperties"u8);
                 writer.WriteString("MessageId"u8, m.MessageId);
                 writer.WriteString("SessionId"u8, m.SessionId);
+                if (m.ScheduledEnqueueTime is { } at)
+                {
+                    // The REST API takes the time as an RFC 1123 date (whole seconds, GMT).
+                    writer.WriteString("ScheduledEnqueueTimeUtc"u8, at.UtcDateTime.ToString("R", CultureInfo.InvariantCulture));
+                }
+
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }

@@ -17,9 +17,9 @@ public class AutoMessageTests
     }
 
     [Theory]
-    [InlineData(AutoMessageKind.Welcome, "Thank you for your message. We will be with you shortly.")]
-    [InlineData(AutoMessageKind.Away, "Sorry, no one is available to answer right now. We will get back to you as soon as we can.")]
-    [InlineData(AutoMessageKind.Close, "This enquiry is now closed. Thank you for contacting us; send us a message any time to start a new one.")]
+    [InlineData(AutoMessageKind.Welcome, "Thank you for your message. A member of our team will be with you shortly.")]
+    [InlineData(AutoMessageKind.Away, "Sorry, nobody can answer right now. We will get back to you as soon as we can.")]
+    [InlineData(AutoMessageKind.Close, "This enquiry is now closed. Send us a message any time if you need anything else.")]
     public void An_unedited_message_uses_its_default_text(AutoMessageKind kind, string expected)
     {
         var settings = new AutoMessageSettings { Welcome = new(true), Away = new(true), Close = new(true) };

@@ -132,6 +132,53 @@ public sealed class InProcessQueueTests : IAsyncDisposable
         _logs.AllText.Should().Contain("Dead-lettered message poison");
     }
 
+    [Fact]
+    public async Task A_scheduled_message_waits_for_its_time_without_holding_up_the_queue()
+    {
+        var handler = new ScriptedHandler();
+        var queue = Start(handler);
+        var scheduled = Message("later", "s") with { ScheduledEnqueueTime = _clock.GetUtcNow() + TimeSpan.FromMilliseconds(300) };
+
+        await queue.SendAsync(QueueNames.Inbound, [scheduled, Message("now", "s")], CancellationToken.None);
+        await queue.SendAsync(QueueNames.Inbound, [scheduled], CancellationToken.None);
+        await Idle(queue);
+        handler.Handled.Select(m => m.MessageId).Should().Equal("now");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (handler.Handled.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Idle(queue);
+        handler.Handled.Select(m => m.MessageId).Should().Equal(["now", "later"], "the scheduled message arrives once, its duplicate dropped when sent");
+    }
+
+    [Fact]
+    public async Task A_message_scheduled_in_the_past_is_delivered_at_once()
+    {
+        var handler = new ScriptedHandler();
+        var queue = Start(handler);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("late", "s") with { ScheduledEnqueueTime = _clock.GetUtcNow() - TimeSpan.FromSeconds(1) }], CancellationToken.None);
+
+        await Idle(queue);
+        handler.Handled.Select(m => m.MessageId).Should().Equal("late");
+    }
+
+    [Fact]
+    public async Task Disposing_the_queue_drops_what_is_still_scheduled()
+    {
+        var handler = new ScriptedHandler();
+        var queue = Start(handler);
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("never", "s") with { ScheduledEnqueueTime = _clock.GetUtcNow() + TimeSpan.FromMilliseconds(100) }], CancellationToken.None);
+        queue.Dispose();
+
+        await Task.Delay(400);
+        handler.Attempts.Should().BeEmpty();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -1,4 +1,6 @@
 using System.Reflection;
+using LineConnector.Core.Destinations;
+using LineConnector.Core.Enquiries;
 using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
@@ -43,6 +45,8 @@ internal static class AppSettingCatalog
         [OutboundDeliveryOptions.Section] = [typeof(OutboundDeliveryOptions)],
         [KeyVaultOptions.Section] = [typeof(KeyVaultOptions)],
         [LocalQueueOptions.Section] = [typeof(LocalQueueOptions)],
+        [EnquiryOptions.Section] = [typeof(EnquiryOptions)],
+        [DestinationWebhookOptions.Section] = [typeof(DestinationWebhookOptions)],
     };
 
     /// <summary>Sections the app reads key by key, with those keys ("" for the section's own value).</summary>

@@ -126,7 +126,7 @@ public class QueueTriggerEndpointTests
     }
 
     [Fact]
-    public async Task The_logging_inbound_handler_reads_a_real_envelope()
+    public async Task The_inbound_handler_reads_a_real_envelope_and_opens_an_enquiry()
     {
         await using var app = new ConnectorApp();
         var envelope = $$"""{"channelId":"shop","destination":"Ubot","receivedAt":"2026-11-21T09:00:00+00:00","event":{{WebhookJson.TextMessage("U1", "01KB")}}}""";
@@ -134,7 +134,7 @@ public class QueueTriggerEndpointTests
         var response = await Invoke(app, "LineInbound", Invocation(DoubleEncoded(envelope)));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        app.Logs.AllText.Should().Contain("Channel shop: message event 01KB from a user (delivery 2)");
+        app.Logs.AllText.Should().Contain($"Channel shop: message 01KA (delivery 2) opened enquiry {Core.Enquiries.EnquiryIds.For("shop", "01KA")}");
     }
 
     private sealed class RecordingHandler(string queue, bool fail = false) : IQueueMessageHandler

@@ -54,6 +54,19 @@ public class ServiceBusRestSenderTests
         batch.RootElement[1].GetProperty("BrokerProperties").GetProperty("SessionId").GetString().Should().Be("shop:U2");
     }
 
+    [Fact]
+    public async Task A_scheduled_message_carries_its_enqueue_time_as_an_RFC_1123_date_and_others_none()
+    {
+        await using var server = await TestHttpServer.StartAsync(Answer(201), https: true);
+        var at = new DateTimeOffset(2026, 11, 21, 18, 1, 30, TimeSpan.FromHours(9));
+
+        await Sender(server).SendAsync("line-inbound", [Message("check", "shop:U1", "{}") with { ScheduledEnqueueTime = at }, Message("now", "shop:U1", "{}")], CancellationToken.None);
+
+        using var batch = JsonDocument.Parse(server.Requests.Single().Body);
+        batch.RootElement[0].GetProperty("BrokerProperties").GetProperty("ScheduledEnqueueTimeUtc").GetString().Should().Be("Sat, 21 Nov 2026 09:01:30 GMT");
+        batch.RootElement[1].GetProperty("BrokerProperties").TryGetProperty("ScheduledEnqueueTimeUtc", out _).Should().BeFalse();
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(503)]

@@ -47,10 +47,10 @@ public sealed class ConnectorApp : WebApplicationFactory<Program>
         builder.UseSetting($"Channels:{ChannelId}:Status", "active");
         builder.UseSetting($"Channels:{ChannelId}:TimeZone", "Asia/Tokyo");
         builder.UseSetting($"Channels:{ChannelId}:RoutingRule", "alternative");
-        builder.UseSetting($"Channels:{ChannelId}:Destinations:bot:Kind", "bot");
-        builder.UseSetting($"Channels:{ChannelId}:Destinations:bot:Transport", "https-webhook");
-        builder.UseSetting($"Channels:{ChannelId}:Destinations:bot:WebhookUrl", "http://localhost:7072/enquiries");
-        builder.UseSetting($"Channels:{ChannelId}:Routing:alternative-01:Destination", "bot");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:desk:Kind", "staff");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:desk:Transport", "https-webhook");
+        builder.UseSetting($"Channels:{ChannelId}:Destinations:desk:WebhookUrl", "https://desk.example.com/line");
+        builder.UseSetting($"Channels:{ChannelId}:Routing:alternative-01:Destination", "desk");
         builder.UseSetting("LocalQueue:RetryDelay", "00:00:00.010");
         foreach (var (key, value) in _settings)
         {

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LineConnector.Core.Destinations;
+
+/// <summary>
+/// What the connector sends a destination (the JSON body of the signed POST, or of the Service Bus
+/// message): an event of an enquiry's conversation, the result of a reply it sent, or the notice
+/// that its enquiry was closed without it. Never carries LINE credentials.
+/// </summary>
+public sealed record DestinationMessage
+{
+    public const string EventKind = "event";
+    public const string DeliveryKind = "delivery";
+    public const string ClosedKind = "enquiry-closed";
+
+    /// <summary><see cref="EventKind"/>, <see cref="DeliveryKind"/> or <see cref="ClosedKind"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The same on every resend of this message (also the <c>X-Connector-Delivery-Id</c> header): destinations drop repeats by it.</summary>
+    public required string Id { get; init; }
+
+    public required EnquiryInfo Enquiry { get; init; }
+
+    public required ChannelInfo Channel { get; init; }
+
+    /// <summary>The LINE source (user, group or room) as LINE sent it.</summary>
+    public JsonElement? Source { get; init; }
+
+    /// <summary>For <see cref="EventKind"/>: the webhook event as LINE sent it.</summary>
+    public JsonElement? Event { get; init; }
+
+    /// <summary>For <see cref="DeliveryKind"/>: how the reply ended.</summary>
+    public DeliveryInfo? Delivery { get; init; }
+
+    public required DateTimeOffset SentAt { get; init; }
+}
+
+/// <param name="State">open, ongoing, missed or closed.</param>
+/// <param name="StaffMemberId">The staff member sticky routing chose, or who replied last.</param>
+public sealed record EnquiryInfo(string Id, string State, string? StaffMemberId);
+
+/// <param name="StaffNameFormat">How the channel shows staff names: none, first or first-last.</param>
+public sealed record ChannelInfo(string Id, string Name, string CustomInfo, string StaffNameFormat)
+{
+    public static ChannelInfo Of(Channels.Channel channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var settings = channel.Settings;
+        return new ChannelInfo(channel.Id, settings.Name, settings.CustomInfo, Channels.ChannelTexts.StaffNameFormat.Format(settings.StaffNameFormat));
+    }
+}
+
+/// <param name="Status">delivered or failed.</param>
+/// <param name="SentMessageIds">LINE's ids of the messages sent.</param>
+public sealed record DeliveryInfo(string OutboundId, string Status, IReadOnlyList<string> SentMessageIds, DeliveryFailureInfo? Failure);
+
+/// <param name="Kind">malformed, refused, rejected-by-line, monthly-limit, no-channel or gave-up.</param>
+public sealed record DeliveryFailureInfo(string Kind, string Reason, IReadOnlyList<string> Details, int? LineStatus);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DestinationMessage))]
+public sealed partial class DestinationJsonContext : JsonSerializerContext;

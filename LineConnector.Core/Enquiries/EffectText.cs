@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace LineConnector.Core.Enquiries;
+
+/// <summary>
+/// Pending effects as an operator reads them in the <c>PendingEffects</c> property: one per line,
+/// e.g. <c>send-auto-message welcome</c>, <c>forward-event desk aiko</c>,
+/// <c>schedule-missed-check 2026-11-21T09:01:00.0000000+00:00</c>.
+/// </summary>
+public static class EffectText
+{
+    public static string Format(IReadOnlyList<EnquiryEffect> effects) => string.Join('\n', effects.Select(Format));
+
+    public static string Format(EnquiryEffect effect) => effect switch
+    {
+        SendAutoMessage m => Words("send-auto-message", Kind(m.Kind), m.StaffMemberId),
+        ForwardEvent f => Words("forward-event", f.DestinationId, f.StaffMemberId),
+        ScheduleMissedCheck s => Words("schedule-missed-check", Time(s.At)),
+        ScheduleAutoCloseCheck s => Words("schedule-auto-close-check", Time(s.At)),
+        TellDestinationClosed t => Words("tell-destination-closed", t.DestinationId),
+        _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, "Unknown effect."),
+    };
+
+    /// <exception cref="FormatException">A line is not an effect as <see cref="Format(EnquiryEffect)"/> writes it.</exception>
+    public static IReadOnlyList<EnquiryEffect> Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseLine).ToList();
+    }
+
+    private static EnquiryEffect ParseLine(string line)
+    {
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string? Optional(int i) => words.Length > i ? words[i] : null;
+        return (words[0], words.Length) switch
+        {
+            ("send-auto-message", 2 or 3) => new SendAutoMessage(ParseKind(words[1], line), Optional(2)),
+            ("forward-event", 2 or 3) => new ForwardEvent(words[1], Optional(2)),
+            ("schedule-missed-check", 2) => new ScheduleMissedCheck(ParseTime(words[1], line)),
+            ("schedule-auto-close-check", 2) => new ScheduleAutoCloseCheck(ParseTime(words[1], line)),
+            ("tell-destination-closed", 2) => new TellDestinationClosed(words[1]),
+            _ => throw new FormatException($"'{line}' is not a pending effect."),
+        };
+    }
+
+    public static string Kind(AutoMessageKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static AutoMessageKind ParseKind(string text, string line) =>
+        Enum.TryParse<AutoMessageKind>(text, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && Kind(kind) == text
+            ? kind
+            : throw new FormatException($"'{line}' names no auto-message (welcome, away or close).");
+
+    private static string Time(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text, string line) =>
+        DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? at
+            : throw new FormatException($"'{line}' has no ISO 8601 time.");
+
+    private static string Words(params string?[] words) => string.Join(' ', words.OfType<string>());
+}

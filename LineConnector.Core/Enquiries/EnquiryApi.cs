@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LineConnector.Core.Routing;
+
+namespace LineConnector.Core.Enquiries;
+
+/// <summary>A staff member's reply: who speaks, and LINE message objects (judged by the outbound policy on delivery).</summary>
+public sealed record StaffReplyRequest
+{
+    public StaffMember? Staff { get; init; }
+
+    /// <summary>A JSON array of 1 to 5 LINE message objects, e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
+    public JsonElement Messages { get; init; }
+}
+
+/// <param name="Id">The destination's own id for the person (<see cref="StaffMemberId.Rule"/>).</param>
+/// <param name="FirstName">Shown per the channel's staff name format in <c>sender.name</c> and <c>{staff}</c>.</param>
+public sealed record StaffMember(string? Id, string? FirstName = null, string? LastName = null);
+
+/// <summary>Closing an enquiry; naming a staff member makes it closed by staff rather than by the destination.</summary>
+public sealed record CloseRequest(string? StaffMemberId = null);
+
+/// <summary>An enquiry as the API shows it.</summary>
+public sealed record EnquiryResource(
+    string Id,
+    string ChannelId,
+    string State,
+    string SourceType,
+    string SourceId,
+    string? DestinationId,
+    string? StaffMemberId,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? AcceptBy,
+    DateTimeOffset? AcceptedAt,
+    DateTimeOffset? LastServedAt,
+    DateTimeOffset LastActivityAt,
+    DateTimeOffset? ClosedAt,
+    string? ClosedBy)
+{
+    public static EnquiryResource Of(StoredEnquiry stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var e = stored.Enquiry;
+        return new EnquiryResource(
+            e.Id, stored.ChannelId, EnquiryEntities.StateText(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
+            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryEntities.CloserText(by) : null);
+    }
+}
+
+/// <param name="OutboundId">The id of the queued reply; the delivery report to the destination carries it.</param>
+/// <param name="SenderName">The <c>sender.name</c> the messages go out with (null: the account's name).</param>
+/// <param name="Note">Why the name was shortened or left out, when it was.</param>
+public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note);
+
+/// <summary>A presence change: the destination's own (left out: unchanged) and its staff members'.</summary>
+public sealed record PresenceRequest
+{
+    public bool? Available { get; init; }
+
+    public IReadOnlyList<StaffPresenceRequest>? Staff { get; init; }
+}
+
+public sealed record StaffPresenceRequest(string? Id, bool? Available);
+
+/// <summary>A destination's presence after a change.</summary>
+public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff);
+
+/// <summary>A what-if answer as the admin API shows it.</summary>
+public sealed record WhatIfResource(
+    string ChannelId,
+    string SourceId,
+    DateTimeOffset At,
+    string? DestinationId,
+    string? StaffMemberId,
+    IReadOnlyList<DestinationShare> Shares,
+    bool OpensEnquiry,
+    string? CurrentEnquiryId,
+    IReadOnlyList<string> AutoMessages,
+    IReadOnlyList<string> Explanation);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StaffReplyRequest))]
+[JsonSerializable(typeof(CloseRequest))]
+[JsonSerializable(typeof(EnquiryResource))]
+[JsonSerializable(typeof(ReplyAccepted))]
+[JsonSerializable(typeof(PresenceRequest))]
+[JsonSerializable(typeof(PresenceResource))]
+[JsonSerializable(typeof(WhatIfResource))]
+public sealed partial class EnquiryApiJsonContext : JsonSerializerContext;

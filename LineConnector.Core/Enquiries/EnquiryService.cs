@@ -1,0 +1,341 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LineConnector.Core.Channels;
+using LineConnector.Core.Destinations;
+using LineConnector.Core.Outbound;
+using LineConnector.Core.Queueing;
+
+namespace LineConnector.Core.Enquiries;
+
+public enum EnquiryApiFailure
+{
+    /// <summary>400: the request names what is wrong, field by field.</summary>
+    Invalid,
+
+    /// <summary>401: no bearer, or not the secret of any of the channel's destinations.</summary>
+    Unauthorized,
+
+    /// <summary>403: a destination acting on another destination's enquiry.</summary>
+    Forbidden,
+
+    /// <summary>404: no such enquiry, channel or destination.</summary>
+    NotFound,
+
+    /// <summary>409: the enquiry's state does not allow it (a reply to a closed enquiry).</summary>
+    Conflict,
+}
+
+/// <summary>A refused enquiry API call; <see cref="Fields"/> names each invalid field. Never holds a secret.</summary>
+public sealed class EnquiryApiException(EnquiryApiFailure failure, string message, IReadOnlyDictionary<string, string[]>? fields = null) : Exception(message)
+{
+    public EnquiryApiFailure Failure { get; } = failure;
+
+    public IReadOnlyDictionary<string, string[]> Fields { get; } = fields ?? new Dictionary<string, string[]>();
+}
+
+/// <summary>
+/// The enquiry API for destinations (reply, close, read) and its admin side (presence, what-if).
+/// A destination authenticates with its secret as a bearer token: the enquiry's destination may act on
+/// it; while it has none, any destination of its channel may. Store and queue failures throw.
+/// </summary>
+public sealed class EnquiryService(
+    EnquiryStore enquiries,
+    ChannelRepository channels,
+    PresenceStore presence,
+    EnquiryEffects effects,
+    IQueueSender queue,
+    IDestinationSecrets secrets,
+    EnquiryOptions options,
+    TimeProvider clock)
+{
+    /// <summary>The cause of a close's effects (the close message): one per enquiry, so a retried close finishes them.</summary>
+    public const string CloseCause = "close";
+
+    public const int MaxMessagesPerReply = 5;
+
+    public async Task<EnquiryResource> GetAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
+    {
+        var (_, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
+        return EnquiryResource.Of(enquiry);
+    }
+
+    /// <summary>Queues a staff member's reply for LINE (<see cref="EnquiryLifecycle.StaffReplied"/>: the enquiry becomes ongoing).</summary>
+    /// <param name="idempotencyKey">The same key on a retried call gives the same outbound id, so LINE gets the reply once.</param>
+    public async Task<ReplyAccepted> ReplyAsync(string enquiryId, string? bearer, StaffReplyRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (channel, enquiry, destinationId) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
+        var staff = ValidReply(request, idempotencyKey);
+
+        var lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
+        var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
+        var updated = await Transition(enquiry.Id, e => e with
+        {
+            Enquiry = lifecycle.StaffReplied(e.Enquiry, staff.Id!, destinationId).Enquiry,
+            StaffName = name,
+        }, cancellationToken);
+
+        var sender = StaffDisplayName.ForSender(ChannelDecisions.NameFormat(channel.Settings.StaffNameFormat), name);
+        var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        var builder = new OutboundRequestBuilder(outboundId, channel.Id, updated.Enquiry.SourceId)
+            .ForEnquiry(updated.Id)
+            .ReportTo(updated.Enquiry.DestinationId!);
+        if (sender.Value is { } senderName)
+        {
+            builder.From(senderName);
+        }
+
+        if (updated.LatestReply is { } reply)
+        {
+            builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
+        }
+
+        foreach (var message in request.Messages.EnumerateArray())
+        {
+            builder.AddMessage(message);
+        }
+
+        await queue.SendAsync(QueueNames.Outbound, [builder.Build().ToQueueMessage()], cancellationToken);
+        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, sender.Note);
+    }
+
+    /// <summary>Closes the enquiry and sends the channel's close message. Closing a closed enquiry finishes what its close left undone and changes nothing else.</summary>
+    public async Task<EnquiryResource> CloseAsync(string enquiryId, string? bearer, CloseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
+        if (request.StaffMemberId is { } staffId && !StaffMemberId.IsValid(staffId))
+        {
+            throw Invalid("staffMemberId", StaffMemberId.Rule);
+        }
+
+        var context = new EnquiryChannel(channel, await presence.GetAsync(channel.Id, cancellationToken), options, clock);
+        var by = request.StaffMemberId is null ? EnquiryCloser.Destination : EnquiryCloser.Staff;
+        if (enquiry.Enquiry.State != EnquiryState.Closed)
+        {
+            enquiry = await enquiries.UpdateAsync(enquiry.Id, e =>
+            {
+                if (e.Enquiry.State == EnquiryState.Closed)
+                {
+                    return null;
+                }
+
+                var closing = e.Enquiry with { StaffMemberId = request.StaffMemberId ?? e.Enquiry.StaffMemberId };
+                var t = context.Lifecycle.Close(closing, by);
+                return e with { Enquiry = t.Enquiry, Pending = new PendingEffects(CloseCause, t.Effects) };
+            }, cancellationToken) ?? throw NotFound(enquiry.Id);
+        }
+
+        if (enquiry.Pending?.Cause == CloseCause)
+        {
+            enquiry = await effects.RunAsync(context, enquiry, new EffectCause(CloseCause, "close"), [], cancellationToken);
+            enquiry = await effects.FinishAsync(enquiry, CloseCause, cancellationToken);
+        }
+
+        return EnquiryResource.Of(enquiry);
+    }
+
+    /// <summary>Sets a destination's and its staff members' presence (admin API).</summary>
+    public async Task<PresenceResource> SetPresenceAsync(string channelId, string destinationId, PresenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
+        if (channel.Settings.Destinations.All(d => d.Id != destinationId))
+        {
+            throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Channel '{channelId}' has no destination '{destinationId}'.");
+        }
+
+        var fields = new Dictionary<string, string[]>();
+        var staff = request.Staff ?? [];
+        if (request.Available is null && staff.Count == 0)
+        {
+            fields["available"] = ["required unless staff is given: true or false"];
+        }
+
+        for (var i = 0; i < staff.Count; i++)
+        {
+            if (staff[i] is not { } member)
+            {
+                fields[$"staff[{i}]"] = ["required: {\"id\", \"available\"}"];
+                continue;
+            }
+
+            if (!StaffMemberId.IsValid(member.Id))
+            {
+                fields[$"staff[{i}].id"] = [StaffMemberId.Rule];
+            }
+
+            if (member.Available is null)
+            {
+                fields[$"staff[{i}].available"] = ["required: true or false"];
+            }
+        }
+
+        if (fields.Count > 0)
+        {
+            throw new EnquiryApiException(EnquiryApiFailure.Invalid, "The presence is not valid.", fields);
+        }
+
+        await presence.SetAsync(channelId, new PresenceUpdate(destinationId, request.Available, staff.Select(s => new StaffPresence(s.Id!, s.Available!.Value)).ToList()), cancellationToken);
+        var now = (await presence.GetAsync(channelId, cancellationToken)).GetValueOrDefault(destinationId) ?? DestinationPresence.Default(destinationId);
+        return new PresenceResource(channelId, destinationId, now.Present, now.AvailableStaff.Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Which destination a message from <paramref name="sourceId"/> at <paramref name="at"/> would reach, and why. Sends nothing.</summary>
+    public async Task<WhatIfResource> WhatIfAsync(string channelId, string sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(sourceId))
+        {
+            throw Invalid("user", "required: the LINE user, group or room id");
+        }
+
+        var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
+        var source = await enquiries.GetSourceAsync(channelId, sourceId, cancellationToken);
+        var current = source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, cancellationToken) : null;
+        var last = current?.Enquiry.AsLastService() is { } served && (source?.LastService is not { } earlier || served.ServedAt >= earlier.ServedAt)
+            ? served
+            : source?.LastService;
+        var answer = WhatIf.Answer(new WhatIfQuestion
+        {
+            Rule = ChannelDecisions.Rule(channel.Settings),
+            TimeZone = ChannelDecisions.TimeZone(channel.Settings),
+            Destinations = ChannelDecisions.Statuses(channel.Settings, await presence.GetAsync(channelId, cancellationToken)),
+            SourceId = sourceId,
+            At = at,
+            CurrentEnquiry = current?.Enquiry,
+            LastService = last,
+            AutoMessages = ChannelDecisions.AutoMessages(channel.Settings),
+        });
+        var explanation = channel.Status == ChannelStatus.Suspended
+            ? answer.Explanation.Prepend($"Channel '{channelId}' is suspended: today its events open no enquiry. Once resumed:").ToList()
+            : answer.Explanation;
+        return new WhatIfResource(
+            channelId, sourceId, at, answer.DestinationId, answer.StaffMemberId, answer.Shares, answer.OpensEnquiry, current?.Id,
+            answer.AutoMessages.Select(EffectText.Kind).ToList(), explanation);
+    }
+
+    /// <summary>The enquiry, its channel, and the destination the bearer is the secret of.</summary>
+    private async Task<(Channel Channel, StoredEnquiry Enquiry, string DestinationId)> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
+    {
+        var enquiry = await enquiries.GetAsync(enquiryId, cancellationToken) ?? throw NotFound(enquiryId);
+        var channel = (await channels.GetAsync(enquiry.ChannelId, cancellationToken))?.Channel;
+        if (channel is null || channel.Status == ChannelStatus.Deleted)
+        {
+            throw NotFound(enquiryId);
+        }
+
+        if (string.IsNullOrEmpty(bearer))
+        {
+            throw new EnquiryApiException(EnquiryApiFailure.Unauthorized, "Send the destination's secret as 'Authorization: Bearer {secret}'.");
+        }
+
+        var destinationId = await IdentifyAsync(channel, enquiry.Enquiry.DestinationId, bearer, refresh: false, cancellationToken)
+            ?? await IdentifyAsync(channel, enquiry.Enquiry.DestinationId, bearer, refresh: true, cancellationToken)
+            ?? throw new EnquiryApiException(EnquiryApiFailure.Unauthorized, $"The bearer is not the secret of any destination of channel '{channel.Id}'.");
+        if (enquiry.Enquiry.DestinationId is { } owner && owner != destinationId)
+        {
+            throw new EnquiryApiException(EnquiryApiFailure.Forbidden, $"Enquiry {enquiry.Id} is with {owner}, not {destinationId}.");
+        }
+
+        return (channel, enquiry, destinationId);
+    }
+
+    /// <summary>Which of the channel's destinations has <paramref name="bearer"/> as its secret, the enquiry's own first; compared in constant time.</summary>
+    private async Task<string?> IdentifyAsync(Channel channel, string? first, string bearer, bool refresh, CancellationToken cancellationToken)
+    {
+        var given = Encoding.UTF8.GetBytes(bearer);
+        foreach (var destination in channel.Settings.Destinations.OrderBy(d => d.Id == first ? 0 : 1))
+        {
+            string secret;
+            try
+            {
+                secret = await secrets.GetAsync(channel.Id, destination.Id, refresh, cancellationToken);
+            }
+            catch (DestinationSecretMissingException)
+            {
+                continue;
+            }
+
+            if (CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(secret)))
+            {
+                return destination.Id;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<StoredEnquiry> Transition(string enquiryId, Func<StoredEnquiry, StoredEnquiry> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await enquiries.UpdateAsync(enquiryId, change, cancellationToken) ?? throw NotFound(enquiryId);
+        }
+        catch (EnquiryTransitionException e)
+        {
+            throw new EnquiryApiException(EnquiryApiFailure.Conflict, e.Message);
+        }
+    }
+
+    private async Task<Channel> ActiveOrSuspendedAsync(string channelId, CancellationToken cancellationToken)
+    {
+        var channel = (await channels.GetAsync(channelId, cancellationToken))?.Channel;
+        return channel is null || channel.Status == ChannelStatus.Deleted
+            ? throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"There is no channel '{channelId}'.")
+            : channel;
+    }
+
+    private static StaffMember ValidReply(StaffReplyRequest request, string? idempotencyKey)
+    {
+        var fields = new Dictionary<string, string[]>();
+        if (request.Staff is not { } staff)
+        {
+            fields["staff"] = ["required: {\"id\", \"firstName\", \"lastName\"}"];
+        }
+        else
+        {
+            if (!StaffMemberId.IsValid(staff.Id))
+            {
+                fields["staff.id"] = [StaffMemberId.Rule];
+            }
+
+            if (staff.LastName is { Length: > 0 } && string.IsNullOrWhiteSpace(staff.FirstName))
+            {
+                fields["staff.firstName"] = ["required with a last name"];
+            }
+        }
+
+        if (request.Messages.ValueKind != JsonValueKind.Array || request.Messages.GetArrayLength() is 0 or > MaxMessagesPerReply)
+        {
+            fields["messages"] = [$"1 to {MaxMessagesPerReply} LINE message objects, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"];
+        }
+        else
+        {
+            var i = 0;
+            foreach (var message in request.Messages.EnumerateArray())
+            {
+                if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                {
+                    fields[$"messages[{i}]"] = ["a LINE message object with a \"type\""];
+                }
+
+                i++;
+            }
+        }
+
+        if (idempotencyKey is { } key && (key.Length is 0 or > 200 || key.Any(char.IsControl)))
+        {
+            fields["Idempotency-Key"] = ["1 to 200 characters without control characters"];
+        }
+
+        return fields.Count > 0 ? throw new EnquiryApiException(EnquiryApiFailure.Invalid, "The reply is not valid.", fields) : request.Staff!;
+    }
+
+    private static EnquiryApiException Invalid(string field, string message) =>
+        new(EnquiryApiFailure.Invalid, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+
+    private static EnquiryApiException NotFound(string enquiryId) => new(EnquiryApiFailure.NotFound, $"There is no enquiry '{enquiryId}'.");
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}

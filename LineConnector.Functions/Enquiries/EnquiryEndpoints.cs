@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using LineConnector.Core.Channels;
+using LineConnector.Core.Enquiries;
+using LineConnector.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LineConnector.Functions.Enquiries;
+
+/// <summary>
+/// The enquiry API for destinations under <c>/api/enquiries</c> (anonymous at the Functions host: a
+/// destination authenticates with its own secret as a bearer token, which also limits it to its
+/// enquiries), and the presence and what-if admin routes under <c>/api/manage</c> (function key in
+/// Azure; the host reserves routes starting with "admin"). Errors are RFC 7807 problem details.
+/// </summary>
+public static partial class EnquiryEndpoints
+{
+    public const string EnquiriesRoute = "/api/enquiries";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static void MapEnquiryApi(this IEndpointRouteBuilder endpoints)
+    {
+        var enquiries = endpoints.MapGroup(EnquiriesRoute).WithTags("Enquiries").DisableAntiforgery();
+        enquiries.MapGet("/{id}", GetAsync).WithName("GetEnquiry").WithSummary("An enquiry; the bearer is its destination's secret.");
+        enquiries.MapPost("/{id}/messages", ReplyAsync).WithName("ReplyToEnquiry").Accepts<StaffReplyRequest>("application/json")
+            .WithSummary("Queues a staff member's LINE messages for the enquiry's user, group or room.");
+        enquiries.MapPost("/{id}/close", CloseAsync).WithName("CloseEnquiry").Accepts<CloseRequest>("application/json")
+            .WithSummary("Closes the enquiry and sends the channel's close message.");
+
+        var channels = endpoints.MapGroup("/api/manage/channels").WithTags("Routing").DisableAntiforgery();
+        channels.MapPut("/{id}/destinations/{destinationId}/presence", SetPresenceAsync).WithName("SetDestinationPresence").Accepts<PresenceRequest>("application/json")
+            .WithSummary("Marks a destination and its staff members available or unavailable.");
+        channels.MapGet("/{id}/route/what-if", WhatIfAsync).WithName("RouteWhatIf")
+            .WithSummary("Which destination a message from ?user= at ?at= (ISO 8601, default now) would reach, and why; sends nothing.");
+    }
+
+    private static Task<Results<Ok<EnquiryResource>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "read", id, async () => TypedResults.Ok(await service.GetAsync(id, Bearer(request), cancellationToken)));
+
+    private static Task<Results<Accepted<ReplyAccepted>, ValidationProblem, ProblemHttpResult>> ReplyAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "reply to", id, async () =>
+        {
+            var body = await ReadAsync(request, EnquiryApiJsonContext.Default.StaffReplyRequest, required: true, cancellationToken);
+            var key = request.Headers.TryGetValue(IdempotencyKeyHeader, out var given) ? given.ToString() : null;
+            var accepted = await service.ReplyAsync(id, Bearer(request), body!, key, cancellationToken);
+            return TypedResults.Accepted($"{EnquiriesRoute}/{id}", accepted);
+        });
+
+    private static Task<Results<Ok<EnquiryResource>, ValidationProblem, ProblemHttpResult>> CloseAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "close", id, async () =>
+        {
+            var body = await ReadAsync(request, EnquiryApiJsonContext.Default.CloseRequest, required: false, cancellationToken) ?? new CloseRequest();
+            return TypedResults.Ok(await service.CloseAsync(id, Bearer(request), body, cancellationToken));
+        });
+
+    private static Task<Results<Ok<PresenceResource>, ValidationProblem, ProblemHttpResult>> SetPresenceAsync(
+        string id, string destinationId, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "set presence of", $"{id}/{destinationId}", async () =>
+        {
+            var body = await ReadAsync(request, EnquiryApiJsonContext.Default.PresenceRequest, required: true, cancellationToken);
+            return TypedResults.Ok(await service.SetPresenceAsync(id, destinationId, body!, cancellationToken));
+        });
+
+    private static Task<Results<Ok<WhatIfResource>, ValidationProblem, ProblemHttpResult>> WhatIfAsync(
+        string id, string? user, string? at, EnquiryService service, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "what-if for", id, async () =>
+        {
+            var when = clock.GetUtcNow();
+            if (at is not null && !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out when))
+            {
+                throw new EnquiryApiException(EnquiryApiFailure.Invalid, "at: not a time", new Dictionary<string, string[]> { ["at"] = [$"an ISO 8601 time such as 2026-11-21T09:00:00+09:00 (got '{at}')"] });
+            }
+
+            return TypedResults.Ok(await service.WhatIfAsync(id, user ?? "", when, cancellationToken));
+        });
+
+    /// <summary>The bearer token of <c>Authorization: Bearer {secret}</c>, if any.</summary>
+    private static string? Bearer(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : null;
+
+    private static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool required, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return required ? throw Invalid("body", "required: a JSON object") : null;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken) ?? (required ? throw Invalid("body", "required: a JSON object") : null);
+        }
+        catch (JsonException e)
+        {
+            // The path names the field ($.staff.id); the JSON reader's own message is not shown: it may quote the body.
+            var field = e.Path is { Length: > 2 } path ? path[2..] : "body";
+            throw Invalid(field, "is not valid JSON of the expected type");
+        }
+    }
+
+    private static EnquiryApiException Invalid(string field, string message) =>
+        new(EnquiryApiFailure.Invalid, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+
+    private static async Task<Results<TOk, ValidationProblem, ProblemHttpResult>> RunAsync<TOk>(ILoggerFactory loggers, string operation, string id, Func<Task<TOk>> action)
+        where TOk : IResult
+    {
+        var logger = loggers.CreateLogger("LineConnector.Enquiries");
+        try
+        {
+            return await action();
+        }
+        catch (EnquiryApiException e) when (e.Failure == EnquiryApiFailure.Invalid)
+        {
+            LogRefused(logger, operation, id, e.Message);
+            return TypedResults.ValidationProblem(e.Fields.ToDictionary(f => f.Key, f => f.Value), title: "The request is not valid");
+        }
+        catch (EnquiryApiException e)
+        {
+            LogRefused(logger, operation, id, e.Message);
+            var (status, title) = e.Failure switch
+            {
+                EnquiryApiFailure.Unauthorized => (StatusCodes.Status401Unauthorized, "Not authenticated"),
+                EnquiryApiFailure.Forbidden => (StatusCodes.Status403Forbidden, "Not this destination's enquiry"),
+                EnquiryApiFailure.NotFound => (StatusCodes.Status404NotFound, "Not found"),
+                _ => (StatusCodes.Status409Conflict, "Not allowed in the enquiry's state"),
+            };
+            return TypedResults.Problem(e.Message, statusCode: status, title: title);
+        }
+        catch (ChannelConfigurationException e)
+        {
+            LogFailed(logger, e, operation, id);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError, title: "Channel misconfigured");
+        }
+        catch (Exception e) when (e is ChannelStoreUnavailableException or TableStoreException or EnquiryChangedException or Azure.RequestFailedException or HttpRequestException)
+        {
+            LogFailed(logger, e, operation, id);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Enquiry API: {Operation} {Id} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string operation, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enquiry API: {Operation} {Id} failed")]
+    private static partial void LogFailed(ILogger logger, Exception error, string operation, string id);
+}
