@@ -35,11 +35,17 @@ wrk.headers["Content-Type"] = "application/json; charset=utf-8"
 wrk.headers["x-line-signature"] = "$signature"
 LUA
 
-Channels__load__ChannelSecret="$secret" Logging__LogLevel__Default=Warning \
+# The channel is suspended: the webhook verifies and queues every event as usual, and the
+# inbound handler records them without opening enquiries, so no destination or LINE is called.
+env Channels__load__ChannelSecret="$secret" Channels__load__Name="Load test" Channels__load__Status=suspended \
+  Channels__load__TimeZone=UTC Channels__load__RoutingRule=alternative \
+  Channels__load__Destinations__bot__Kind=bot Channels__load__Destinations__bot__Transport=https-webhook \
+  Channels__load__Destinations__bot__WebhookUrl=https://bot.invalid/line "Channels__load__Routing__alternative-01__Destination=bot" \
+  Logging__LogLevel__Default=Warning \
   dotnet LineConnector.Functions/bin/Release/net10.0/LineConnector.Functions.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1 &
 app=$!
 trap 'kill $app 2>/dev/null || true; wait $app 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; kill -0 $app 2>/dev/null || { echo "the app stopped:"; cat "$work/app.log"; exit 1; }; sleep 0.1; done
 
 url="http://127.0.0.1:$port/api/line/load"
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url" -H "x-line-signature: $signature" --data-binary @"$work/body.json")
