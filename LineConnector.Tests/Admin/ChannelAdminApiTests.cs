@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LineConnector.Core.Channels;
 using LineConnector.Tests.Channels;
+using LineConnector.Tests.Support;
 using LineConnector.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +22,7 @@ public sealed class ChannelAdminApiTests : IAsyncLifetime
         _line = await FakeLine.StartAsync();
         _line.Add(new FakeLine.Account("1001", "secret-one", "U1111"));
         _line.Add(new FakeLine.Account("1002", "secret-two", "U2222", LongLivedToken: "long-lived-two"));
-        _app = new ConnectorApp(_line.BaseUrl);
+        _app = ConnectorApp.ForLine(_line.BaseUrl);
         _http = _app.CreateClient();
     }
 

@@ -5,6 +5,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.KeyVault;
+using LineConnector.Tests.Support;
 using LineConnector.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,8 +29,8 @@ public sealed class ChannelLifecycleTests : IAsyncLifetime
     private void Start(bool keyVault)
     {
         _app = keyVault
-            ? new ConnectorApp(_line.BaseUrl, new Dictionary<string, string?> { ["KeyVault:vaultUri"] = FakeKeyVault.VaultUri.ToString() }, s => s.AddSingleton(_vault.Client()))
-            : new ConnectorApp(_line.BaseUrl);
+            ? ConnectorApp.ForLine(_line.BaseUrl, new Dictionary<string, string?> { ["KeyVault:vaultUri"] = FakeKeyVault.VaultUri.ToString() }, s => s.AddSingleton(_vault.Client()))
+            : ConnectorApp.ForLine(_line.BaseUrl);
         _http = _app.CreateClient();
     }
 

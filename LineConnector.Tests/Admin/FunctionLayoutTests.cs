@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LineConnector.Tests.Support;
 using LineConnector.Tests.TestSupport;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public class FunctionLayoutTests
         route.Should().NotStartWithEquivalentOf("admin").And.NotStartWithEquivalentOf("runtime");
 
         await using var line = await FakeLine.StartAsync();
-        await using var app = new ConnectorApp(line.BaseUrl);
+        await using var app = ConnectorApp.ForLine(line.BaseUrl);
         var served = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Route: e.RoutePattern.RawText!.Trim('/'), Methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []))
             .ToList();

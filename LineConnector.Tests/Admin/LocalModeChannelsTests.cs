@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using LineConnector.Core.Line;
 using LineConnector.Tests.KeyVault;
+using LineConnector.Tests.Support;
 using LineConnector.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +43,7 @@ public sealed class LocalModeChannelsTests : IAsyncLifetime
     [Fact]
     public async Task Channels_in_configuration_are_served_from_the_in_memory_store()
     {
-        await using var app = new ConnectorApp(_line.BaseUrl, Shop("shop"));
+        await using var app = ConnectorApp.ForLine(_line.BaseUrl, Shop("shop"));
         using var http = app.CreateClient();
 
         (await WebhookAsync(http, "shop", "local-secret")).Should().Be(HttpStatusCode.OK);
@@ -57,7 +58,7 @@ public sealed class LocalModeChannelsTests : IAsyncLifetime
         var vault = new FakeKeyVault { FailWith = HttpStatusCode.ServiceUnavailable };
         var settings = Shop("shop");
         settings["KeyVault:vaultUri"] = FakeKeyVault.VaultUri.ToString();
-        await using var app = new ConnectorApp(_line.BaseUrl, settings, s => s.AddSingleton(vault.Client()));
+        await using var app = ConnectorApp.ForLine(_line.BaseUrl, settings, s => s.AddSingleton(vault.Client()));
         using var http = app.CreateClient();
 
         (await WebhookAsync(http, "shop", "local-secret")).Should().Be(HttpStatusCode.InternalServerError);
@@ -70,7 +71,7 @@ public sealed class LocalModeChannelsTests : IAsyncLifetime
     [Fact]
     public async Task The_sample_settings_demo_channel_is_valid()
     {
-        await using var app = new ConnectorApp(_line.BaseUrl);
+        await using var app = ConnectorApp.ForLine(_line.BaseUrl);
         using var http = app.CreateClient();
 
         var response = await http.GetAsync("/api/manage/channels/demo");
@@ -83,7 +84,7 @@ public sealed class LocalModeChannelsTests : IAsyncLifetime
     {
         var settings = Shop("shop");
         settings["Channels:shop:Status"] = "on";
-        await using var app = new ConnectorApp(_line.BaseUrl, settings);
+        await using var app = ConnectorApp.ForLine(_line.BaseUrl, settings);
         using var http = app.CreateClient();
 
         (await WebhookAsync(http, "shop", "local-secret")).Should().Be(HttpStatusCode.InternalServerError, "LINE redelivers; the operator fixes the property");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LineConnector.Cli;
 using LineConnector.Core.Channels;
 using LineConnector.Tests.Channels;
+using LineConnector.Tests.Support;
 using LineConnector.Tests.TestSupport;
 
 namespace LineConnector.Tests.Cli;
@@ -20,7 +21,7 @@ public sealed class ChannelCommandsTests : IAsyncLifetime
         _line = await FakeLine.StartAsync();
         _line.Add(new FakeLine.Account("1001", "secret-one", "U1111"));
         _line.Add(new FakeLine.Account("1002", "secret-two", "U2222", LongLivedToken: "long-lived-two"));
-        _app = new ConnectorApp(_line.BaseUrl);
+        _app = ConnectorApp.ForLine(_line.BaseUrl);
         await File.WriteAllTextAsync(_settingsFile, JsonSerializer.Serialize(ChannelSamples.Full(), ChannelJsonContext.Default.ChannelSettings));
     }
 
