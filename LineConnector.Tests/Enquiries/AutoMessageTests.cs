@@ -1,3 +1,4 @@
+using LineConnector.Core;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Routing;
 
