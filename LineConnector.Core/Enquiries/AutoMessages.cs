@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
