@@ -126,9 +126,9 @@ public class ChannelDecisionsTests
     {
         var messages = ChannelDecisions.AutoMessages(ChannelSamples.Full());
 
-        messages.Welcome.Should().Be(new Core.Enquiries.AutoMessage(true, "Hello! {staff} will be with you shortly."));
-        messages.Away.Should().Be(new Core.Enquiries.AutoMessage(true, Core.Channels.AutoMessages.DefaultAwayText));
-        messages.Close.Should().Be(new Core.Enquiries.AutoMessage(false, "Bye"));
+        messages.Welcome.Should().Be(new AutoMessage(true, "Hello! {staff} will be with you shortly."));
+        messages.Away.Should().Be(new AutoMessage(true, Core.Channels.AutoMessages.DefaultAwayText));
+        messages.Close.Should().Be(new AutoMessage(false, "Bye"));
         messages.StaffNameFormat.Should().Be(StaffNameFormat.FirstAndLastName);
         messages.Render(AutoMessageKind.Welcome, new StaffName("Aiko", "Tanaka")).Should().Be("Hello! Aiko Tanaka will be with you shortly.");
         messages.Validate().Should().BeEmpty();
