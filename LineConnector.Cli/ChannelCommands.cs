@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LineConnector.Core.Channels;
 
 namespace LineConnector.Cli;
@@ -14,16 +13,11 @@ namespace LineConnector.Cli;
 /// </summary>
 public static class ChannelCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <param name="handler">The HTTP handler to reach the API with (tests pass the app's own); null: the network.</param>
     public static Command Create(Func<HttpMessageHandler>? handler = null)
     {
-        var url = new Option<string?>("--url") { Description = $"The function app, e.g. https://contoso-line.azurewebsites.net (default: environment {ManageApiClient.UrlVariable}).", Recursive = true };
-        var key = new Option<string?>("--key") { Description = $"A function key of the app (default: environment {ManageApiClient.KeyVariable}); not needed in local mode.", Recursive = true };
-        var json = new Option<bool>("--json") { Description = "Print the API's JSON instead of a table.", Recursive = true };
-        var channels = new Command("channels", "Manage channels: LINE Official Accounts connected to the connector.") { url, key, json };
-        var context = new Context(url, key, json, handler);
+        var context = new ManageApiContext("a table", handler);
+        var channels = new Command("channels", "Manage channels: LINE Official Accounts connected to the connector.") { context.Url, context.Key, context.Json };
 
         var id = new Argument<string>("id") { Description = "The channel id." };
         var settingsFile = new Option<FileInfo>("--settings") { Description = "A JSON file with the channel's settings (name, timeZone, routing, destinations, ...).", Required = true };
@@ -64,7 +58,7 @@ public static class ChannelCommands
             var current = await context.SendAsync(parse, HttpMethod.Get, path, null, null, ct);
             if (current is null || !current.IsSuccess)
             {
-                return current is null ? 2 : Fail(parse, current);
+                return current is null ? 2 : ManageApiContext.Fail(parse, current);
             }
 
             var body = JsonSerializer.Serialize(settings, ChannelJsonContext.Default.ChannelSettings);
@@ -117,16 +111,6 @@ public static class ChannelCommands
             await parse.InvocationConfiguration.Error.WriteLineAsync($"error: cannot read settings from {file.FullName}{where}: {e.Message}");
             return null;
         }
-    }
-
-    private static int Fail(ParseResult parse, ManageApiClient.Answer answer)
-    {
-        foreach (var line in ManageApiClient.DescribeProblem(answer))
-        {
-            parse.InvocationConfiguration.Error.WriteLine(line);
-        }
-
-        return 1;
     }
 
     private static void PrintList(TextWriter output, string body)
@@ -199,56 +183,6 @@ public static class ChannelCommands
         foreach (var row in rows)
         {
             output.WriteLine(string.Join("  ", row.Select((v, i) => v.Replace('\n', ' ').PadRight(widths[i]))).TrimEnd());
-        }
-    }
-
-    private sealed class Context(Option<string?> url, Option<string?> key, Option<bool> json, Func<HttpMessageHandler>? handler)
-    {
-        public async Task<ManageApiClient.Answer?> SendAsync(ParseResult parse, HttpMethod method, string path, string? body, string? ifMatch, CancellationToken cancellationToken)
-        {
-            var baseUrl = parse.GetValue(url) ?? Environment.GetEnvironmentVariable(ManageApiClient.UrlVariable);
-            if (string.IsNullOrEmpty(baseUrl) || !Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var root))
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no admin API URL: pass --url or set {ManageApiClient.UrlVariable} (e.g. http://localhost:7071).");
-                return null;
-            }
-
-            using var http = handler is null ? new HttpClient() : new HttpClient(handler());
-            var client = new ManageApiClient(http, root, parse.GetValue(key) ?? Environment.GetEnvironmentVariable(ManageApiClient.KeyVariable));
-            try
-            {
-                return await client.SendAsync(method, path, body, ifMatch, cancellationToken);
-            }
-            catch (HttpRequestException e)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: cannot reach {root}: {e.Message}");
-                return null;
-            }
-        }
-
-        public async Task<int> RunAsync(ParseResult parse, HttpMethod method, string path, string? body, string? ifMatch, Action<TextWriter, string> print, CancellationToken cancellationToken)
-        {
-            var answer = await SendAsync(parse, method, path, body, ifMatch, cancellationToken);
-            if (answer is null)
-            {
-                return 2;
-            }
-
-            if (!answer.IsSuccess)
-            {
-                return Fail(parse, answer);
-            }
-
-            if (parse.GetValue(json))
-            {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonNode.Parse(answer.Body)!.ToJsonString(Indented));
-            }
-            else
-            {
-                print(parse.InvocationConfiguration.Output, answer.Body);
-            }
-
-            return 0;
         }
     }
 }

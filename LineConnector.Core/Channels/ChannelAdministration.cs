@@ -1,3 +1,5 @@
+using LineConnector.Core.Line.Api;
+
 namespace LineConnector.Core.Channels;
 
 /// <summary>
@@ -252,7 +254,7 @@ public sealed class ChannelAdministration(
         : channel;
 
     private static ChannelOperationException AlreadyBacks(BotInfo bot, string holder) =>
-        new(ChannelFailure.Conflict, $"The LINE account {bot.BasicId ?? bot.UserId} (bot user id {bot.UserId}) already backs channel '{holder}'; one LINE account can back only one channel.");
+        new(ChannelFailure.Conflict, $"The LINE account {bot.BasicId} (bot user id {bot.UserId}) already backs channel '{holder}'; one LINE account can back only one channel.");
 
     private static ChannelOperationException NotFound(string id) => new(ChannelFailure.NotFound, $"There is no channel '{id}'.");
 }

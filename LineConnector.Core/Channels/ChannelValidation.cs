@@ -3,12 +3,6 @@ using System.Net;
 
 namespace LineConnector.Core.Channels;
 
-/// <summary>One thing wrong with a channel: the field (as in the admin API's JSON) and the rule it breaks.</summary>
-public sealed record FieldError(string Field, string Message)
-{
-    public override string ToString() => $"{Field}: {Message}";
-}
-
 /// <summary>
 /// The rules of a channel's settings. Every failure is reported, each naming its field and the
 /// limit it breaks, e.g. <c>name: at most 40 characters (got 41)</c>. Lengths are counted in UTF-16

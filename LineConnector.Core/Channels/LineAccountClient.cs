@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LineConnector.Core.Line;
+using LineConnector.Core.Line.Api;
 
 namespace LineConnector.Core.Channels;
 
@@ -34,12 +35,6 @@ public sealed record StatelessToken(string AccessToken, TimeSpan ExpiresIn)
 {
     public override string ToString() => $"StatelessToken {{ ExpiresIn = {ExpiresIn} }}";
 }
-
-/// <summary>The LINE account behind a channel (<c>GET /v2/bot/info</c>).</summary>
-public sealed record BotInfo(
-    [property: JsonPropertyName("userId")] string UserId,
-    [property: JsonPropertyName("basicId")] string? BasicId,
-    [property: JsonPropertyName("displayName")] string? DisplayName);
 
 /// <summary>
 /// The two LINE calls that tie credentials to a LINE account: issuing a stateless channel access
@@ -80,7 +75,7 @@ public sealed class LineAccountClient(HttpClient http, LineApiOptions api, LineA
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             return request;
         }, cancellationToken);
-        var info = Deserialize(body, LineAccountJsonContext.Default.BotInfo, "v2/bot/info");
+        var info = Deserialize(body, LineApiJsonContext.Default.BotInfo, "v2/bot/info");
         return string.IsNullOrEmpty(info.UserId) ? throw new LineAccountException("LINE's bot info has no userId.", 200, null) : info;
     }
 
@@ -162,6 +157,5 @@ internal sealed record ErrorResponse(
     [property: JsonPropertyName("message")] string? Message);
 
 [JsonSerializable(typeof(TokenResponse))]
-[JsonSerializable(typeof(BotInfo))]
 [JsonSerializable(typeof(ErrorResponse))]
 internal sealed partial class LineAccountJsonContext : JsonSerializerContext;

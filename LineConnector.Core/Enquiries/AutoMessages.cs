@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
@@ -16,16 +17,13 @@ public enum AutoMessageKind
     Close,
 }
 
-/// <summary>One auto-message: its switch, and its text (null for the default text).</summary>
-public sealed record AutoMessage(bool Enabled, string? Text = null);
-
 /// <summary>A channel's auto-message settings. Every message is off until switched on.</summary>
 public sealed partial record AutoMessageSettings
 {
     public const string StaffPlaceholder = "{staff}";
 
     /// <summary>The channel's text limit (DESIGN §5, Outbound limits), in UTF-16 code units.</summary>
-    public const int MaxTextLength = Channels.AutoMessage.MaxTextLength;
+    public const int MaxTextLength = AutoMessage.MaxTextLength;
 
     public AutoMessage Welcome { get; init; } = new(false);
 

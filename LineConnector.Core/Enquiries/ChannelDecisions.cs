@@ -1,7 +1,6 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 using ChannelRule = LineConnector.Core.Channels.RoutingRule;
-using ChannelStaffNameFormat = LineConnector.Core.Channels.StaffNameFormat;
 using RoutingTimeWindow = LineConnector.Core.Routing.TimeWindow;
 
 namespace LineConnector.Core.Enquiries;
@@ -52,17 +51,9 @@ public static class ChannelDecisions
             Welcome = new(messages.Welcome.Enabled, messages.WelcomeText),
             Away = new(messages.Away.Enabled, messages.AwayText),
             Close = new(messages.Close.Enabled, messages.CloseText),
-            StaffNameFormat = NameFormat(settings.StaffNameFormat),
+            StaffNameFormat = settings.StaffNameFormat,
         };
     }
-
-    public static StaffNameFormat NameFormat(ChannelStaffNameFormat format) => format switch
-    {
-        ChannelStaffNameFormat.None => StaffNameFormat.None,
-        ChannelStaffNameFormat.FirstName => StaffNameFormat.FirstName,
-        ChannelStaffNameFormat.FirstAndLastName => StaffNameFormat.FirstAndLastName,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown staff name format."),
-    };
 
     /// <summary>Every destination of the channel with its presence (present when none was set) and schedule.</summary>
     public static IReadOnlyList<DestinationStatus> Statuses(ChannelSettings settings, IReadOnlyDictionary<string, DestinationPresence> presence)

@@ -76,7 +76,7 @@ public sealed class EnquiryService(
             StaffName = name,
         }, cancellationToken);
 
-        var sender = StaffDisplayName.ForSender(ChannelDecisions.NameFormat(channel.Settings.StaffNameFormat), name);
+        var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
         var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
         var builder = new OutboundRequestBuilder(outboundId, channel.Id, updated.Enquiry.SourceId)
             .ForEnquiry(updated.Id)

@@ -1,15 +1,7 @@
 using System.Text;
+using LineConnector.Core.Channels;
 
 namespace LineConnector.Core.Enquiries;
-
-/// <summary>How a staff member's name is shown to the LINE user (DESIGN §5, Auto-messages).</summary>
-public enum StaffNameFormat
-{
-    /// <summary>No name is shown.</summary>
-    None,
-    FirstName,
-    FirstAndLastName,
-}
 
 public sealed record StaffName(string FirstName, string? LastName = null);
 

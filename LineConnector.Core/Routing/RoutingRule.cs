@@ -66,12 +66,6 @@ public abstract record RoutingRule
     }
 }
 
-/// <summary>One problem with a setting: the field (a path such as <c>windows[1].destinations</c>) and what is wrong.</summary>
-public sealed record FieldError(string Field, string Message)
-{
-    public override string ToString() => $"{Field}: {Message}";
-}
-
 /// <summary>A routing rule that does not validate was given to a decision.</summary>
 public sealed class InvalidRoutingRuleException(IReadOnlyList<FieldError> errors)
     : ArgumentException("The routing rule is invalid: " + string.Join("; ", errors))

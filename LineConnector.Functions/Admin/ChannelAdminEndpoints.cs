@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LineConnector.Core;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;

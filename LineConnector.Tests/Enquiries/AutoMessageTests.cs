@@ -1,3 +1,5 @@
+using LineConnector.Core;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Routing;
 

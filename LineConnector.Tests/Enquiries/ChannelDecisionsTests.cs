@@ -6,7 +6,6 @@ using LineConnector.Tests.Routing;
 using LineConnector.Tests.Support;
 using ChannelRule = LineConnector.Core.Channels.RoutingRule;
 using ChannelTimeWindow = LineConnector.Core.Channels.TimeWindow;
-using StaffNameFormat = LineConnector.Core.Enquiries.StaffNameFormat;
 
 namespace LineConnector.Tests.Enquiries;
 
@@ -127,20 +126,13 @@ public class ChannelDecisionsTests
     {
         var messages = ChannelDecisions.AutoMessages(ChannelSamples.Full());
 
-        messages.Welcome.Should().Be(new Core.Enquiries.AutoMessage(true, "Hello! {staff} will be with you shortly."));
-        messages.Away.Should().Be(new Core.Enquiries.AutoMessage(true, Core.Channels.AutoMessages.DefaultAwayText));
-        messages.Close.Should().Be(new Core.Enquiries.AutoMessage(false, "Bye"));
+        messages.Welcome.Should().Be(new AutoMessage(true, "Hello! {staff} will be with you shortly."));
+        messages.Away.Should().Be(new AutoMessage(true, Core.Channels.AutoMessages.DefaultAwayText));
+        messages.Close.Should().Be(new AutoMessage(false, "Bye"));
         messages.StaffNameFormat.Should().Be(StaffNameFormat.FirstAndLastName);
         messages.Render(AutoMessageKind.Welcome, new StaffName("Aiko", "Tanaka")).Should().Be("Hello! Aiko Tanaka will be with you shortly.");
         messages.Validate().Should().BeEmpty();
     }
-
-    [Theory]
-    [InlineData(Core.Channels.StaffNameFormat.None, StaffNameFormat.None)]
-    [InlineData(Core.Channels.StaffNameFormat.FirstName, StaffNameFormat.FirstName)]
-    [InlineData(Core.Channels.StaffNameFormat.FirstAndLastName, StaffNameFormat.FirstAndLastName)]
-    public void Every_staff_name_format_maps(Core.Channels.StaffNameFormat channel, StaffNameFormat expected) =>
-        ChannelDecisions.NameFormat(channel).Should().Be(expected);
 
     [Fact]
     public void The_policy_takes_the_missed_timeout_and_leaves_auto_close_off()

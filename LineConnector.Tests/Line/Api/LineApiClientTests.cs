@@ -4,7 +4,6 @@ using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
-using BotInfo = LineConnector.Core.Line.Api.BotInfo;
 
 namespace LineConnector.Tests.Line.Api;
 
