@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 
 namespace LineConnector.Core.Channels;
@@ -104,10 +105,20 @@ public sealed record AutoMessages
 }
 
 /// <param name="Text">The text, with an optional <c>{staff}</c> placeholder; null for the default text.</param>
-public sealed record AutoMessage(bool Enabled = false, string? Text = null)
+public sealed partial record AutoMessage(bool Enabled = false, string? Text = null)
 {
     /// <summary>The channel's limit for a text message (UTF-16 code units), one less than LINE's 5,000.</summary>
     public const int MaxTextLength = 4_999;
+
+    /// <summary>The one placeholder a text may hold: the staff member's name in the channel's format.</summary>
+    public const string StaffPlaceholder = "{staff}";
+
+    /// <summary>Placeholders in <paramref name="text"/> other than <see cref="StaffPlaceholder"/>, which nothing would replace.</summary>
+    public static IEnumerable<string> UnknownPlaceholders(string text) =>
+        Placeholder().Matches(text).Select(m => m.Value).Where(p => p != StaffPlaceholder);
+
+    [GeneratedRegex(@"\{[A-Za-z][A-Za-z0-9_]*\}")]
+    private static partial Regex Placeholder();
 }
 
 internal sealed class ChannelStatusJson() : EnumTextJsonConverter<ChannelStatus>(ChannelTexts.Status);

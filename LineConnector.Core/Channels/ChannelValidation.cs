@@ -346,6 +346,10 @@ public static class ChannelValidation
         }
 
         CheckText(errors, $"{field}.text", message.Text ?? "", 0, AutoMessage.MaxTextLength);
+        foreach (var placeholder in AutoMessage.UnknownPlaceholders(message.Text ?? ""))
+        {
+            errors.Add(new($"{field}.text", $"unknown placeholder {placeholder}; only {AutoMessage.StaffPlaceholder} is replaced"));
+        }
     }
 
     private static void CheckId(List<FieldError> errors, string field, string? id)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 
@@ -18,9 +17,9 @@ public enum AutoMessageKind
 }
 
 /// <summary>A channel's auto-message settings. Every message is off until switched on.</summary>
-public sealed partial record AutoMessageSettings
+public sealed record AutoMessageSettings
 {
-    public const string StaffPlaceholder = "{staff}";
+    public const string StaffPlaceholder = AutoMessage.StaffPlaceholder;
 
     /// <summary>The channel's text limit (DESIGN §5, Outbound limits), in UTF-16 code units.</summary>
     public const int MaxTextLength = AutoMessage.MaxTextLength;
@@ -85,12 +84,9 @@ public sealed partial record AutoMessageSettings
                 errors.Add(new FieldError(field, $"The text is {text.Length} characters (UTF-16 code units); at most {MaxTextLength}."));
             }
 
-            foreach (Match match in Placeholder().Matches(text))
+            foreach (var placeholder in AutoMessage.UnknownPlaceholders(text))
             {
-                if (match.Value != StaffPlaceholder)
-                {
-                    errors.Add(new FieldError(field, $"Unknown placeholder {match.Value}; only {StaffPlaceholder} is replaced."));
-                }
+                errors.Add(new FieldError(field, $"Unknown placeholder {placeholder}; only {StaffPlaceholder} is replaced."));
             }
         }
 
@@ -115,7 +111,4 @@ public sealed partial record AutoMessageSettings
             : template.Replace(StaffPlaceholder, name, StringComparison.Ordinal);
         return TextLimit.Truncate(text, MaxTextLength);
     }
-
-    [GeneratedRegex(@"\{[A-Za-z][A-Za-z0-9_]*\}")]
-    private static partial Regex Placeholder();
 }

@@ -232,6 +232,16 @@ public class ChannelValidationTests
     }
 
     [Fact]
+    public void Auto_message_text_may_hold_only_the_staff_placeholder()
+    {
+        var withStaff = ChannelSamples.Settings() with { AutoMessages = new AutoMessages { Close = new AutoMessage(true, "Thanks, {staff} here.") } };
+        var withName = ChannelSamples.Settings() with { AutoMessages = new AutoMessages { Welcome = new AutoMessage(true, "Hello {name}, {staff} will help") } };
+
+        Errors(withStaff).Should().BeEmpty();
+        Errors(withName).Should().Equal("autoMessages.welcome.text: unknown placeholder {name}; only {staff} is replaced");
+    }
+
+    [Fact]
     public void Auto_messages_default_their_text_when_it_is_left_out()
     {
         var messages = new AutoMessages { Welcome = new AutoMessage(true), Close = new AutoMessage(true, "See you") };
