@@ -5,7 +5,7 @@ namespace LineConnector.Tests.Line;
 
 public class LineSignatureTests
 {
-    // Vectors from LINE's SDK tests (shared/reference/line-messaging-api.md).
+    // Vectors from LINE's official SDKs' signature tests.
     [Theory]
     [InlineData("test_secret", "{\"hello\":\"world\"}", "t7Hn4ZDHqs6e+wdvI5TyQIvzie0DmMUmuXEBqyyE/tM=")]
     [InlineData("channel_secret", "bodybodybodybody", "/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=")]
