@@ -126,6 +126,12 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
             throw new InvalidOperationException($"Enquiry {enquiry.Id} has an event to forward to {forward.DestinationId}, but {cause.Id} is no event.");
         }
 
+        // Recorded before the forward, so that the destination can fetch the content as soon as it sees the event.
+        if (InboundContent.Of(channel.Id, enquiry.Id, webhookEvent) is { } content)
+        {
+            await enquiries.RecordContentAsync(content, cancellationToken);
+        }
+
         var destination = channel.Destination(forward.DestinationId);
         var outcome = destination is null
             ? new DestinationOutcome(DestinationResult.Unavailable, null, $"{forward.DestinationId} is no longer one of the channel's destinations")

@@ -137,6 +137,19 @@ internal static class EnquiryEntities
             r.Time(P.ProcessedAt) ?? throw r.Missing(P.ProcessedAt));
     }
 
+    public static TableRow ContentRow(InboundContent content) =>
+        new(content.ChannelId, content.MessageId, new Dictionary<string, object?>
+        {
+            [P.EnquiryId] = content.EnquiryId,
+            [P.Kind] = content.Kind,
+        });
+
+    public static InboundContent ReadContent(TableRow row)
+    {
+        var r = new Reader(EnquiryTables.Content, row);
+        return new InboundContent(row.PartitionKey, row.RowKey, r.Required(P.EnquiryId), r.Required(P.Kind));
+    }
+
     public static string StateText(EnquiryState state) => state.ToString().ToLowerInvariant();
 
     public static string CloserText(EnquiryCloser closer) => closer switch

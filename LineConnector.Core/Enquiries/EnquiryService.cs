@@ -60,6 +60,19 @@ public sealed class EnquiryService(
         return EnquiryResource.Of(enquiry);
     }
 
+    /// <summary>
+    /// A user's image, video, audio or file that was forwarded with this enquiry. Any other message id
+    /// (another enquiry's included) is not found, so a destination learns nothing of other enquiries.
+    /// </summary>
+    public async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
+    {
+        var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
+        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(channel.Id, messageId, cancellationToken) : null;
+        return content is not null && content.EnquiryId == enquiry.Id
+            ? content
+            : throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Enquiry {enquiry.Id} has no image, video, audio or file with message id '{Shown(messageId)}'.");
+    }
+
     /// <summary>Queues a staff member's reply for LINE (<see cref="EnquiryLifecycle.StaffReplied"/>: the enquiry becomes ongoing).</summary>
     /// <param name="idempotencyKey">The same key on a retried call gives the same outbound id, so LINE gets the reply once.</param>
     public async Task<ReplyAccepted> ReplyAsync(string enquiryId, string? bearer, StaffReplyRequest request, string? idempotencyKey, CancellationToken cancellationToken)
@@ -336,6 +349,10 @@ public sealed class EnquiryService(
         new(EnquiryApiFailure.Invalid, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
 
     private static EnquiryApiException NotFound(string enquiryId) => new(EnquiryApiFailure.NotFound, $"There is no enquiry '{enquiryId}'.");
+
+    /// <summary>A caller's id as quoted in an error: printable and short.</summary>
+    private static string Shown(string id) =>
+        id.Length <= InboundContent.MaxMessageIdLength && !id.Any(char.IsControl) ? id : "(not a message id)";
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

@@ -121,6 +121,28 @@ public sealed class EnquiryStore(ITableStore store)
         }
     }
 
+    /// <summary>Records that a user's image, video, audio or file went to an enquiry; if it was recorded already, the first record stays.</summary>
+    public async Task RecordContentAsync(InboundContent content, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken);
+        try
+        {
+            await store.InsertAsync(EnquiryTables.Content, EnquiryEntities.ContentRow(content), cancellationToken);
+        }
+        catch (TableStoreException e) when (e.Status == 409)
+        {
+            // Recorded by an earlier delivery of the same event.
+        }
+    }
+
+    /// <summary>The enquiry a user's message content went to, or null when none was recorded.</summary>
+    public async Task<InboundContent?> GetContentAsync(string channelId, string messageId, CancellationToken cancellationToken)
+    {
+        await EnsureTablesAsync(cancellationToken);
+        var row = await store.GetAsync(EnquiryTables.Content, channelId, messageId, cancellationToken);
+        return row is null ? null : EnquiryEntities.ReadContent(row);
+    }
+
     private Task EnsureTablesAsync(CancellationToken cancellationToken) => TableSetup.EnsureAsync(store, ref _tablesReady, cancellationToken);
 }
 

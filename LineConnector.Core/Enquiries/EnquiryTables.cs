@@ -18,7 +18,10 @@ public static class EnquiryTables
     /// <summary>Partition = channel id, row key = destination id, or <c>{destination id}:{staff member id}</c> for a staff member.</summary>
     public const string Presence = "DestinationPresence";
 
-    public static IReadOnlyList<string> All { get; } = [Enquiries, Sources, Processed, Presence];
+    /// <summary>Partition = channel id, row key = LINE message id: an image, video, audio or file a user sent, and the enquiry it went to.</summary>
+    public const string Content = "EnquiryContent";
+
+    public static IReadOnlyList<string> All { get; } = [Enquiries, Sources, Processed, Presence, Content];
 }
 
 /// <summary>Property names of the enquiry tables, as an operator sees them in the portal.</summary>
@@ -56,6 +59,9 @@ public static class EnquiryProperties
     public const string Outcome = "Outcome";
     public const string Detail = "Detail";
     public const string ProcessedAt = "ProcessedAt";
+
+    // EnquiryContent (and EnquiryId)
+    public const string Kind = "Kind";
 
     // DestinationPresence
     public const string Available = "Available";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,10 +20,15 @@ public static partial class EnquiryEndpoints
     public const string EnquiriesRoute = "/api/enquiries";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>How long a destination waits before asking again for content LINE is still preparing.</summary>
+    public static readonly TimeSpan ContentRetryAfter = TimeSpan.FromSeconds(5);
+
     public static void MapEnquiryApi(this IEndpointRouteBuilder endpoints)
     {
         var enquiries = endpoints.MapGroup(EnquiriesRoute).WithTags("Enquiries").DisableAntiforgery();
         enquiries.MapGet("/{id}", GetAsync).WithName("GetEnquiry").WithSummary("An enquiry; the bearer is its destination's secret.");
+        enquiries.MapGet("/{id}/content/{messageId}", ContentAsync).WithName("GetEnquiryContent")
+            .WithSummary("The bytes of an image, video, audio or file the user sent in this enquiry, fetched from LINE.");
         enquiries.MapPost("/{id}/messages", ReplyAsync).WithName("ReplyToEnquiry").Accepts<StaffReplyRequest>("application/json")
             .WithSummary("Queues a staff member's LINE messages for the enquiry's user, group or room.");
         enquiries.MapPost("/{id}/close", CloseAsync).WithName("CloseEnquiry").Accepts<CloseRequest>("application/json")
@@ -37,6 +43,63 @@ public static partial class EnquiryEndpoints
 
     private static Task<Results<Ok<EnquiryResource>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RunAsync(loggers, "read", id, async () => TypedResults.Ok(await service.GetAsync(id, Bearer(request), cancellationToken)));
+
+    /// <summary>
+    /// Streams the content from LINE's content API with the channel token, which the destination never sees.
+    /// Video and audio only once LINE reports the transcoding done; until then 202 with <c>Retry-After</c>.
+    /// </summary>
+    private static Task<Results<Results<LineContentResult, ProblemHttpResult>, ValidationProblem, ProblemHttpResult>> ContentAsync(
+        string id, string messageId, HttpRequest request, EnquiryService service, LineApiClient line, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync<Results<LineContentResult, ProblemHttpResult>>(loggers, "read content of", id, async () =>
+        {
+            var content = await service.GetContentAsync(id, messageId, Bearer(request), cancellationToken);
+            try
+            {
+                if (content.NeedsTranscoding)
+                {
+                    switch (await line.GetTranscodingStatusAsync(content.ChannelId, content.MessageId, cancellationToken))
+                    {
+                        case TranscodingStatus.Processing:
+                            return NotReady(request);
+                        case TranscodingStatus.Failed:
+                            return TypedResults.Problem(
+                                $"LINE could not prepare the {content.Kind} of message {content.MessageId}; it cannot be fetched.",
+                                statusCode: StatusCodes.Status422UnprocessableEntity, title: "LINE could not prepare it");
+                    }
+                }
+
+                var fetched = await line.GetMessageContentAsync(content.ChannelId, content.MessageId, cancellationToken);
+                if (!fetched.IsReady)
+                {
+                    fetched.Dispose();
+                    return NotReady(request);
+                }
+
+                return new LineContentResult(fetched);
+            }
+            catch (LineApiException e) when (e.Status is StatusCodes.Status404NotFound or StatusCodes.Status410Gone)
+            {
+                LogRefused(loggers.CreateLogger("LineConnector.Enquiries"), "read content of", id, e.Message);
+                return TypedResults.Problem(
+                    $"LINE no longer keeps the content of message {content.MessageId} (it keeps what users send for a limited time).",
+                    statusCode: StatusCodes.Status404NotFound, title: "LINE no longer keeps this content");
+            }
+            catch (LineApiException e)
+            {
+                LogFailed(loggers.CreateLogger("LineConnector.Enquiries"), e, "read content of", id);
+                return e.IsTransient
+                    ? TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again")
+                    : TypedResults.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "LINE refused the request");
+            }
+        });
+
+    /// <summary>202: LINE is still preparing the content; the caller tries again after <see cref="ContentRetryAfter"/>.</summary>
+    private static ProblemHttpResult NotReady(HttpRequest request)
+    {
+        request.HttpContext.Response.Headers.RetryAfter = ((int)ContentRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            "LINE is still preparing this content; try again later.", statusCode: StatusCodes.Status202Accepted, title: "Not ready yet");
+    }
 
     private static Task<Results<Accepted<ReplyAccepted>, ValidationProblem, ProblemHttpResult>> ReplyAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RunAsync(loggers, "reply to", id, async () =>
@@ -128,6 +191,11 @@ public static partial class EnquiryEndpoints
             return TypedResults.Problem(e.Message, statusCode: status, title: title);
         }
         catch (ChannelConfigurationException e)
+        {
+            LogFailed(logger, e, operation, id);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError, title: "Channel misconfigured");
+        }
+        catch (ChannelAccessTokenMissingException e)
         {
             LogFailed(logger, e, operation, id);
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError, title: "Channel misconfigured");

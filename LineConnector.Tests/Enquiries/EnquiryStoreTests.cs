@@ -219,6 +219,20 @@ public abstract class EnquiryStoreTests
         var row = Tables.GetAsync(EnquiryTables.Enquiries, Channel, enquiry.Id, default).GetAwaiter().GetResult()!;
         return row.Properties.ToDictionary(p => p.Key, p => p.Value);
     }
+
+    [Fact]
+    public async Task Recording_content_again_keeps_the_first_record()
+    {
+        var messageId = "6" + Guid.NewGuid().ToString("N")[..12];
+        var first = new InboundContent(Channel, messageId, EnquiryIds.For(Channel, UniqueEvent()), "image");
+
+        await Store.RecordContentAsync(first, default);
+        await Store.RecordContentAsync(first, default);
+        await Store.RecordContentAsync(first with { EnquiryId = EnquiryIds.For(Channel, UniqueEvent()), Kind = "video" }, default);
+
+        (await Store.GetContentAsync(Channel, messageId, default)).Should().Be(first);
+        (await Store.GetContentAsync(Channel, messageId + "0", default)).Should().BeNull();
+    }
 }
 
 public sealed class InMemoryEnquiryStoreTests : EnquiryStoreTests

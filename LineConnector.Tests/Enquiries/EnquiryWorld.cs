@@ -95,6 +95,14 @@ public sealed class EnquiryWorld : IAsyncDisposable
     public static string Text(string userId, string eventId, string text = "Hello", string mode = "active") =>
         WebhookJson.TextMessage(userId, eventId, text, replyToken: "reply-" + eventId, mode: mode);
 
+    /// <summary>A user's image, video, audio or file message event; <paramref name="provider"/> null leaves out <c>contentProvider</c> (as for files).</summary>
+    public static string ContentMessage(string userId, string eventId, string kind, string messageId, string? provider = "line")
+    {
+        var contentProvider = provider is null ? "" : $$""","contentProvider":{"type":"{{provider}}"}""";
+        var duration = kind is "video" or "audio" ? ",\"duration\":60000" : "";
+        return $$"""{"type":"message","message":{"type":"{{kind}}","id":"{{messageId}}"{{contentProvider}}{{duration}}},"webhookEventId":"{{eventId}}","deliveryContext":{"isRedelivery":false},"timestamp":1692251666727,"source":{"type":"user","userId":"{{userId}}"},"replyToken":"reply-{{eventId}}","mode":"active"}""";
+    }
+
     public async Task PostWebhookAsync(params string[] events)
     {
         var body = WebhookJson.Body(events);
