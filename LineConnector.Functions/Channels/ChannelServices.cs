@@ -4,6 +4,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Functions.KeyVault;
 using Microsoft.Extensions.Options;
+using LineConnector.Functions.Hosting;
 
 namespace LineConnector.Functions.Channels;
 
@@ -16,7 +17,7 @@ public static class ChannelServices
         services.AddSingleton<ChannelSummaryCache>();
         services.AddSingleton<IWebhookChannelSource, StoredWebhookChannels>();
         services.AddSingleton(sp => new LineAccountClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            CallerTimedHttpClient.Create(),
             sp.GetRequiredService<IOptions<LineApiOptions>>().Value));
         services.AddSingleton<ChannelAccessTokenProvider>();
         services.AddSingleton<IChannelAccessTokenProvider>(sp => sp.GetRequiredService<ChannelAccessTokenProvider>());

@@ -5,6 +5,7 @@ using LineConnector.Core.Queueing;
 using LineConnector.Functions.Destinations;
 using LineConnector.Functions.KeyVault;
 using LineConnector.Functions.Outbound;
+using LineConnector.Functions.Hosting;
 
 namespace LineConnector.Functions.Enquiries;
 
@@ -28,8 +29,7 @@ public static class EnquiryServices
         var options = (configuration.GetSection(DestinationWebhookOptions.Section).Get<DestinationWebhookOptions>() ?? new DestinationWebhookOptions())
             with { AllowLoopbackHttp = !hostedByFunctions };
         services.AddSingleton(sp => new DestinationWebhookClient(
-            // The client times each call itself; pooled connections are renewed so DNS changes are seen.
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            CallerTimedHttpClient.Create(),
             options,
             sp.GetRequiredService<TimeProvider>()));
 

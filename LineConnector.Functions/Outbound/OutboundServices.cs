@@ -6,6 +6,7 @@ using LineConnector.Core.Queueing;
 using LineConnector.Functions.Channels;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using LineConnector.Functions.Hosting;
 
 namespace LineConnector.Functions.Outbound;
 
@@ -27,9 +28,7 @@ public static class OutboundServices
         {
             var options = sp.GetRequiredService<IOptions<LineApiClientOptions>>().Value;
             options.Endpoints = sp.GetRequiredService<IOptions<LineApiOptions>>().Value;
-            // The client times each attempt itself; pooled connections are renewed so DNS changes are seen.
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-            return new LineApiClient(http, sp.GetRequiredService<IChannelAccessTokenProvider>(), options, sp.GetRequiredService<TimeProvider>());
+            return new LineApiClient(CallerTimedHttpClient.Create(), sp.GetRequiredService<IChannelAccessTokenProvider>(), options, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => new OutboundDelivery(
             sp.GetRequiredService<LineApiClient>(),
