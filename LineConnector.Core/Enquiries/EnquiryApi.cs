@@ -42,8 +42,8 @@ public sealed record EnquiryResource(
         ArgumentNullException.ThrowIfNull(stored);
         var e = stored.Enquiry;
         return new EnquiryResource(
-            e.Id, stored.ChannelId, EnquiryEntities.StateText(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
-            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryEntities.CloserText(by) : null);
+            e.Id, stored.ChannelId, EnquiryTexts.State.Format(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
+            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null);
     }
 }
 

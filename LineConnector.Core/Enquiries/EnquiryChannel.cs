@@ -4,13 +4,11 @@ using LineConnector.Core.Routing;
 namespace LineConnector.Core.Enquiries;
 
 /// <summary>
-/// A channel as enquiry handling uses it for one message: its settings turned into decisions
-/// (<see cref="ChannelDecisions"/>), its destinations' presence read once, at the clock's time.
+/// A channel as enquiry handling uses it for one message: its settings as they are, its
+/// destinations' presence read once, at the clock's time.
 /// </summary>
 public sealed class EnquiryChannel
 {
-    private readonly Routing.RoutingRule _rule;
-    private readonly TimeZoneInfo _zone;
     private readonly IReadOnlyList<DestinationStatus> _statuses;
     private readonly Router _router;
 
@@ -19,11 +17,8 @@ public sealed class EnquiryChannel
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(options);
         Channel = channel;
-        AutoMessages = ChannelDecisions.AutoMessages(channel.Settings);
-        Lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
-        _rule = ChannelDecisions.Rule(channel.Settings);
-        _zone = ChannelDecisions.TimeZone(channel.Settings);
-        _statuses = ChannelDecisions.Statuses(channel.Settings, presence);
+        Lifecycle = new EnquiryLifecycle(clock, channel.Settings, options.AutoCloseAfter);
+        _statuses = DestinationStatus.Of(channel.Settings, presence);
         _router = new Router(clock);
     }
 
@@ -31,19 +26,21 @@ public sealed class EnquiryChannel
 
     public string Id => Channel.Id;
 
-    public AutoMessageSettings AutoMessages { get; }
-
     public EnquiryLifecycle Lifecycle { get; }
 
     public Destination? Destination(string destinationId) => Channel.Settings.Destinations.FirstOrDefault(d => d.Id == destinationId);
 
-    /// <exception cref="InvalidRoutingRuleException">The channel's rule does not validate (a hand edit gone wrong).</exception>
+    /// <summary>The auto-message's text for this channel, with the staff member's name in its format.</summary>
+    public string AutoMessage(AutoMessageKind kind, StaffName? staff) =>
+        Channel.Settings.AutoMessages.Render(kind, Channel.Settings.StaffNameFormat, staff);
+
     public DestinationChoice Route(string enquiryId, LastService? lastService, IReadOnlySet<string> failed) =>
-        _router.Route(_rule, new RoutingRequest
+        _router.Route(Channel.Settings.Routing, new RoutingRequest
         {
             EnquiryId = enquiryId,
-            TimeZone = _zone,
+            TimeZone = Channel.Settings.Zone,
             Destinations = _statuses,
+            StickyPeriod = Channel.Settings.StickyPeriod,
             LastService = lastService,
             FailedDestinations = failed,
         });

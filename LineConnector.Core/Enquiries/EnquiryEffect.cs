@@ -1,3 +1,5 @@
+using LineConnector.Core.Channels;
+
 namespace LineConnector.Core.Enquiries;
 
 /// <summary>Something the caller must do because of a transition, in the order given.</summary>
@@ -9,7 +11,7 @@ public abstract record EnquiryEffect
 }
 
 /// <summary>
-/// Send the channel's auto-message (render it with <see cref="AutoMessageSettings.Render"/>, the staff
+/// Send the channel's auto-message (render it with <see cref="AutoMessages.Render"/>, the staff
 /// member's name filling <c>{staff}</c>) to the source through <c>line-outbound</c>, with the
 /// triggering event's reply token while it is fresh.
 /// </summary>

@@ -100,7 +100,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         foreach (var message in batch)
         {
             var staff = message.StaffMemberId is not null && message.StaffMemberId == enquiry.Enquiry.StaffMemberId ? enquiry.StaffName : null;
-            builder.AddText(channel.AutoMessages.Render(message.Kind, staff));
+            builder.AddText(channel.AutoMessage(message.Kind, staff));
         }
 
         OutboundRequest request;
@@ -248,7 +248,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
     {
         Kind = kind,
         Id = id,
-        Enquiry = new EnquiryInfo(enquiry.Id, EnquiryEntities.StateText(enquiry.Enquiry.State), enquiry.Enquiry.StaffMemberId),
+        Enquiry = new EnquiryInfo(enquiry.Id, EnquiryTexts.State.Format(enquiry.Enquiry.State), enquiry.Enquiry.StaffMemberId),
         Channel = ChannelInfo.Of(channel.Channel),
         Source = source,
         Event = webhookEvent,

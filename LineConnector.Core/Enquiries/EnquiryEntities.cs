@@ -1,4 +1,5 @@
 using System.Globalization;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
@@ -27,7 +28,7 @@ internal static class EnquiryEntities
         {
             [P.SourceId] = e.SourceId,
             [P.SourceType] = stored.SourceType,
-            [P.State] = StateText(e.State),
+            [P.State] = EnquiryTexts.State.Format(e.State),
             [P.DestinationId] = e.DestinationId,
             [P.StaffMemberId] = e.StaffMemberId,
             [P.StaffFirstName] = stored.StaffName?.FirstName,
@@ -39,7 +40,7 @@ internal static class EnquiryEntities
             [P.LastServedAt] = e.LastServedAt,
             [P.LastActivityAt] = e.LastActivityAt,
             [P.ClosedAt] = e.ClosedAt,
-            [P.ClosedBy] = e.ClosedBy is { } by ? CloserText(by) : null,
+            [P.ClosedBy] = e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null,
             [P.ReplyToken] = stored.LatestReply?.Token,
             [P.ReplyTokenReceivedAt] = stored.LatestReply?.WebhookReceivedAt,
             [P.PendingCause] = stored.Pending?.Cause,
@@ -54,7 +55,7 @@ internal static class EnquiryEntities
         {
             Id = row.RowKey,
             SourceId = r.Required(P.SourceId),
-            State = r.Word(P.State, ParseState, "open, ongoing, missed or closed") ?? throw r.Missing(P.State),
+            State = r.Word(P.State, EnquiryTexts.State) ?? throw r.Missing(P.State),
             DestinationId = r.Text(P.DestinationId),
             StaffMemberId = r.Text(P.StaffMemberId),
             OpenedAt = r.Time(P.OpenedAt) ?? throw r.Missing(P.OpenedAt),
@@ -63,7 +64,7 @@ internal static class EnquiryEntities
             LastServedAt = r.Time(P.LastServedAt),
             LastActivityAt = r.Time(P.LastActivityAt) ?? throw r.Missing(P.LastActivityAt),
             ClosedAt = r.Time(P.ClosedAt),
-            ClosedBy = r.Word(P.ClosedBy, ParseCloser, "destination, staff or auto-close"),
+            ClosedBy = r.Word(P.ClosedBy, EnquiryTexts.Closer),
         };
 
         var token = r.Text(P.ReplyToken);
@@ -150,24 +151,8 @@ internal static class EnquiryEntities
         return new InboundContent(row.PartitionKey, row.RowKey, r.Required(P.EnquiryId), r.Required(P.Kind));
     }
 
-    public static string StateText(EnquiryState state) => state.ToString().ToLowerInvariant();
-
-    public static string CloserText(EnquiryCloser closer) => closer switch
-    {
-        EnquiryCloser.Destination => "destination",
-        EnquiryCloser.Staff => "staff",
-        EnquiryCloser.AutoClose => "auto-close",
-        _ => throw new ArgumentOutOfRangeException(nameof(closer), closer, "Unknown closer."),
-    };
-
     /// <summary>A string property holds at most 32,768 characters.</summary>
     public static string TableText(string text) => text.Length <= TableRules.MaxStringLength ? text : text[..(TableRules.MaxStringLength - 1)] + "…";
-
-    private static EnquiryState? ParseState(string text) =>
-        Enum.GetValues<EnquiryState>().Select(s => (EnquiryState?)s).FirstOrDefault(s => StateText(s!.Value) == text);
-
-    private static EnquiryCloser? ParseCloser(string text) =>
-        Enum.GetValues<EnquiryCloser>().Select(c => (EnquiryCloser?)c).FirstOrDefault(c => CloserText(c!.Value) == text);
 
     /// <summary>Reads properties written by the connector or typed in the portal (a time as a String too).</summary>
     internal readonly struct Reader(string table, TableRow row)
@@ -200,9 +185,11 @@ internal static class EnquiryEntities
             var other => throw Wrong(property, $"must be a Boolean, true or false (got '{other}')"),
         };
 
-        public T? Word<T>(string property, Func<string, T?> parse, string choices)
-            where T : struct =>
-            Text(property) is { } text ? parse(text) ?? throw Wrong(property, $"must be {choices} (got '{text}')") : null;
+        public T? Word<T>(string property, EnumText<T> words)
+            where T : struct, Enum =>
+            Text(property) is not { } text ? null
+            : words.TryParse(text, out var value) ? value
+            : throw Wrong(property, $"must be {words.Choices} (got '{text}')");
 
         public EnquiryRowException Missing(string property) => Wrong(property, "is required");
 

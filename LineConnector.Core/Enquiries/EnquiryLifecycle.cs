@@ -1,45 +1,7 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
-
-/// <summary>A channel's enquiry settings.</summary>
-public sealed record EnquiryPolicy
-{
-    public static readonly TimeSpan DefaultMissedTimeout = TimeSpan.FromSeconds(Channels.ChannelSettings.DefaultMissedEnquiryTimeoutSeconds);
-
-    /// <summary>An open enquiry nobody accepts within this time is missed.</summary>
-    public TimeSpan MissedTimeout { get; init; } = DefaultMissedTimeout;
-
-    /// <summary>Close an enquiry after this long without activity; null (the default) never does: LINE has no idle limit.</summary>
-    public TimeSpan? AutoCloseAfter { get; init; }
-
-    public AutoMessageSettings AutoMessages { get; init; } = new();
-
-    public IReadOnlyList<FieldError> Validate()
-    {
-        var errors = new List<FieldError>();
-        if (MissedTimeout <= TimeSpan.Zero)
-        {
-            errors.Add(new FieldError("missedTimeout", $"The missed timeout must be positive; {MissedTimeout} was given."));
-        }
-
-        if (AutoCloseAfter is { } after && after <= TimeSpan.Zero)
-        {
-            errors.Add(new FieldError("autoCloseAfter", $"Auto-close must be after a positive time, or off; {after} was given."));
-        }
-
-        if (AutoMessages is null)
-        {
-            errors.Add(new FieldError("autoMessages", "The auto-message settings are required."));
-        }
-        else
-        {
-            errors.AddRange(AutoMessages.Validate().Select(e => e with { Field = $"autoMessages.{e.Field}" }));
-        }
-
-        return errors;
-    }
-}
 
 /// <summary>The enquiry after a transition, what the caller must do, and why.</summary>
 public sealed record EnquiryTransition(Enquiry Enquiry, IReadOnlyList<EnquiryEffect> Effects, IReadOnlyList<string> Explanation);
@@ -78,20 +40,23 @@ public sealed class EnquiryTransitionException(string enquiryId, EnquiryState st
 public sealed class EnquiryLifecycle
 {
     private readonly TimeProvider _clock;
-    private readonly EnquiryPolicy _policy;
+    private readonly ChannelSettings _channel;
+    private readonly TimeSpan? _autoCloseAfter;
 
-    public EnquiryLifecycle(TimeProvider clock, EnquiryPolicy policy)
+    /// <param name="channel">The channel's settings as they are: its missed-enquiry timeout and auto-messages.</param>
+    /// <param name="autoCloseAfter">The app's auto-close (<see cref="EnquiryOptions.AutoCloseAfter"/>): channels have no setting of their own. Null: never.</param>
+    public EnquiryLifecycle(TimeProvider clock, ChannelSettings channel, TimeSpan? autoCloseAfter = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        ArgumentNullException.ThrowIfNull(policy);
-        var errors = policy.Validate();
-        if (errors.Count > 0)
+        ArgumentNullException.ThrowIfNull(channel);
+        if (autoCloseAfter is { } after && after <= TimeSpan.Zero)
         {
-            throw new ArgumentException("The enquiry policy is invalid: " + string.Join("; ", errors), nameof(policy));
+            throw new ArgumentOutOfRangeException(nameof(autoCloseAfter), after, "Auto-close must be after a positive time, or off.");
         }
 
         _clock = clock;
-        _policy = policy;
+        _channel = channel;
+        _autoCloseAfter = autoCloseAfter;
     }
 
     /// <summary>
@@ -279,14 +244,14 @@ public sealed class EnquiryLifecycle
         return new EnquiryTransition(
             enquiry with { State = EnquiryState.Missed, AcceptBy = null },
             AwayMessage(),
-            [$"Nobody accepted enquiry {enquiry.Id} within {TimeText.Duration(_policy.MissedTimeout)}, so it is missed."]);
+            [$"Nobody accepted enquiry {enquiry.Id} within {TimeText.Duration(_channel.MissedEnquiryTimeout)}, so it is missed."]);
     }
 
     /// <summary>The time the enquiry might be idle long enough to auto-close has come (scheduled by <see cref="ScheduleAutoCloseCheck"/>).</summary>
     public EnquiryTransition AutoCloseCheckDue(Enquiry enquiry)
     {
         ArgumentNullException.ThrowIfNull(enquiry);
-        if (enquiry.State == EnquiryState.Closed || _policy.AutoCloseAfter is not { } after)
+        if (enquiry.State == EnquiryState.Closed || _autoCloseAfter is not { } after)
         {
             var why = enquiry.State == EnquiryState.Closed ? "is closed" : "cannot auto-close: auto-close is off";
             return new EnquiryTransition(enquiry, [], [$"Enquiry {enquiry.Id} {why}; the auto-close check has nothing to do."]);
@@ -318,7 +283,7 @@ public sealed class EnquiryLifecycle
         current is null || current.State == EnquiryState.Closed || current.DestinationId is null;
 
     /// <summary>The auto-messages a new enquiry sends: welcome, then away when no destination can take it.</summary>
-    internal static IReadOnlyList<AutoMessageKind> OpeningMessages(AutoMessageSettings settings, bool destinationFound)
+    internal static IReadOnlyList<AutoMessageKind> OpeningMessages(AutoMessages settings, bool destinationFound)
     {
         var kinds = new List<AutoMessageKind>(2);
         if (settings.Welcome.Enabled)
@@ -345,12 +310,12 @@ public sealed class EnquiryLifecycle
         explanation.AddRange(choice.Explanation);
 
         var effects = new List<EnquiryEffect>();
-        effects.AddRange(OpeningMessages(_policy.AutoMessages, choice.Found).Select(kind => new SendAutoMessage(kind, null)));
+        effects.AddRange(OpeningMessages(_channel.AutoMessages, choice.Found).Select(kind => new SendAutoMessage(kind, null)));
 
         Enquiry enquiry;
         if (choice.DestinationId is { } destination)
         {
-            var acceptBy = now + _policy.MissedTimeout;
+            var acceptBy = now + _channel.MissedEnquiryTimeout;
             enquiry = new Enquiry
             {
                 Id = id,
@@ -364,7 +329,7 @@ public sealed class EnquiryLifecycle
             };
             effects.Add(new ForwardEvent(destination, choice.StaffMemberId));
             effects.Add(new ScheduleMissedCheck(acceptBy));
-            explanation.Add($"The event goes to {destination}, which has {TimeText.Duration(_policy.MissedTimeout)} to accept.");
+            explanation.Add($"The event goes to {destination}, which has {TimeText.Duration(_channel.MissedEnquiryTimeout)} to accept.");
         }
         else
         {
@@ -379,7 +344,7 @@ public sealed class EnquiryLifecycle
             explanation.Add("No staff can answer, so the enquiry is missed and the event is not forwarded.");
         }
 
-        if (_policy.AutoCloseAfter is { } after)
+        if (_autoCloseAfter is { } after)
         {
             effects.Add(new ScheduleAutoCloseCheck(now + after));
         }
@@ -391,7 +356,7 @@ public sealed class EnquiryLifecycle
     {
         var now = _clock.GetUtcNow();
         var effects = new List<EnquiryEffect>();
-        if (_policy.AutoMessages.Close.Enabled)
+        if (_channel.AutoMessages.Close.Enabled)
         {
             effects.Add(new SendAutoMessage(AutoMessageKind.Close, enquiry.StaffMemberId));
         }
@@ -419,7 +384,7 @@ public sealed class EnquiryLifecycle
     };
 
     private List<EnquiryEffect> AwayMessage() =>
-        _policy.AutoMessages.Away.Enabled ? [new SendAutoMessage(AutoMessageKind.Away, null)] : [];
+        _channel.AutoMessages.Away.Enabled ? [new SendAutoMessage(AutoMessageKind.Away, null)] : [];
 
     private static DestinationChoice Decided(DestinationChoice choice) =>
         choice.IsDetermined ? choice : throw new ArgumentException("The routing choice must be decided for a real enquiry id.", nameof(choice));
@@ -427,13 +392,7 @@ public sealed class EnquiryLifecycle
     private static EnquiryTransitionException Refuse(Enquiry enquiry, string trigger, string message) =>
         new(enquiry.Id, enquiry.State, trigger, message);
 
-    private static string Describe(EnquiryState state) => state.ToString().ToLowerInvariant();
+    private static string Describe(EnquiryState state) => EnquiryTexts.State.Format(state);
 
-    private static string Describe(EnquiryCloser closer) => closer switch
-    {
-        EnquiryCloser.Destination => "destination",
-        EnquiryCloser.Staff => "staff",
-        EnquiryCloser.AutoClose => "auto-close",
-        _ => closer.ToString(),
-    };
+    private static string Describe(EnquiryCloser closer) => EnquiryTexts.Closer.Format(closer);
 }

@@ -5,6 +5,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -81,7 +82,7 @@ public sealed class EnquiryService(
         var (channel, enquiry, destinationId) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
         var staff = ValidReply(request, idempotencyKey);
 
-        var lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
+        var lifecycle = new EnquiryLifecycle(clock, channel.Settings, options.AutoCloseAfter);
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
         var updated = await Transition(enquiry.Id, e => e with
         {
@@ -211,14 +212,12 @@ public sealed class EnquiryService(
             : source?.LastService;
         var answer = WhatIf.Answer(new WhatIfQuestion
         {
-            Rule = ChannelDecisions.Rule(channel.Settings),
-            TimeZone = ChannelDecisions.TimeZone(channel.Settings),
-            Destinations = ChannelDecisions.Statuses(channel.Settings, await presence.GetAsync(channelId, cancellationToken)),
+            Channel = channel.Settings,
+            Presence = await presence.GetAsync(channelId, cancellationToken),
             SourceId = sourceId,
             At = at,
             CurrentEnquiry = current?.Enquiry,
             LastService = last,
-            AutoMessages = ChannelDecisions.AutoMessages(channel.Settings),
         });
         var explanation = channel.Status == ChannelStatus.Suspended
             ? answer.Explanation.Prepend($"Channel '{channelId}' is suspended: today its events open no enquiry. Once resumed:").ToList()

@@ -1,3 +1,4 @@
+using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
 using P = LineConnector.Core.Enquiries.EnquiryProperties;
 

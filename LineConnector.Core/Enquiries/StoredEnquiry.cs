@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Routing;
 

@@ -131,7 +131,7 @@ public sealed class InMemoryTableStore : ITableStore
 
     private Task<string> Write(TableOperationKind kind, string table, TableRow row, string? ifMatch, CancellationToken cancellationToken)
     {
-        var operation = kind.ToString().ToLowerInvariant();
+        var operation = TableTexts.Operation.Format(kind);
         cancellationToken.ThrowIfCancellationRequested();
         var properties = TableRules.CheckRow(operation, table, row);
         var rows = Find(operation, table, row.PartitionKey, row.RowKey);

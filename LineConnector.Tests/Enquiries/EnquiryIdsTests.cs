@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 
 namespace LineConnector.Tests.Enquiries;

@@ -4,35 +4,33 @@ using LineConnector.Core.Routing;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.Routing;
 using LineConnector.Tests.Support;
-using ChannelRule = LineConnector.Core.Channels.RoutingRule;
-using ChannelTimeWindow = LineConnector.Core.Channels.TimeWindow;
 
 namespace LineConnector.Tests.Enquiries;
 
-public class ChannelDecisionsTests
+/// <summary>Enquiry handling routes and words its messages by the channel's settings as they are stored: one model, no translation.</summary>
+public class EnquiryChannelTests
 {
     private static readonly IReadOnlyDictionary<string, DestinationPresence> NoPresence = new Dictionary<string, DestinationPresence>();
 
+    private static EnquiryChannel Channel(ChannelSettings settings, DateTimeOffset at, IReadOnlyDictionary<string, DestinationPresence>? presence = null) =>
+        new(new Channel("acme", ChannelStatus.Active, settings, null, null), presence ?? NoPresence, new EnquiryOptions(), new TestClock(at));
+
     private static DestinationChoice Route(ChannelSettings settings, DateTimeOffset at, string enquiryId = "enquiry-1", LastService? last = null, IReadOnlyDictionary<string, DestinationPresence>? presence = null) =>
-        new Router(new TestClock(at)).Route(ChannelDecisions.Rule(settings), new RoutingRequest
-        {
-            EnquiryId = enquiryId,
-            TimeZone = ChannelDecisions.TimeZone(settings),
-            Destinations = ChannelDecisions.Statuses(settings, presence ?? NoPresence),
-            LastService = last,
-        });
+        Channel(settings, at, presence).Route(enquiryId, last, new HashSet<string>());
 
     [Fact]
     public void An_alternative_rule_keeps_the_order_of_its_targets()
     {
         var settings = ChannelSamples.Settings("a", "b", "c") with
         {
-            Routing = new ChannelRule { Kind = RoutingKind.Alternative, Targets = [new("c"), new("a"), new("b")] },
+            Routing = new RoutingRule { Kind = RoutingKind.Alternative, Targets = [new("c"), new("a"), new("b")] },
         };
 
-        ChannelDecisions.Rule(settings).Should().BeOfType<AlternativeRule>().Which.Destinations.Should().Equal("c", "a", "b");
         var absent = new Dictionary<string, DestinationPresence> { ["c"] = new("c", false, new HashSet<string>()) };
-        Route(settings, DateTimeOffset.UnixEpoch, presence: absent).DestinationId.Should().Be("a");
+        var choice = Route(settings, DateTimeOffset.UnixEpoch, presence: absent);
+
+        choice.Explanation[0].Should().Be("Alternative routing tries the destinations in order: c, a, b.");
+        choice.DestinationId.Should().Be("a");
     }
 
     [Fact]
@@ -40,21 +38,27 @@ public class ChannelDecisionsTests
     {
         var settings = ChannelSamples.Settings("a", "b") with
         {
-            Routing = new ChannelRule { Kind = RoutingKind.Percentage, Targets = [new("a", 30), new("b", 70)] },
+            Routing = new RoutingRule { Kind = RoutingKind.Percentage, Targets = [new("a", 30), new("b", 70)] },
         };
 
-        ChannelDecisions.Rule(settings).Should().BeOfType<PercentageRule>().Which.Shares
-            .Should().Equal(new PercentageShare("a", 30), new PercentageShare("b", 70));
+        Route(settings, DateTimeOffset.UnixEpoch).Explanation[0].Should().Be("Percentage routing splits enquiries: a 30 %, b 70 %.");
     }
 
     [Fact]
-    public void A_time_rule_gives_each_window_its_destination_and_keeps_the_other_times_destination()
+    public void A_time_rule_tries_each_windows_destinations_and_the_other_times_in_order()
     {
-        var rule = ChannelDecisions.Rule(ChannelSamples.Full()).Should().BeOfType<StickyRule>().Which.Fallback.Should().BeOfType<TimeRule>().Which;
+        var sample = ChannelSamples.Full().Routing.Fallback!;
+        var rule = sample with { TimeWindows = [sample.TimeWindows[0], sample.TimeWindows[1] with { Destinations = ["night-desk", "faq-bot"] }] };
 
-        rule.Windows.Select(w => (w.When.ToString(), string.Join(",", w.Destinations)))
-            .Should().Equal(("Mon Tue 09:00–18:00", "desk"), ("Fri 22:00–06:00 (overnight)", "night-desk"));
+        rule.TimeWindows.Select(w => (w.ToString(), string.Join(",", w.Destinations)))
+            .Should().Equal(("Mon Tue 09:00–18:00", "desk"), ("Fri 22:00–06:00 (overnight)", "night-desk,faq-bot"));
         rule.OtherTimes.Should().Equal("faq-bot");
+
+        var friday = RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 27, 23, 0);
+        var nightDeskAway = new Dictionary<string, DestinationPresence> { ["night-desk"] = new("night-desk", false, new HashSet<string>()) };
+        var choice = Route(ChannelSamples.Full() with { Routing = rule }, friday, presence: nightDeskAway);
+        choice.DestinationId.Should().Be("faq-bot");
+        choice.Explanation.Should().Contain("Window 2 (Fri 22:00–06:00 (overnight)) applies; its destinations are tried in order: night-desk, faq-bot.");
     }
 
     [Theory]
@@ -76,7 +80,7 @@ public class ChannelDecisionsTests
         var at = RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 25, 10, 0); // Wednesday: no time window applies
         var presence = new Dictionary<string, DestinationPresence> { ["night-desk"] = new("night-desk", true, new HashSet<string> { "aiko" }) };
 
-        ChannelDecisions.Rule(settings).Should().BeOfType<StickyRule>().Which.Period.Should().Be(TimeSpan.FromDays(7));
+        settings.StickyPeriod.Should().Be(TimeSpan.FromDays(7));
         Route(settings, at, last: new LastService("night-desk", "aiko", at - TimeSpan.FromDays(6)), presence: presence)
             .Should().Match<DestinationChoice>(c => c.DestinationId == "night-desk" && c.StaffMemberId == "aiko");
         Route(settings, at, last: new LastService("night-desk", "aiko", at - TimeSpan.FromDays(7)), presence: presence)
@@ -84,13 +88,12 @@ public class ChannelDecisionsTests
     }
 
     [Fact]
-    public void A_destinations_schedule_becomes_one_window_per_day_and_range()
+    public void A_destinations_schedule_is_one_window_per_day_and_range()
     {
         var desk = ChannelSamples.Full().Destinations.Single(d => d.Id == "desk");
 
-        ChannelDecisions.Schedule(desk.Schedule).Select(w => w.ToString())
+        desk.Schedule!.Windows.Select(w => w.ToString())
             .Should().Equal("Mon 09:00–12:00", "Mon 13:00–18:00", "Sat 22:00–02:00 (overnight)");
-        ChannelDecisions.Schedule(null).Should().BeEmpty();
     }
 
     [Theory]
@@ -103,7 +106,7 @@ public class ChannelDecisionsTests
         var settings = ChannelSamples.Full();
         var at = RoutingFixtures.Local(RoutingFixtures.Tokyo, year, month, day, hour, minute);
 
-        var desk = ChannelDecisions.Statuses(settings, NoPresence).Single(s => s.DestinationId == "desk");
+        var desk = DestinationStatus.Of(settings, NoPresence).Single(s => s.DestinationId == "desk");
 
         desk.AvailabilityAt(at, RoutingFixtures.Tokyo).IsAvailable.Should().Be(available);
     }
@@ -114,7 +117,7 @@ public class ChannelDecisionsTests
         var settings = ChannelSamples.Settings("a", "b");
         var presence = new Dictionary<string, DestinationPresence> { ["b"] = new("b", false, new HashSet<string> { "kenji" }) };
 
-        var statuses = ChannelDecisions.Statuses(settings, presence);
+        var statuses = DestinationStatus.Of(settings, presence);
 
         statuses.Should().HaveCount(2);
         statuses[0].Should().Match<DestinationStatus>(s => s.DestinationId == "a" && s.Present && s.AvailableStaff.Count == 0);
@@ -124,41 +127,40 @@ public class ChannelDecisionsTests
     [Fact]
     public void Auto_messages_keep_switches_and_edited_texts_and_use_the_channels_default_texts()
     {
-        var messages = ChannelDecisions.AutoMessages(ChannelSamples.Full());
+        var settings = ChannelSamples.Full();
+        var messages = settings.AutoMessages;
 
         messages.Welcome.Should().Be(new AutoMessage(true, "Hello! {staff} will be with you shortly."));
-        messages.Away.Should().Be(new AutoMessage(true, Core.Channels.AutoMessages.DefaultAwayText));
+        messages.Away.Should().Be(new AutoMessage(true));
+        messages.TextOf(AutoMessageKind.Away).Should().Be(AutoMessages.DefaultAwayText);
         messages.Close.Should().Be(new AutoMessage(false, "Bye"));
-        messages.StaffNameFormat.Should().Be(StaffNameFormat.FirstAndLastName);
-        messages.Render(AutoMessageKind.Welcome, new StaffName("Aiko", "Tanaka")).Should().Be("Hello! Aiko Tanaka will be with you shortly.");
-        messages.Validate().Should().BeEmpty();
+        settings.StaffNameFormat.Should().Be(StaffNameFormat.FirstAndLastName);
+        Channel(settings, DateTimeOffset.UnixEpoch).AutoMessage(AutoMessageKind.Welcome, new StaffName("Aiko", "Tanaka"))
+            .Should().Be("Hello! Aiko Tanaka will be with you shortly.");
+        ChannelValidation.Validate(settings).Should().BeEmpty();
     }
 
     [Fact]
-    public void The_policy_takes_the_missed_timeout_and_leaves_auto_close_off()
+    public void The_lifecycle_takes_the_missed_timeout_and_leaves_auto_close_off()
     {
-        var policy = ChannelDecisions.Policy(ChannelSamples.Full());
+        var at = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
+        var routed = new DestinationChoice { DestinationId = "desk", Explanation = [] };
 
-        policy.MissedTimeout.Should().Be(TimeSpan.FromSeconds(90));
-        policy.AutoCloseAfter.Should().BeNull();
-        policy.Validate().Should().BeEmpty();
-        ChannelDecisions.Policy(ChannelSamples.Settings()).MissedTimeout.Should().Be(EnquiryPolicy.DefaultMissedTimeout);
+        var opened = Channel(ChannelSamples.Full(), at).Lifecycle.ReceiveUserEvent(null, "U1", "e1", _ => routed);
+        var byDefault = Channel(ChannelSamples.Settings(), at).Lifecycle.ReceiveUserEvent(null, "U1", "e1", _ => routed);
+
+        opened.Enquiry.AcceptBy.Should().Be(at + TimeSpan.FromSeconds(90));
+        opened.Effects.Should().NotContain(e => e is ScheduleAutoCloseCheck);
+        byDefault.Enquiry.AcceptBy.Should().Be(at + TimeSpan.FromSeconds(ChannelSettings.DefaultMissedEnquiryTimeoutSeconds));
     }
 
     [Fact]
-    public void Valid_channels_map_to_valid_rules_and_a_time_rule_may_lack_other_times()
+    public void Valid_channels_are_routed_as_they_are()
     {
         foreach (var settings in new[] { ChannelSamples.Full(), ChannelSamples.Settings("a", "b", "c", "d", "e") })
         {
             ChannelValidation.Validate(settings).Should().BeEmpty();
-            ChannelDecisions.Rule(settings).Validate().Should().BeEmpty();
+            Route(settings, RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 23, 10, 0)).Found.Should().BeTrue();
         }
-
-        var time = new ChannelRule
-        {
-            Kind = RoutingKind.Time,
-            TimeWindows = [new ChannelTimeWindow { Days = [DayOfWeek.Sunday], From = new(0, 0), To = new(0, 0), Destination = "a" }],
-        };
-        ChannelDecisions.Rule(ChannelSamples.Settings("a") with { Routing = time }).Should().BeOfType<TimeRule>().Which.OtherTimes.Should().BeEmpty();
     }
 }

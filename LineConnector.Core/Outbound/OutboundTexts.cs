@@ -1,0 +1,9 @@
+namespace LineConnector.Core.Outbound;
+
+/// <summary>The texts of the outbound model's enums, as destinations read them in <c>delivery</c> messages.</summary>
+public static class OutboundTexts
+{
+    public static readonly EnumText<OutboundStatus> Status = EnumText.Kebab<OutboundStatus>();
+
+    public static readonly EnumText<OutboundFailureKind> FailureKind = EnumText.Kebab<OutboundFailureKind>();
+}
