@@ -369,7 +369,7 @@ public static class ChannelValidation
         {
             errors.Add(new($"{field}.text", "must not be empty; leave it out for the default text"));
         }
-        else if (string.IsNullOrWhiteSpace(message.Text) && message.Text is not null)
+        else if (message.Text is { } text && string.IsNullOrWhiteSpace(text))
         {
             errors.Add(new($"{field}.text", "must not be blank; leave it out for the default text"));
         }

@@ -9,7 +9,7 @@ public sealed record StaffReplyRequest
 {
     public StaffMember? Staff { get; init; }
 
-    /// <summary>A JSON array of 1 to 5 LINE message objects, e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
+    /// <summary>A JSON array of LINE message objects (up to <see cref="EnquiryService.MaxMessagesPerReply"/>, sent in order), e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
     public JsonElement Messages { get; init; }
 }
 

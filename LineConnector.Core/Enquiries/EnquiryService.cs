@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
+using LineConnector.Core.Line;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
@@ -53,7 +54,12 @@ public sealed class EnquiryService(
     /// <summary>The cause of a close's effects (the close message): one per enquiry, so a retried close finishes them.</summary>
     public const string CloseCause = "close";
 
-    public const int MaxMessagesPerReply = 5;
+    /// <summary>
+    /// LINE message objects in one reply through the API (five LINE requests). More than <see cref="MessageLimits.MaxMessagesPerRequest"/>
+    /// go to LINE in order over several requests (DESIGN §5); a reply is one <c>line-outbound</c> message,
+    /// and this many keeps an ordinary reply far below Service Bus's 256 KB per message.
+    /// </summary>
+    public const int MaxMessagesPerReply = 25;
 
     public async Task<EnquiryResource> GetAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
     {
@@ -320,7 +326,7 @@ public sealed class EnquiryService(
 
         if (request.Messages.ValueKind != JsonValueKind.Array || request.Messages.GetArrayLength() is 0 or > MaxMessagesPerReply)
         {
-            fields["messages"] = [$"1 to {MaxMessagesPerReply} LINE message objects, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"];
+            fields["messages"] = [$"1 to {MaxMessagesPerReply} LINE message objects, sent in order {MessageLimits.MaxMessagesPerRequest} per LINE request, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"];
         }
         else
         {

@@ -341,6 +341,31 @@ public class EnquiryEndToEndTests
     }
 
     [Fact]
+    public async Task A_reply_of_more_than_five_messages_reaches_LINE_in_order_over_several_requests()
+    {
+        await using var world = await StartAsync();
+        await world.PostWebhookAsync(Text(User(20), "01EVENT000000000000000022"));
+        var id = EnquiryIds.For(Channel, "01EVENT000000000000000022");
+        await world.IdleAsync();
+        var seven = string.Join(",", Enumerable.Range(1, 7).Select(i => $$"""{"type":"text","text":"part {{i}}"}"""));
+        var tooMany = string.Join(",", Enumerable.Repeat("""{"type":"text","text":"x"}""", 26));
+
+        var response = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, $$"""{"staff":{"id":"aiko"},"messages":[{{seven}}]}""");
+        var refused = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, $$"""{"staff":{"id":"aiko"},"messages":[{{tooMany}}]}""");
+        await world.IdleAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var parts = world.Line.Requests
+            .Where(r => r.Body.Contains("\"part ", StringComparison.Ordinal))
+            .Select(r => r.Json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()).ToList())
+            .ToList();
+        parts.Should().HaveCount(2);
+        parts[0].Should().Equal("part 1", "part 2", "part 3", "part 4", "part 5");
+        parts[1].Should().Equal("part 6", "part 7");
+    }
+
+    [Fact]
     public async Task A_reply_sent_twice_with_one_idempotency_key_reaches_LINE_once()
     {
         await using var world = await StartAsync();
