@@ -98,7 +98,7 @@ public sealed class DocumentationTests
     {
         var listed = Deploy.Table("## App settings the deployment sets").Select(row => row[0].Trim('`')).ToList();
 
-        listed.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(BicepAppSettings.Expressions.Keys);
+        listed.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(AppSettingsTests.AllDeployedSettingNames());
     }
 
     [Fact]

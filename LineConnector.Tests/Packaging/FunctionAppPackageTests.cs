@@ -116,7 +116,7 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
     [Fact]
     public void Queue_functions_listen_on_the_queues_the_bicep_creates()
     {
-        var bicepQueues = BicepText.StringArray(BicepText.Infra("main.bicep"), "queueNames");
+        var bicepQueues = InfrastructureTests.QueueNamesOf(InfrastructureTests.Deployment("FlexConsumption"));
         var triggeredQueues = PublishedFunctions().Where(f => f.TriggerType == "serviceBusTrigger").Select(f => f.QueueName).ToList();
 
         bicepQueues.Should().BeEquivalentTo([QueueNames.Inbound, QueueNames.Outbound]);
