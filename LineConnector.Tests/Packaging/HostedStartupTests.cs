@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.KeyVault;
 using LineConnector.Functions.TableStorage;
@@ -37,6 +39,9 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
             var status = await FirstAnswerAsync(app, client, "/api/manage/openapi.json");
 
             status.Should().Be(HttpStatusCode.OK, "the handler should listen on the host's port with the Azure adapters configured; it wrote: {0}", app.HasExited ? await output : "(still running)");
+            var health = await client.GetFromJsonAsync<JsonElement>(HealthEndpoint.Route);
+            health.GetProperty("status").GetString().Should().Be("ok");
+            health.GetProperty("build").GetString().Should().Be(published.BuildId, "the package reports the build id it was published with, which scripts/deploy-package.sh waits for");
         }
         finally
         {
