@@ -40,7 +40,7 @@ param hostingPlan HostingPlan = 'FlexConsumption'
 ])
 param flexInstanceMemoryMB int = 2048
 
-@description('Flex Consumption: most instances the app scales out to (40 is the lowest maximum the plan accepts).')
+@description('Flex Consumption: most instances the app scales out to (the plan\'s documented lowest maximum is 40).')
 @minValue(40)
 @maxValue(1000)
 param flexMaximumInstanceCount int = 40
