@@ -8,9 +8,10 @@ public sealed class DeadLettersCommandTests
     [Fact]
     public void The_window_is_the_queues_duplicate_detection_window()
     {
-        var serviceBus = BicepText.Infra("modules", "servicebus.bicep");
+        var queues = InfrastructureTests.Deployment("FlexConsumption").OfType("Microsoft.ServiceBus/namespaces/queues");
 
-        serviceBus.Should().Contain($"duplicateDetectionHistoryTimeWindow: '{System.Xml.XmlConvert.ToString(DeadLetterReplay.DuplicateDetectionWindow)}'");
+        queues.Should().NotBeEmpty().And.OnlyContain(q => q.GetProperty("properties").GetProperty("duplicateDetectionHistoryTimeWindow").GetString()
+            == System.Xml.XmlConvert.ToString(DeadLetterReplay.DuplicateDetectionWindow));
     }
 
     [Theory]
