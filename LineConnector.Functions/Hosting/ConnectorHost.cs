@@ -63,9 +63,9 @@ public static class ConnectorHost
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);
-        // Table Storage when configured; in local mode an in-memory store otherwise (under the host, CreateClient says what is missing).
+        // Table Storage when configured; in local mode an in-memory store otherwise (under the host, CreateStore says what is missing).
         services.AddSingleton<ITableStore>(TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions
-            ? TableStorageSettings.CreateClient(builder.Configuration)
+            ? TableStorageSettings.CreateStore(builder.Configuration)
             : new InMemoryTableStore());
 
         if (IsHostedByFunctions)
