@@ -12,6 +12,7 @@ public sealed class DeploymentScriptTests
         var script = RepositoryFiles.Read("scripts", "package.sh");
 
         script.Should().Contain("--runtime linux-x64").And.Contain("--self-contained").And.Contain("--configuration Release");
+        script.Should().Contain("-p:PublishReadyToRun=true", "a cold start on a plan that scales from zero JITs less with the code compiled ahead");
         script.Should().Contain("-p:FunctionAppZip=", "the zip is made by the project's ZipFunctionApp target, which keeps the executable bit");
         script.Should().Contain("-p:BuildId=", "the package reports its build id on GET /api/health");
     }
