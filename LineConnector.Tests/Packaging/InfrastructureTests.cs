@@ -128,7 +128,7 @@ public sealed partial class InfrastructureTests
             ("storage.bicep", "storageBlobDataOwner", "account", null, null),
             // The channel tables (TableStorage__tableServiceUri).
             ("storage.bicep", "storageTableDataContributor", "account", null, null),
-            // The webhook and the handlers send (ServiceBusRestSender); the host's triggers receive.
+            // The webhook and the handlers send (ServiceBusQueueSender); the host's triggers receive.
             ("servicebus.bicep", "serviceBusDataSender", "queues[i]", null, EachQueue),
             ("servicebus.bicep", "serviceBusDataReceiver", "queues[i]", null, EachQueue),
             // KeyVaultChannelSecrets reads; the admin API's create and set-credentials write and delete.
