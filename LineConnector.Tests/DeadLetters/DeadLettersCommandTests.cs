@@ -23,6 +23,15 @@ public sealed class DeadLettersCommandTests
         DeadLettersCommand.NamespaceEndpoint(given).Should().Be(new Uri(endpoint));
     }
 
+    [Fact]
+    public async Task The_client_reaches_the_namespace_over_AMQP_on_port_443()
+    {
+        await using var client = DeadLettersCommand.Client("sb-linecon-abc");
+
+        client.FullyQualifiedNamespace.Should().Be("sb-linecon-abc.servicebus.windows.net");
+        client.TransportType.Should().Be(Azure.Messaging.ServiceBus.ServiceBusTransportType.AmqpWebSockets);
+    }
+
     [Theory]
     [InlineData("--namespace", "sb-x", "--queue", "line-elsewhere")]
     [InlineData("--queue", "line-inbound")]

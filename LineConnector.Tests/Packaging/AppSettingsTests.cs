@@ -64,6 +64,8 @@ public sealed class AppSettingsTests
         AppSettingCatalog.IsRead("keyvault__VAULTURI").Should().BeTrue("configuration keys ignore case");
         AppSettingCatalog.IsRead("Line__Timeout").Should().BeTrue();
         AppSettingCatalog.IsRead("Outbound__ReplyTokenMaxAge").Should().BeTrue();
+        AppSettingCatalog.IsRead("Telemetry__Console").Should().BeTrue();
+        AppSettingCatalog.IsRead("Telemetry__Exporter").Should().BeFalse();
         AppSettingCatalog.IsRead("TableStorage").Should().BeTrue();
         AppSettingCatalog.IsRead("Channels__demo__Destinations__bot__Kind").Should().BeTrue();
         AppSettingCatalog.IsRead("KeyVault__vaultUrl").Should().BeFalse();

@@ -101,6 +101,18 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
             start.Environment[name] = value;
         }
 
+        // Nothing leaves this machine: telemetry goes to a closed port on loopback, and the managed
+        // identity is asked for tokens on loopback too (App Service gives every process IDENTITY_ENDPOINT
+        // and IDENTITY_HEADER, which Azure.Identity prefers to the instance metadata service).
+        var closed = $"https://127.0.0.1:{FreePort()}/";
+        if (start.Environment.TryGetValue("APPLICATIONINSIGHTS_CONNECTION_STRING", out var telemetry) && telemetry is not null)
+        {
+            start.Environment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = System.Text.RegularExpressions.Regex.Replace(telemetry, "IngestionEndpoint=[^;]*", "IngestionEndpoint=" + closed);
+        }
+
+        start.Environment["IDENTITY_ENDPOINT"] = closed;
+        start.Environment["IDENTITY_HEADER"] = "hosted-startup-test";
+
         start.Environment[ConnectorHost.CustomHandlerPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Process.Start(start) ?? throw new InvalidOperationException("The published app did not start.");
     }
