@@ -3,6 +3,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Outbound;
 
@@ -112,6 +113,7 @@ public sealed class OutboundDelivery(
             try
             {
                 var replied = await line.ReplyAsync(request.ChannelId, reply.Token, chunk, cancellationToken);
+                ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Reply, chunk.GetArrayLength());
                 return Sent(index, DeliveryMethod.Reply, replied.SentMessages, replied.RequestId);
             }
             catch (LineApiException e) when (e.Kind == LineErrorKind.InvalidReplyToken)
@@ -123,6 +125,7 @@ public sealed class OutboundDelivery(
         try
         {
             var pushed = await line.PushAsync(request.ChannelId, request.Recipient, chunk, RetryKey.For(request.OutboundId, index), cancellationToken);
+            ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Push, chunk.GetArrayLength());
             return Sent(index, DeliveryMethod.Push, pushed.SentMessages, pushed.RequestId);
         }
         catch (LineApiException e) when (e.Kind == LineErrorKind.Duplicate)
