@@ -5,26 +5,30 @@ namespace LineConnector.Core.Enquiries;
 
 /// <summary>
 /// A channel as enquiry handling uses it for one message: its settings turned into decisions
-/// (<see cref="ChannelDecisions"/>), its destinations' presence read once, at the clock's time.
+/// (<see cref="ChannelDecisions"/>), at the clock's time. Its destinations' presence is read once, and
+/// only when the message needs routing (most continue an enquiry that has its destination).
 /// </summary>
 public sealed class EnquiryChannel
 {
     private readonly Routing.RoutingRule _rule;
     private readonly TimeZoneInfo _zone;
-    private readonly IReadOnlyList<DestinationStatus> _statuses;
     private readonly Router _router;
+    private readonly PresenceStore _presence;
+    private IReadOnlyList<DestinationStatus>? _statuses;
 
-    public EnquiryChannel(Channel channel, IReadOnlyDictionary<string, DestinationPresence> presence, EnquiryOptions options, TimeProvider clock)
+    public EnquiryChannel(Channel channel, PresenceStore presence, EnquiryOptions options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(presence);
         ArgumentNullException.ThrowIfNull(options);
         Channel = channel;
         AutoMessages = ChannelDecisions.AutoMessages(channel.Settings);
-        Lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
         _rule = ChannelDecisions.Rule(channel.Settings);
         _zone = ChannelDecisions.TimeZone(channel.Settings);
-        _statuses = ChannelDecisions.Statuses(channel.Settings, presence);
+        var windows = channel.Settings.Destinations.SelectMany(d => ChannelDecisions.Schedule(d.Schedule)).Concat(Windows(_rule)).ToList();
+        Lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter), new OfferSchedule(options, windows, _zone));
         _router = new Router(clock);
+        _presence = presence;
     }
 
     public Channel Channel { get; }
@@ -38,8 +42,10 @@ public sealed class EnquiryChannel
     public Destination? Destination(string destinationId) => Channel.Settings.Destinations.FirstOrDefault(d => d.Id == destinationId);
 
     /// <exception cref="InvalidRoutingRuleException">The channel's rule does not validate (a hand edit gone wrong).</exception>
-    public DestinationChoice Route(string enquiryId, LastService? lastService, IReadOnlySet<string> failed) =>
-        _router.Route(_rule, new RoutingRequest
+    public async Task<DestinationChoice> RouteAsync(string enquiryId, LastService? lastService, IReadOnlySet<string> failed, CancellationToken cancellationToken)
+    {
+        _statuses ??= ChannelDecisions.Statuses(Channel.Settings, await _presence.GetAsync(Id, cancellationToken));
+        return _router.Route(_rule, new RoutingRequest
         {
             EnquiryId = enquiryId,
             TimeZone = _zone,
@@ -47,4 +53,13 @@ public sealed class EnquiryChannel
             LastService = lastService,
             FailedDestinations = failed,
         });
+    }
+
+    /// <summary>The windows of a time rule (also as a sticky rule's fallback): when one opens, routing may find someone.</summary>
+    private static IEnumerable<WeeklyWindow> Windows(Routing.RoutingRule rule) => rule switch
+    {
+        TimeRule time => time.Windows.Select(w => w.When),
+        StickyRule sticky => Windows(sticky.Fallback),
+        _ => [],
+    };
 }

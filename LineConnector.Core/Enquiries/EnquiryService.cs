@@ -41,7 +41,7 @@ public sealed class EnquiryApiException(EnquiryApiFailure failure, string messag
 /// </summary>
 public sealed class EnquiryService(
     EnquiryStore enquiries,
-    ChannelRepository channels,
+    ChannelCache channels,
     PresenceStore presence,
     EnquiryEffects effects,
     IQueueSender queue,
@@ -53,6 +53,9 @@ public sealed class EnquiryService(
     public const string CloseCause = "close";
 
     public const int MaxMessagesPerReply = 5;
+
+    /// <summary>How many messages one send to a queue carries.</summary>
+    private const int QueueBatch = 100;
 
     public async Task<EnquiryResource> GetAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
     {
@@ -67,7 +70,7 @@ public sealed class EnquiryService(
     public async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
     {
         var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
-        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(channel.Id, messageId, cancellationToken) : null;
+        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(enquiry.Id, messageId, cancellationToken) : null;
         return content is not null && content.EnquiryId == enquiry.Id
             ? content
             : throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Enquiry {enquiry.Id} has no image, video, audio or file with message id '{Shown(messageId)}'.");
@@ -81,16 +84,28 @@ public sealed class EnquiryService(
         var (channel, enquiry, destinationId) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
         var staff = ValidReply(request, idempotencyKey);
 
-        var lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
+        var context = new EnquiryChannel(channel, presence, options, clock);
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
-        var updated = await Transition(enquiry.Id, e => e with
+        var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        var updated = await Transition(enquiry, e =>
         {
-            Enquiry = lifecycle.StaffReplied(e.Enquiry, staff.Id!, destinationId).Enquiry,
-            StaffName = name,
+            // Taking up a missed enquiry brings the events kept for it (the reply's cause carries them out below).
+            var t = context.Lifecycle.StaffReplied(e.Enquiry, staff.Id!, destinationId);
+            return e with
+            {
+                Enquiry = t.Enquiry,
+                StaffName = name,
+                Pending = t.Effects.Count > 0 ? new PendingEffects(outboundId, t.Effects) : e.Pending,
+            };
         }, cancellationToken);
 
+        if (updated.Pending?.Cause == outboundId)
+        {
+            var run = await effects.RunAsync(context, updated, new EffectCause(outboundId, "reply"), [], cancellationToken);
+            updated = await effects.FinishAsync(run, outboundId, null, cancellationToken);
+        }
+
         var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
-        var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
         var builder = new OutboundRequestBuilder(outboundId, channel.Id, updated.Enquiry.SourceId)
             .ForEnquiry(updated.Id)
             .ReportTo(updated.Enquiry.DestinationId!);
@@ -123,11 +138,11 @@ public sealed class EnquiryService(
             throw Invalid("staffMemberId", StaffMemberId.Rule);
         }
 
-        var context = new EnquiryChannel(channel, await presence.GetAsync(channel.Id, cancellationToken), options, clock);
+        var context = new EnquiryChannel(channel, presence, options, clock);
         var by = request.StaffMemberId is null ? EnquiryCloser.Destination : EnquiryCloser.Staff;
         if (enquiry.Enquiry.State != EnquiryState.Closed)
         {
-            enquiry = await enquiries.UpdateAsync(enquiry.Id, e =>
+            enquiry = await enquiries.UpdateAsync(enquiry, e =>
             {
                 if (e.Enquiry.State == EnquiryState.Closed)
                 {
@@ -136,14 +151,14 @@ public sealed class EnquiryService(
 
                 var closing = e.Enquiry with { StaffMemberId = request.StaffMemberId ?? e.Enquiry.StaffMemberId };
                 var t = context.Lifecycle.Close(closing, by);
-                return e with { Enquiry = t.Enquiry, Pending = new PendingEffects(CloseCause, t.Effects) };
+                return new EnquiryWrite(e with { Enquiry = t.Enquiry, Pending = new PendingEffects(CloseCause, t.Effects) });
             }, cancellationToken) ?? throw NotFound(enquiry.Id);
         }
 
         if (enquiry.Pending?.Cause == CloseCause)
         {
-            enquiry = await effects.RunAsync(context, enquiry, new EffectCause(CloseCause, "close"), [], cancellationToken);
-            enquiry = await effects.FinishAsync(enquiry, CloseCause, cancellationToken);
+            var run = await effects.RunAsync(context, enquiry, new EffectCause(CloseCause, "close"), [], cancellationToken);
+            enquiry = await effects.FinishAsync(run, CloseCause, null, cancellationToken);
         }
 
         return EnquiryResource.Of(enquiry);
@@ -192,7 +207,49 @@ public sealed class EnquiryService(
 
         await presence.SetAsync(channelId, new PresenceUpdate(destinationId, request.Available, staff.Select(s => new StaffPresence(s.Id!, s.Available!.Value)).ToList()), cancellationToken);
         var now = (await presence.GetAsync(channelId, cancellationToken)).GetValueOrDefault(destinationId) ?? DestinationPresence.Default(destinationId);
-        return new PresenceResource(channelId, destinationId, now.Present, now.AvailableStaff.Order(StringComparer.Ordinal).ToList());
+        var offered = channel.Status == ChannelStatus.Active && (request.Available == true || staff.Any(s => s.Available == true))
+            ? await OfferMissedAsync(channelId, cancellationToken)
+            : 0;
+        return new PresenceResource(channelId, destinationId, now.Present, now.AvailableStaff.Order(StringComparer.Ordinal).ToList(), offered);
+    }
+
+    /// <summary>The channel's enquiries in a state (<c>open</c>, <c>ongoing</c>, <c>missed</c> or <c>closed</c>), oldest first.</summary>
+    public async Task<EnquiryListResource> ListAsync(string channelId, string? state, CancellationToken cancellationToken)
+    {
+        var wanted = Enum.GetValues<EnquiryState>().Where(s => EnquiryEntities.StateText(s) == state).Select(s => (EnquiryState?)s).FirstOrDefault()
+            ?? throw Invalid("state", "required: open, ongoing, missed or closed");
+        await ActiveOrSuspendedAsync(channelId, cancellationToken);
+        var listed = new List<EnquiryResource>();
+        await foreach (var enquiry in enquiries.ListAsync(channelId, wanted, cancellationToken))
+        {
+            listed.Add(EnquiryResource.Of(enquiry));
+        }
+
+        return new EnquiryListResource(channelId, EnquiryEntities.StateText(wanted), listed.OrderBy(e => e.OpenedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// Offers the channel's missed enquiries that have no destination to the routing rule again, now: a
+    /// missed check for each goes into its conversation's session, in order with the user's events.
+    /// </summary>
+    private async Task<int> OfferMissedAsync(string channelId, CancellationToken cancellationToken)
+    {
+        var due = clock.GetUtcNow();
+        var checks = new List<QueueMessage>();
+        await foreach (var missed in enquiries.ListAsync(channelId, EnquiryState.Missed, cancellationToken))
+        {
+            if (missed.Enquiry.DestinationId is null)
+            {
+                checks.Add(new EnquiryCheck { Check = EnquiryCheck.Missed, ChannelId = channelId, EnquiryId = missed.Id, SourceId = missed.Enquiry.SourceId, Due = due }.ToQueueMessage());
+            }
+        }
+
+        foreach (var batch in checks.Chunk(QueueBatch))
+        {
+            await queue.SendAsync(QueueNames.Inbound, batch, cancellationToken);
+        }
+
+        return checks.Count;
     }
 
     /// <summary>Which destination a message from <paramref name="sourceId"/> at <paramref name="at"/> would reach, and why. Sends nothing.</summary>
@@ -279,11 +336,11 @@ public sealed class EnquiryService(
         return null;
     }
 
-    private async Task<StoredEnquiry> Transition(string enquiryId, Func<StoredEnquiry, StoredEnquiry> change, CancellationToken cancellationToken)
+    private async Task<StoredEnquiry> Transition(StoredEnquiry enquiry, Func<StoredEnquiry, StoredEnquiry> change, CancellationToken cancellationToken)
     {
         try
         {
-            return await enquiries.UpdateAsync(enquiryId, change, cancellationToken) ?? throw NotFound(enquiryId);
+            return await enquiries.UpdateAsync(enquiry, e => new EnquiryWrite(change(e)), cancellationToken) ?? throw NotFound(enquiry.Id);
         }
         catch (EnquiryTransitionException e)
         {

@@ -28,7 +28,7 @@ public sealed class PresenceStore(ITableStore store, TimeProvider clock)
         var staff = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         await foreach (var row in store.QueryPartitionAsync(EnquiryTables.Presence, channelId, cancellationToken))
         {
-            var available = new EnquiryEntities.Reader(EnquiryTables.Presence, row).Flag(P.Available)
+            var available = new EnquiryEntities.Reader(row, EnquiryTables.Presence).Flag(P.Available)
                 ?? throw new EnquiryRowException(EnquiryTables.Presence, row.PartitionKey, row.RowKey, P.Available, "is required: true or false");
             var at = row.RowKey.IndexOf(StaffSeparator, StringComparison.Ordinal);
             if (at < 0)

@@ -39,6 +39,8 @@ public static partial class EnquiryEndpoints
             .WithSummary("Marks a destination and its staff members available or unavailable.");
         channels.MapGet("/{id}/route/what-if", WhatIfAsync).WithName("RouteWhatIf")
             .WithSummary("Which destination a message from ?user= at ?at= (ISO 8601, default now) would reach, and why; sends nothing.");
+        channels.MapGet("/{id}/enquiries", ListAsync).WithName("ListEnquiries")
+            .WithSummary("The channel's enquiries in ?state= (open, ongoing, missed or closed), oldest first; missed ones show the events kept for them and their next offer.");
     }
 
     private static Task<Results<Ok<EnquiryResource>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
@@ -137,6 +139,10 @@ public static partial class EnquiryEndpoints
 
             return TypedResults.Ok(await service.WhatIfAsync(id, user ?? "", when, cancellationToken));
         });
+
+    private static Task<Results<Ok<EnquiryListResource>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string id, string? state, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "list enquiries of", id, async () => TypedResults.Ok(await service.ListAsync(id, state, cancellationToken)));
 
     /// <summary>The bearer token of <c>Authorization: Bearer {secret}</c>, if any.</summary>
     private static string? Bearer(HttpRequest request) =>
