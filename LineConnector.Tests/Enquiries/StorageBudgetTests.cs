@@ -2,13 +2,17 @@ using System.Net;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
+using LineConnector.Functions.Channels;
 using LineConnector.Functions.TableStorage;
 using LineConnector.Tests.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 using static LineConnector.Tests.Enquiries.EnquiryWorld;
 
@@ -43,10 +47,11 @@ public sealed class StorageBudgetTests(ITestOutputHelper output)
                     ?? ActivatorUtilities.CreateInstance(sp, handler.ImplementationType!))));
             }
         });
+        await SeedChannelAsync(world);
         var user = "U" + Guid.NewGuid().ToString("N");
         var opening = "01BUDGET" + Guid.NewGuid().ToString("N")[..18].ToUpperInvariant();
         var continuing = "01BUDGET" + Guid.NewGuid().ToString("N")[..18].ToUpperInvariant();
-        var id = EnquiryIds.For(Channel, user, opening);
+        var id = EnquiryIds.For(EnquiryWorld.Channel, user, opening);
 
         // Tables exist and the channel is read once per instance, as in a warm function app.
         await world.PostWebhookAsync(Text("U" + Guid.NewGuid().ToString("N"), "01WARM" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant()));
@@ -67,12 +72,23 @@ public sealed class StorageBudgetTests(ITestOutputHelper output)
         replied.Total.Should().BeLessThanOrEqualTo(ReplyBudget);
     }
 
+    /// <summary>Local mode seeds channels from settings into its in-memory store only: the test channel is copied to Azurite.</summary>
+    private static async Task SeedChannelAsync(EnquiryWorld world)
+    {
+        var memory = new InMemoryTableStore();
+        await new LocalChannelSeeder(world.App.Services.GetRequiredService<IConfiguration>(), memory, NullLogger<LocalChannelSeeder>.Instance).StartAsync(default);
+        var channel = (await new ChannelRepository(memory).GetAsync(EnquiryWorld.Channel, default))!.Channel;
+        var azurite = new ChannelRepository(world.App.Services.GetRequiredService<ITableStore>());
+        await azurite.RemoveAsync(EnquiryWorld.Channel, default);
+        await azurite.CreateAsync(channel, default);
+    }
+
     /// <summary>The requests <paramref name="step"/> and all it causes make, with the channel freshly cached.</summary>
     private static async Task<(int Inbound, int Total)> MeasureAsync(EnquiryWorld world, RequestCounter counter, Func<Task> step)
     {
-        var channels = world.App.Services.GetRequiredService<Core.Channels.ChannelCache>();
-        channels.Forget(Channel);
-        await channels.GetAsync(Channel, default);
+        var channels = world.App.Services.GetRequiredService<ChannelCache>();
+        channels.Forget(EnquiryWorld.Channel);
+        await channels.GetAsync(EnquiryWorld.Channel, default);
         counter.Reset();
         await step();
         await world.IdleAsync();
