@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LineConnector.Core.Storage;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -14,11 +15,9 @@ public sealed class EnquiryChangedException(string enquiryId)
 /// One write of an enquiry with the rows of its conversation that change with it, all in the
 /// conversation's partition: one entity-group transaction, so all of them are stored or none.
 /// </summary>
-/// <param name="Enquiry">The enquiry as it becomes; replaced if its ETag still matches (inserted when <see cref="IsNew"/>).</param>
+/// <param name="Enquiry">The enquiry as it becomes: inserted when new, else replaced if its ETag still matches.</param>
 public sealed record EnquiryWrite(StoredEnquiry Enquiry)
 {
-    public bool IsNew { get; init; }
-
     /// <summary>The source's row, pointed at the enquiry (written whatever is there: only the inbound function writes it, one message of a source at a time).</summary>
     public SourceRecord? Source { get; init; }
 
@@ -158,7 +157,8 @@ public sealed class EnquiryStore(ITableStore store)
     /// Stores one write as one transaction; the enquiry comes back with its new ETag. Null when the enquiry
     /// changed since it was read (or appeared, or vanished): read it again and decide again.
     /// </summary>
-    public async Task<StoredEnquiry?> WriteAsync(EnquiryWrite write, CancellationToken cancellationToken)
+    /// <param name="before">The enquiry as it was read; null when it is new (inserted).</param>
+    public async Task<StoredEnquiry?> WriteAsync(EnquiryWrite write, Enquiry? before, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         await EnsureTablesAsync(cancellationToken);
@@ -166,7 +166,7 @@ public sealed class EnquiryStore(ITableStore store)
         const int EnquiryAt = 0;
         var operations = new List<TableOperation>
         {
-            write.IsNew
+            before is null
                 ? TableOperation.Insert(enquiryRow)
                 : TableOperation.Replace(enquiryRow, write.Enquiry.ETag ?? throw new ArgumentException("An enquiry is replaced with the ETag it was read with.", nameof(write))),
         };
@@ -194,6 +194,7 @@ public sealed class EnquiryStore(ITableStore store)
         try
         {
             var etags = await store.SubmitTransactionAsync(Table, enquiryRow.PartitionKey, operations, cancellationToken);
+            ConnectorMetrics.EnquiryWritten(write.Enquiry.ChannelId, before, write.Enquiry.Enquiry);
             return write.Enquiry with { ETag = etags[EnquiryAt] };
         }
         catch (TableStoreException e) when (e.Status == 412 || (e.Status is 404 or 409 && e.OperationIndex == EnquiryAt))
@@ -230,7 +231,7 @@ public sealed class EnquiryStore(ITableStore store)
                 return enquiry;
             }
 
-            if (await WriteAsync(write, cancellationToken) is { } written)
+            if (await WriteAsync(write, enquiry.Enquiry, cancellationToken) is { } written)
             {
                 return written;
             }

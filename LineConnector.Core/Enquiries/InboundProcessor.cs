@@ -141,12 +141,11 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                 };
             var write = new EnquiryWrite(decided)
             {
-                IsNew = opens,
                 Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
                 Content = InboundContent.Of(channelId, decided.Id, envelope.Event),
                 Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
             };
-            if (await enquiries.WriteAsync(write, cancellationToken) is { } written)
+            if (await enquiries.WriteAsync(write, opens ? null : current!.Enquiry, cancellationToken) is { } written)
             {
                 return await FinishAsync(channel, written, effectCause, opens ? Opened : Continued, notes, cancellationToken);
             }
@@ -211,7 +210,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             }
 
             var decided = enquiry with { Enquiry = transition.Enquiry, Pending = new PendingEffects(cause, transition.Effects) };
-            if (await enquiries.WriteAsync(new EnquiryWrite(decided), cancellationToken) is { } written)
+            if (await enquiries.WriteAsync(new EnquiryWrite(decided), enquiry.Enquiry, cancellationToken) is { } written)
             {
                 return await FinishAsync(channel, written, effectCause, Checked, notes, cancellationToken);
             }

@@ -41,7 +41,7 @@ public abstract class EnquiryStoreTests
 
     private static string UniqueUser() => "U" + Guid.NewGuid().ToString("N");
 
-    private Task<StoredEnquiry?> InsertAsync(StoredEnquiry enquiry) => Store.WriteAsync(new EnquiryWrite(enquiry) { IsNew = true }, default);
+    private Task<StoredEnquiry?> InsertAsync(StoredEnquiry enquiry) => Store.WriteAsync(new EnquiryWrite(enquiry), null, default);
 
     [Fact]
     public async Task An_inserted_enquiry_reads_back_whole_by_its_id_alone()
@@ -172,8 +172,8 @@ public abstract class EnquiryStoreTests
         var second = NewEnquiry(UniqueEvent(), source);
 
         var record = new SourceRecord(Channel, source, first.Id, new LastService("desk", "aiko", At));
-        await Store.WriteAsync(new EnquiryWrite(first) { IsNew = true, Source = record }, default);
-        await Store.WriteAsync(new EnquiryWrite(second) { IsNew = true, Source = record with { CurrentEnquiryId = second.Id } }, default);
+        await Store.WriteAsync(new EnquiryWrite(first) { Source = record }, null, default);
+        await Store.WriteAsync(new EnquiryWrite(second) { Source = record with { CurrentEnquiryId = second.Id } }, null, default);
 
         (await Store.GetSourceAsync(Channel, source, default)).Should().BeEquivalentTo(record with { CurrentEnquiryId = second.Id }, o => o.Excluding(s => s.ETag));
     }
@@ -266,9 +266,9 @@ public abstract class EnquiryStoreTests
         var enquiry = NewEnquiry(UniqueEvent());
         var first = new InboundContent(Channel, messageId, enquiry.Id, "image");
 
-        await Store.WriteAsync(new EnquiryWrite(enquiry) { IsNew = true, Content = first }, default);
+        await Store.WriteAsync(new EnquiryWrite(enquiry) { Content = first }, null, default);
         var stored = (await Store.GetAsync(enquiry.Id, default))!;
-        await Store.WriteAsync(new EnquiryWrite(stored) { Content = first }, default);
+        await Store.WriteAsync(new EnquiryWrite(stored) { Content = first }, stored.Enquiry, default);
 
         (await Store.GetContentAsync(enquiry.Id, messageId, default)).Should().Be(first);
         (await Store.GetContentAsync(enquiry.Id, messageId + "0", default)).Should().BeNull();
@@ -280,18 +280,18 @@ public abstract class EnquiryStoreTests
     {
         var enquiry = NewEnquiry(UniqueEvent(), UniqueUser());
         var missed = enquiry with { Enquiry = enquiry.Enquiry with { State = EnquiryState.Missed, DestinationId = null, KeptEvents = 1 } };
-        var stored = (await Store.WriteAsync(new EnquiryWrite(missed) { IsNew = true, Keep = new KeptEvent(enquiry.Id, 0, "01A", """{"n":1}""") }, default))!;
+        var stored = (await Store.WriteAsync(new EnquiryWrite(missed) { Keep = new KeptEvent(enquiry.Id, 0, "01A", """{"n":1}""") }, null, default))!;
         for (var n = 1; n < 12; n++)
         {
             var more = stored with { Enquiry = stored.Enquiry with { KeptEvents = n + 1 } };
-            stored = (await Store.WriteAsync(new EnquiryWrite(more) { Keep = new KeptEvent(enquiry.Id, n, $"01K{n:D2}", $$"""{"n":{{n + 1}}}""") }, default))!;
+            stored = (await Store.WriteAsync(new EnquiryWrite(more) { Keep = new KeptEvent(enquiry.Id, n, $"01K{n:D2}", $$"""{"n":{{n + 1}}}""") }, stored.Enquiry, default))!;
         }
 
         (await Store.GetKeptAsync(stored, default)).Select(k => k.Event).Should().Equal(Enumerable.Range(1, 12).Select(n => $$"""{"n":{{n}}}"""));
 
         // A destination got the first ten: they are no longer kept.
         var delivered = stored with { FirstKept = 10, Enquiry = stored.Enquiry with { KeptEvents = 2 } };
-        stored = (await Store.WriteAsync(new EnquiryWrite(delivered) { Forget = Enumerable.Range(0, 10).Select(n => (long)n).ToList() }, default))!;
+        stored = (await Store.WriteAsync(new EnquiryWrite(delivered) { Forget = Enumerable.Range(0, 10).Select(n => (long)n).ToList() }, stored.Enquiry, default))!;
 
         (await Store.GetKeptAsync(stored, default)).Select(k => (k.Number, k.EventId)).Should().Equal((10L, "01K10"), (11L, "01K11"));
         (await Store.GetKeptAsync(stored with { Enquiry = stored.Enquiry with { KeptEvents = 0 } }, default)).Should().BeEmpty();

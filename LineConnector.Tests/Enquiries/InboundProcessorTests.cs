@@ -41,7 +41,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             ["Channels:shop:Destinations:desk:Secret"] = "desk-secret",
             ["Channels:shop:Destinations:bot:Secret"] = "bot-secret",
         }).Build());
-        var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets);
+        var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets, _clock);
         _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), new EnquiryOptions(), _clock);
     }
 
@@ -270,7 +270,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
 
         var failing = new InboundProcessor(
             new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock),
-            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build())), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), _clock),
+            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), _clock),
             new EnquiryOptions { MaxDeliveryCount = 3 }, _clock);
         var early = () => failing.ProcessAsync(Envelope(WebhookJson.TextMessage(EnquiryWorld.User(2), "01T3"), "01T3", delivery: 2, user: EnquiryWorld.User(2)), default);
         await early.Should().ThrowAsync<InvalidOperationException>();
