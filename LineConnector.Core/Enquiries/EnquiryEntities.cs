@@ -26,7 +26,7 @@ internal static class EnquiryEntities
     public static TableRow EnquiryRow(StoredEnquiry stored)
     {
         var e = stored.Enquiry;
-        return new TableRow(PartitionOf(e.Id), EnquiryTables.EnquiryRow(e.Id), new Dictionary<string, object?>
+        return new TableRow(PartitionOf(stored), EnquiryTables.EnquiryRow(e.Id), new Dictionary<string, object?>
         {
             [P.SourceId] = e.SourceId,
             [P.SourceType] = stored.SourceType,
@@ -54,10 +54,12 @@ internal static class EnquiryEntities
         }, stored.ETag);
     }
 
-    public static StoredEnquiry ReadEnquiry(TableRow row)
+    public static StoredEnquiry ReadEnquiry(TableRow row) => ReadEnquiry(row.RowKey[EnquiryTables.EnquiryRow("").Length..], row);
+
+    /// <param name="table">The table the row is in (also an enquiry table of earlier versions, whose rows have the same properties).</param>
+    public static StoredEnquiry ReadEnquiry(string id, TableRow row, string table = EnquiryTables.Conversations)
     {
-        var r = new Reader(row);
-        var id = row.RowKey[EnquiryTables.EnquiryRow("").Length..];
+        var r = new Reader(row, table);
         var enquiry = new Enquiry
         {
             Id = id,
@@ -117,9 +119,9 @@ internal static class EnquiryEntities
             [P.LastServedAt] = source.LastService?.ServedAt,
         }, source.ETag);
 
-    public static SourceRecord ReadSource(string channelId, string sourceId, TableRow row)
+    public static SourceRecord ReadSource(string channelId, string sourceId, TableRow row, string table = EnquiryTables.Conversations)
     {
-        var r = new Reader(row);
+        var r = new Reader(row, table);
         var destination = r.Text(P.LastDestinationId);
         var servedAt = r.Time(P.LastServedAt);
         var last = destination is not null && servedAt is { } at ? new LastService(destination, r.Text(P.LastStaffMemberId), at) : null;
@@ -152,21 +154,23 @@ internal static class EnquiryEntities
             r.Time(P.ProcessedAt) ?? throw r.Missing(P.ProcessedAt));
     }
 
-    public static TableRow ContentRow(InboundContent content) =>
-        new(PartitionOf(content.EnquiryId), EnquiryTables.ContentRow(content.MessageId), new Dictionary<string, object?>
+    /// <param name="partition">The partition of the enquiry the content went to.</param>
+    public static TableRow ContentRow(InboundContent content, string partition) =>
+        new(partition, EnquiryTables.ContentRow(content.MessageId), new Dictionary<string, object?>
         {
             [P.EnquiryId] = content.EnquiryId,
             [P.Kind] = content.Kind,
         });
 
-    public static InboundContent ReadContent(string channelId, string messageId, TableRow row)
+    public static InboundContent ReadContent(string channelId, string messageId, TableRow row, string table = EnquiryTables.Conversations)
     {
-        var r = new Reader(row);
+        var r = new Reader(row, table);
         return new InboundContent(channelId, messageId, r.Required(P.EnquiryId), r.Required(P.Kind));
     }
 
-    public static TableRow KeptRow(KeptEvent kept) =>
-        new(PartitionOf(kept.EnquiryId), EnquiryTables.KeptRow(kept.EnquiryId, kept.Number), new Dictionary<string, object?>
+    /// <param name="partition">The partition of the enquiry that keeps the event.</param>
+    public static TableRow KeptRow(KeptEvent kept, string partition) =>
+        new(partition, EnquiryTables.KeptRow(kept.EnquiryId, kept.Number), new Dictionary<string, object?>
         {
             [P.MessageId] = kept.EventId,
             [P.Event] = kept.Event,
@@ -178,9 +182,11 @@ internal static class EnquiryEntities
         return new KeptEvent(enquiryId, number, r.Required(P.MessageId), r.Required(P.Event));
     }
 
-    /// <summary>The partition of an enquiry's conversation, from its id.</summary>
-    public static string PartitionOf(string enquiryId) =>
-        EnquiryIds.TryParse(enquiryId, out _, out var partition) ? partition : throw new ArgumentException($"'{enquiryId}' is no enquiry id.", nameof(enquiryId));
+    /// <summary>
+    /// The partition of an enquiry: its conversation's. For enquiries opened since the conversations table,
+    /// also the one its id names; those carried over from earlier versions keep ids that name another.
+    /// </summary>
+    public static string PartitionOf(StoredEnquiry enquiry) => EnquiryTables.Partition(enquiry.ChannelId, enquiry.Enquiry.SourceId);
 
     public static string StateText(EnquiryState state) => state.ToString().ToLowerInvariant();
 

@@ -70,7 +70,7 @@ public sealed class EnquiryService(
     public async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
     {
         var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
-        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(enquiry.Id, messageId, cancellationToken) : null;
+        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(enquiry, messageId, cancellationToken) : null;
         return content is not null && content.EnquiryId == enquiry.Id
             ? content
             : throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Enquiry {enquiry.Id} has no image, video, audio or file with message id '{Shown(messageId)}'.");
@@ -262,7 +262,7 @@ public sealed class EnquiryService(
 
         var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
         var source = await enquiries.GetSourceAsync(channelId, sourceId, cancellationToken);
-        var current = source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, cancellationToken) : null;
+        var current = source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, sourceId, cancellationToken) : null;
         var last = current?.Enquiry.AsLastService() is { } served && (source?.LastService is not { } earlier || served.ServedAt >= earlier.ServedAt)
             ? served
             : source?.LastService;

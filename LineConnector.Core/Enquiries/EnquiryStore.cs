@@ -43,6 +43,8 @@ public sealed record EnquiryWrite(StoredEnquiry Enquiry)
 /// </summary>
 public sealed class EnquiryStore(ITableStore store)
 {
+    private readonly EarlierEnquiryTables _earlier = new(store);
+
     /// <summary>How often an update is reapplied after a concurrent change before it gives up.</summary>
     public const int MaxUpdateAttempts = 8;
 
@@ -53,24 +55,76 @@ public sealed class EnquiryStore(ITableStore store)
 
     private Task? _tablesReady;
 
-    /// <summary>The enquiry, or null when the id is not an enquiry id or there is no such enquiry.</summary>
-    public async Task<StoredEnquiry?> GetAsync(string enquiryId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The enquiry, or null when the id is not an enquiry id or there is no such enquiry. One request for an
+    /// enquiry opened since the conversations table; one opened before is carried over (<see cref="EarlierEnquiryTables"/>).
+    /// </summary>
+    public Task<StoredEnquiry?> GetAsync(string enquiryId, CancellationToken cancellationToken) => GetAsync(enquiryId, null, cancellationToken);
+
+    /// <summary>
+    /// The enquiry of a known conversation, read where the conversation is: one request also for an enquiry
+    /// carried over from an earlier version, whose id names another partition.
+    /// </summary>
+    public async Task<StoredEnquiry?> GetAsync(string enquiryId, string? sourceId, CancellationToken cancellationToken)
     {
-        if (!EnquiryIds.TryParse(enquiryId, out _, out var partition))
+        if (!EnquiryIds.TryParse(enquiryId, out var channelId, out var partition))
         {
             return null;
         }
 
+        if (sourceId is not null)
+        {
+            partition = EnquiryTables.Partition(channelId, sourceId);
+        }
+
         await EnsureTablesAsync(cancellationToken);
         var row = await store.GetAsync(Table, partition, EnquiryTables.EnquiryRow(enquiryId), cancellationToken);
-        return row is null ? null : EnquiryEntities.ReadEnquiry(row);
+        if (row is not null)
+        {
+            return EnquiryEntities.ReadEnquiry(row);
+        }
+
+        if (await _earlier.GetEnquiryAsync(channelId, enquiryId, cancellationToken) is not { } earlier)
+        {
+            return null;
+        }
+
+        // Carried over into its conversation's partition, which its id does not name: the earlier row says where.
+        var carried = EnquiryEntities.PartitionOf(earlier);
+        if (carried != partition && await store.GetAsync(Table, carried, EnquiryTables.EnquiryRow(enquiryId), cancellationToken) is { } moved)
+        {
+            return EnquiryEntities.ReadEnquiry(moved);
+        }
+
+        try
+        {
+            return earlier with { ETag = await store.InsertAsync(Table, EnquiryEntities.EnquiryRow(earlier with { ETag = null }), cancellationToken) };
+        }
+        catch (TableStoreException e) when (e.Status == 409)
+        {
+            // Carried over by another reader at this moment.
+            return EnquiryEntities.ReadEnquiry((await store.GetAsync(Table, carried, EnquiryTables.EnquiryRow(enquiryId), cancellationToken))!);
+        }
     }
 
+    /// <summary>The source's row; one of an earlier version is carried over (<see cref="EarlierEnquiryTables"/>).</summary>
     public async Task<SourceRecord?> GetSourceAsync(string channelId, string sourceId, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken);
         var row = await store.GetAsync(Table, EnquiryTables.Partition(channelId, sourceId), EnquiryTables.SourceRow(sourceId), cancellationToken);
-        return row is null ? null : EnquiryEntities.ReadSource(channelId, sourceId, row);
+        if (row is not null)
+        {
+            return EnquiryEntities.ReadSource(channelId, sourceId, row);
+        }
+
+        if (await _earlier.GetSourceAsync(channelId, sourceId, cancellationToken) is not { } earlier)
+        {
+            return null;
+        }
+
+        // Only the inbound function writes source rows, one message of a source at a time: nobody else carries it over now.
+        await store.UpsertAsync(Table, EnquiryEntities.SourceRow(earlier), cancellationToken);
+        return earlier;
     }
 
     /// <summary>The record of a <c>line-inbound</c> message of the conversation, or null when it has none.</summary>
@@ -101,17 +155,15 @@ public sealed class EnquiryStore(ITableStore store)
         }
     }
 
-    /// <summary>The enquiry a user's message content went to, or null when it was not recorded for this enquiry's conversation.</summary>
-    public async Task<InboundContent?> GetContentAsync(string enquiryId, string messageId, CancellationToken cancellationToken)
+    /// <summary>A user's message content recorded in the enquiry's conversation (or, before the conversations table, in its channel), or null.</summary>
+    public async Task<InboundContent?> GetContentAsync(StoredEnquiry enquiry, string messageId, CancellationToken cancellationToken)
     {
-        if (!EnquiryIds.TryParse(enquiryId, out var channelId, out var partition))
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(enquiry);
         await EnsureTablesAsync(cancellationToken);
-        var row = await store.GetAsync(Table, partition, EnquiryTables.ContentRow(messageId), cancellationToken);
-        return row is null ? null : EnquiryEntities.ReadContent(channelId, messageId, row);
+        var row = await store.GetAsync(Table, EnquiryEntities.PartitionOf(enquiry), EnquiryTables.ContentRow(messageId), cancellationToken);
+        return row is not null
+            ? EnquiryEntities.ReadContent(enquiry.ChannelId, messageId, row)
+            : await _earlier.GetContentAsync(enquiry.ChannelId, messageId, cancellationToken);
     }
 
     /// <summary>The events the enquiry keeps, oldest first.</summary>
@@ -127,7 +179,7 @@ public sealed class EnquiryStore(ITableStore store)
         var kept = new List<KeptEvent>(enquiry.Enquiry.KeptEvents);
         var prefix = EnquiryTables.KeptRows(enquiry.Id);
         var end = enquiry.FirstKept + enquiry.Enquiry.KeptEvents;
-        await foreach (var row in store.QueryAsync(Table, TableKeyRange.Only(EnquiryEntities.PartitionOf(enquiry.Id)), prefix, cancellationToken))
+        await foreach (var row in store.QueryAsync(Table, TableKeyRange.Only(EnquiryEntities.PartitionOf(enquiry)), prefix, cancellationToken))
         {
             // Rows below FirstKept were delivered and not removed yet (a write removes only so many).
             if (long.TryParse(row.RowKey.AsSpan(prefix.From.Length), out var number) && number >= enquiry.FirstKept && number < end)
@@ -182,12 +234,12 @@ public sealed class EnquiryStore(ITableStore store)
 
         if (write.Content is { } content)
         {
-            operations.Add(TableOperation.Upsert(EnquiryEntities.ContentRow(content)));
+            operations.Add(TableOperation.Upsert(EnquiryEntities.ContentRow(content, enquiryRow.PartitionKey)));
         }
 
         if (write.Keep is { } keep)
         {
-            operations.Add(TableOperation.Upsert(EnquiryEntities.KeptRow(keep)));
+            operations.Add(TableOperation.Upsert(EnquiryEntities.KeptRow(keep, enquiryRow.PartitionKey)));
         }
 
         operations.AddRange(write.Forget.Take(MaxForgottenPerWrite).Select(n => TableOperation.Delete(enquiryRow.PartitionKey, EnquiryTables.KeptRow(write.Enquiry.Id, n), "*")));

@@ -173,7 +173,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         var effectCause = new EffectCause(cause, type, Check: check);
         for (var attempt = 0; attempt < EnquiryStore.MaxUpdateAttempts; attempt++)
         {
-            var enquiry = await enquiries.GetAsync(check.EnquiryId, cancellationToken);
+            var enquiry = await enquiries.GetAsync(check.EnquiryId, check.SourceId, cancellationToken);
             if (enquiry is null)
             {
                 return await RecordOnceAsync(check.ChannelId, check.SourceId, cause, check.EnquiryId, type, Ignored, $"There is no enquiry {check.EnquiryId}.", cancellationToken);
@@ -247,7 +247,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
         try
         {
-            return (source, source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, cancellationToken) : null);
+            return (source, source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, sourceId, cancellationToken) : null);
         }
         catch (EnquiryRowException e)
         {

@@ -270,9 +270,9 @@ public abstract class EnquiryStoreTests
         var stored = (await Store.GetAsync(enquiry.Id, default))!;
         await Store.WriteAsync(new EnquiryWrite(stored) { Content = first }, stored.Enquiry, default);
 
-        (await Store.GetContentAsync(enquiry.Id, messageId, default)).Should().Be(first);
-        (await Store.GetContentAsync(enquiry.Id, messageId + "0", default)).Should().BeNull();
-        (await Store.GetContentAsync(NewEnquiry(UniqueEvent(), UniqueUser()).Id, messageId, default)).Should().BeNull("another conversation's enquiry does not see it");
+        (await Store.GetContentAsync(stored, messageId, default)).Should().Be(first);
+        (await Store.GetContentAsync(stored, messageId + "0", default)).Should().BeNull();
+        (await Store.GetContentAsync(NewEnquiry(UniqueEvent(), UniqueUser()), messageId, default)).Should().BeNull("another conversation's enquiry does not see it");
     }
 
     [Fact]
@@ -295,6 +295,41 @@ public abstract class EnquiryStoreTests
 
         (await Store.GetKeptAsync(stored, default)).Select(k => (k.Number, k.EventId)).Should().Equal((10L, "01K10"), (11L, "01K11"));
         (await Store.GetKeptAsync(stored with { Enquiry = stored.Enquiry with { KeptEvents = 0 } }, default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Conversations_of_the_earlier_tables_carry_over_as_they_are_used()
+    {
+        var channel = "c" + Guid.NewGuid().ToString("N")[..8];
+        var user = UniqueUser();
+        var earlierId = channel + "." + Guid.NewGuid().ToString("N")[..24];
+        foreach (var table in new[] { "Enquiries", "EnquirySources", "EnquiryContent" })
+        {
+            await Tables.CreateTableIfNotExistsAsync(table, default);
+        }
+
+        // Rows as versions before the conversations table wrote them: one partition per channel.
+        await Tables.InsertAsync("Enquiries", new TableRow(channel, earlierId, new Dictionary<string, object?>
+        {
+            ["SourceId"] = user, ["SourceType"] = "user", ["State"] = "ongoing", ["DestinationId"] = "desk", ["StaffMemberId"] = "aiko",
+            ["OpenedAt"] = At, ["AcceptedAt"] = At, ["LastServedAt"] = At, ["LastActivityAt"] = At,
+        }), default);
+        await Tables.InsertAsync("EnquirySources", new TableRow(channel, user, new Dictionary<string, object?> { ["CurrentEnquiryId"] = earlierId }), default);
+        await Tables.InsertAsync("EnquiryContent", new TableRow(channel, "600000000000000099", new Dictionary<string, object?> { ["EnquiryId"] = earlierId, ["Kind"] = "image" }), default);
+
+        (await Store.GetSourceAsync(channel, user, default))!.CurrentEnquiryId.Should().Be(earlierId);
+        var enquiry = (await Store.GetAsync(earlierId, default))!;
+        enquiry.Should().Match<StoredEnquiry>(e => e.ChannelId == channel && e.Enquiry.SourceId == user && e.Enquiry.State == EnquiryState.Ongoing && e.Enquiry.DestinationId == "desk");
+        (await Store.GetContentAsync(enquiry, "600000000000000099", default))!.EnquiryId.Should().Be(earlierId);
+
+        // Now in the conversations table, in the source's partition: a change goes there, and the conversation reads it back without the earlier rows.
+        var closed = await Store.UpdateAsync(enquiry, e => new EnquiryWrite(e with { Enquiry = e.Enquiry with { State = EnquiryState.Closed, ClosedAt = At } }), default);
+        await Tables.DeleteAsync("EnquirySources", channel, user, "*", default);
+        (await Store.GetSourceAsync(channel, user, default))!.CurrentEnquiryId.Should().Be(earlierId);
+        (await Store.GetAsync(earlierId, user, default)).Should().BeEquivalentTo(closed);
+        (await Store.GetAsync(earlierId, default)).Should().BeEquivalentTo(closed, "an id of the earlier form is found through the earlier row while it is there");
+        await Tables.DeleteAsync("Enquiries", channel, earlierId, "*", default);
+        (await Store.GetAsync(earlierId, user, default)).Should().BeEquivalentTo(closed);
     }
 
     [Fact]
