@@ -41,10 +41,12 @@ public sealed class EnquiryChannel
 
     public Destination? Destination(string destinationId) => Channel.Settings.Destinations.FirstOrDefault(d => d.Id == destinationId);
 
+    /// <param name="freshPresence">Read the destinations' presence now rather than as read recently on this instance (an offer made because someone became available).</param>
     /// <exception cref="InvalidRoutingRuleException">The channel's rule does not validate (a hand edit gone wrong).</exception>
-    public async Task<DestinationChoice> RouteAsync(string enquiryId, LastService? lastService, IReadOnlySet<string> failed, CancellationToken cancellationToken)
+    public async Task<DestinationChoice> RouteAsync(string enquiryId, LastService? lastService, IReadOnlySet<string> failed, bool freshPresence, CancellationToken cancellationToken)
     {
-        _statuses ??= ChannelDecisions.Statuses(Channel.Settings, await _presence.GetAsync(Id, cancellationToken));
+        _statuses ??= ChannelDecisions.Statuses(
+            Channel.Settings, freshPresence ? await _presence.GetAsync(Id, cancellationToken) : await _presence.GetRecentAsync(Id, cancellationToken));
         return _router.Route(_rule, new RoutingRequest
         {
             EnquiryId = enquiryId,

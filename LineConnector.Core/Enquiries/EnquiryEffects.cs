@@ -205,7 +205,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         {
             failed.Add(forward.DestinationId);
             notes.Add($"{forward.DestinationId} is unavailable: {outcome.Reason}.");
-            var next = await channel.RouteAsync(enquiry.Id, cause.LastService, failed, cancellationToken);
+            var next = await channel.RouteAsync(enquiry.Id, cause.LastService, failed, freshPresence: false, cancellationToken);
             return Advance(cause, 1, e =>
             {
                 if (e.Enquiry.State == EnquiryState.Ongoing)

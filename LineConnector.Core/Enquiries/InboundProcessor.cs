@@ -119,7 +119,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             // Routing reads the destinations' presence, so it is asked only when the lifecycle will route.
             var newId = EnquiryIds.For(channelId, sourceId, cause);
             var choice = EnquiryLifecycle.RoutesOnUserEvent(current?.Enquiry)
-                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), cancellationToken)
+                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken)
                 : null;
             var transition = channel!.Lifecycle.ReceiveUserEvent(current?.Enquiry, sourceId, newId, _ => choice!);
             notes.AddRange(transition.Explanation);
@@ -193,7 +193,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                 if (enquiry.Enquiry is { State: EnquiryState.Missed, DestinationId: null })
                 {
                     var source = await enquiries.GetSourceAsync(check.ChannelId, enquiry.Enquiry.SourceId, cancellationToken);
-                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), cancellationToken);
+                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken);
                 }
 
                 transition = channel!.Lifecycle.MissedCheckDue(enquiry.Enquiry, check.Due, choice is null ? null : () => choice);
