@@ -25,17 +25,19 @@ public sealed class DestinationUnavailableException(string message) : Exception(
 /// <summary>A change of an enquiry and its conversation's rows, applied to the enquiry as stored; null: nothing to change.</summary>
 public delegate EnquiryWrite? EnquiryChange(StoredEnquiry enquiry);
 
-/// <summary>The enquiry as <see cref="EnquiryEffects.RunAsync"/> last wrote it, and the change of its last effect, which goes with the message's record.</summary>
+/// <summary>The enquiry as <see cref="EnquiryEffects.RunAsync"/> last wrote it, and what the effects did since, which goes with the message's record.</summary>
 public sealed record EffectRun(StoredEnquiry Enquiry, EnquiryChange? Unwritten);
 
 /// <summary>
-/// Carries out an enquiry's pending effects in order. What an effect did is written before the next
-/// effect is carried out (the last one's goes with the message's record, in the same write), so that a
-/// redelivered cause resumes where the last attempt stopped. A forward that finds its destination
-/// unavailable becomes the lifecycle's <see cref="EnquiryLifecycle.ForwardFailed"/>, whose effects (the
-/// next destination, or the away message) go in front of the rest. Every effect is idempotent by its id
-/// (auto-messages <c>{enquiry id}:{kinds}</c>, checks by due time, forwards by the event's id), except
-/// that a destination may see a forward again after a crash right after it.
+/// Carries out an enquiry's pending effects in order, so that a redelivered cause resumes where the last
+/// attempt stopped. What a forward or a close notice did is written before the next effect is carried
+/// out: a destination would see it again. What an auto-message or a scheduled check did goes with the
+/// next write (in the end, with the message's record): done again after a crash, it has the same id, and
+/// Service Bus drops the repeat. A forward that finds its destination unavailable becomes the lifecycle's
+/// <see cref="EnquiryLifecycle.ForwardFailed"/>, whose effects (the next destination, or the away message)
+/// go in front of the rest. Every effect is idempotent by its id (auto-messages <c>{enquiry id}:{kinds}</c>,
+/// checks by due time, forwards by the event's id), except that a destination may see a forward again
+/// after a crash right after it.
 /// </summary>
 public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, TimeProvider clock)
 {
@@ -46,6 +48,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         ArgumentNullException.ThrowIfNull(enquiry);
         var failed = new HashSet<string>(StringComparer.Ordinal);
         EnquiryChange? unwritten = null;
+        var store = false;
         while (true)
         {
             var now = unwritten?.Invoke(enquiry)?.Enquiry ?? enquiry;
@@ -54,15 +57,17 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
                 return new EffectRun(enquiry, unwritten);
             }
 
-            if (unwritten is not null)
+            if (unwritten is not null && store)
             {
-                // What the last effect did is stored before the next is carried out.
                 enquiry = await enquiries.UpdateAsync(enquiry, unwritten.Invoke, cancellationToken) ?? throw Vanished(enquiry.Id);
                 unwritten = null;
                 continue;
             }
 
-            unwritten = await CarryOutAsync(channel, enquiry, pending, cause, failed, notes, cancellationToken);
+            var effect = pending.Effects[0];
+            var change = await CarryOutAsync(channel, now, pending, cause, failed, notes, cancellationToken);
+            unwritten = unwritten is null ? change : Then(unwritten, change);
+            store = effect is ForwardEvent or TellDestinationClosed;
         }
     }
 
@@ -301,6 +306,19 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
 
         var changed = advanced with { Enquiry = t.Enquiry, Pending = pending with { Effects = t.Effects.Concat(rest).ToList() } };
         return new EnquiryWrite(changed) { Forget = forgotten, Keep = Kept(advanced, changed, cause) };
+    };
+
+    /// <summary>One change after another, as one write (only a forward's change keeps or forgets events, and it is written at once).</summary>
+    private static EnquiryChange Then(EnquiryChange first, EnquiryChange second) => e =>
+    {
+        if (first(e) is not { } done)
+        {
+            return null;
+        }
+
+        return second(done.Enquiry) is { } then
+            ? then with { Keep = then.Keep ?? done.Keep, Forget = [.. done.Forget, .. then.Forget] }
+            : done;
     };
 
     /// <summary>The cause's event, when the change keeps one more event than before.</summary>

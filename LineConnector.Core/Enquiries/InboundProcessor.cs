@@ -22,7 +22,8 @@ public sealed record InboundOutcome(ProcessedCause Record, bool Repeated);
 /// effects in one write (with the source's row and the user's content when they change), the effects are
 /// carried out, and one last write stores the message's record and clears them. A redelivery finds the
 /// record (nothing to do) or the effects still pending (it carries out the rest), never decides twice.
-/// A continuing message costs five Table requests (record, source, enquiry, decision, outcome); the
+/// A continuing message costs five Table requests (record, source, enquiry, decision, outcome), an
+/// opening one six (and the presence, the welcome and the forward written before the missed check); the
 /// channel comes from <see cref="ChannelCache"/>, the destinations' presence only when routing needs it.
 /// Store, queue and Key Vault failures throw, so that Service Bus redelivers the message;
 /// <see cref="ProcessAsync"/> records a message that fails for good as rejected instead.
