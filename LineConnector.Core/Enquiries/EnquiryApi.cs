@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
@@ -70,6 +71,29 @@ public sealed record StaffPresenceRequest(string? Id, bool? Available);
 /// <summary>A destination's presence after a change.</summary>
 /// <param name="OfferedEnquiries">Missed enquiries without a destination offered to the routing rule again because someone became available.</param>
 public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff, int OfferedEnquiries);
+
+/// <summary>What the content route finds for a user's image, video, audio or file (<see cref="EnquiryService.FetchContentAsync"/>).</summary>
+public abstract record ContentAnswer
+{
+    private ContentAnswer()
+    {
+    }
+
+    /// <summary>The bytes as LINE's content API answered them; the caller disposes of them.</summary>
+    public sealed record Ready(MessageContent Content) : ContentAnswer;
+
+    /// <summary>LINE is still converting the video or audio: ask again later.</summary>
+    public sealed record Preparing : ContentAnswer;
+
+    /// <summary>LINE could not convert it: it can never be fetched.</summary>
+    public sealed record Unusable(string Reason) : ContentAnswer;
+
+    /// <summary>LINE no longer keeps it.</summary>
+    public sealed record Gone(string Reason, LineApiException Error) : ContentAnswer;
+
+    /// <summary>LINE failed (<see cref="LineApiException.IsTransient"/>: for now) or refused the request.</summary>
+    public sealed record LineFailed(LineApiException Error) : ContentAnswer;
+}
 
 /// <summary>A channel's enquiries in one state (admin API), oldest first.</summary>
 public sealed record EnquiryListResource(string ChannelId, string State, IReadOnlyList<EnquiryResource> Enquiries);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 
@@ -46,6 +47,7 @@ public sealed class EnquiryService(
     EnquiryEffects effects,
     IQueueSender queue,
     IDestinationSecrets secrets,
+    LineApiClient line,
     EnquiryOptions options,
     TimeProvider clock)
 {
@@ -64,10 +66,50 @@ public sealed class EnquiryService(
     }
 
     /// <summary>
+    /// The bytes of a user's image, video, audio or file that went to this enquiry, from LINE's content API
+    /// with the channel token (which the destination never sees). LINE converts video and audio first: until
+    /// it reports them ready, <see cref="ContentAnswer.Preparing"/>.
+    /// </summary>
+    public async Task<ContentAnswer> FetchContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
+    {
+        var content = await GetContentAsync(enquiryId, messageId, bearer, cancellationToken);
+        try
+        {
+            if (content.NeedsTranscoding)
+            {
+                switch (await line.GetTranscodingStatusAsync(content.ChannelId, content.MessageId, cancellationToken))
+                {
+                    case TranscodingStatus.Processing:
+                        return new ContentAnswer.Preparing();
+                    case TranscodingStatus.Failed:
+                        return new ContentAnswer.Unusable($"LINE could not prepare the {content.Kind} of message {content.MessageId}; it cannot be fetched.");
+                }
+            }
+
+            var fetched = await line.GetMessageContentAsync(content.ChannelId, content.MessageId, cancellationToken);
+            if (fetched.IsReady)
+            {
+                return new ContentAnswer.Ready(fetched);
+            }
+
+            fetched.Dispose();
+            return new ContentAnswer.Preparing();
+        }
+        catch (LineApiException e) when (e.Status is 404 or 410)
+        {
+            return new ContentAnswer.Gone($"LINE no longer keeps the content of message {content.MessageId} (it keeps what users send for a limited time).", e);
+        }
+        catch (LineApiException e)
+        {
+            return new ContentAnswer.LineFailed(e);
+        }
+    }
+
+    /// <summary>
     /// A user's image, video, audio or file that was forwarded with this enquiry. Any other message id
     /// (another enquiry's included) is not found, so a destination learns nothing of other enquiries.
     /// </summary>
-    public async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
+    private async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
     {
         var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
         var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(enquiry, messageId, cancellationToken) : null;
