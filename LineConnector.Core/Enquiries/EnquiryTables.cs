@@ -8,7 +8,7 @@ namespace LineConnector.Core.Enquiries;
 /// Where enquiries live in Table Storage (docs/configuration.md, "Enquiry tables"). Everything about
 /// one conversation (a LINE user, group or room of a channel) is in one partition of
 /// <see cref="Conversations"/>, so that one message's changes are one entity-group transaction. A
-/// channel's conversations are spread over <see cref="Buckets"/> partitions, <c>{channel id}:{bucket}</c>
+/// channel's conversations are spread over 256 partitions, <c>{channel id}:{bucket}</c>
 /// with the bucket from a hash of the source id, so that no partition caps a busy channel (Table
 /// Storage serves about 2,000 entities a second per partition); one partition-key range query reads a
 /// whole channel (<see cref="Channel"/>).
@@ -20,9 +20,6 @@ public static class EnquiryTables
 
     /// <summary>Partition = channel id, row key = destination id, or <c>{destination id}:{staff member id}</c> for a staff member.</summary>
     public const string Presence = "DestinationPresence";
-
-    /// <summary>How many partitions a channel's conversations are spread over: the bucket is two hex digits.</summary>
-    public const int Buckets = 256;
 
     public static IReadOnlyList<string> All { get; } = [Conversations, Presence];
 
