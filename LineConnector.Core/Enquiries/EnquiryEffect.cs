@@ -17,7 +17,11 @@ public abstract record EnquiryEffect
 /// </summary>
 public sealed record SendAutoMessage(AutoMessageKind Kind, string? StaffMemberId) : EnquiryEffect;
 
-/// <summary>Forward the triggering event to the destination (for the staff member, when sticky routing named one).</summary>
+/// <summary>
+/// Forward the enquiry's kept events (<see cref="Enquiry.KeptEvents"/>), oldest first, and then the
+/// triggering event, if the cause is one, to the destination (for the staff member, when sticky routing
+/// named one). Once the destination has them all, the kept events are no longer kept.
+/// </summary>
 public sealed record ForwardEvent(string DestinationId, string? StaffMemberId) : EnquiryEffect;
 
 /// <summary>Call <see cref="EnquiryLifecycle.MissedCheckDue"/> for this enquiry at this time (e.g. a scheduled queue message).</summary>

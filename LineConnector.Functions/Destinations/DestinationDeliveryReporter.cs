@@ -16,7 +16,7 @@ namespace LineConnector.Functions.Destinations;
 /// </summary>
 public sealed partial class DestinationDeliveryReporter(
     LoggingDeliveryReporter log,
-    ChannelRepository channels,
+    ChannelCache channels,
     EnquiryStore enquiries,
     DestinationSender sender,
     TimeProvider clock,

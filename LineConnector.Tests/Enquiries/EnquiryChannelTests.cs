@@ -1,6 +1,7 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Routing;
+using LineConnector.Core.Storage;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.Routing;
 using LineConnector.Tests.Support;
@@ -12,14 +13,25 @@ public class EnquiryChannelTests
 {
     private static readonly IReadOnlyDictionary<string, DestinationPresence> NoPresence = new Dictionary<string, DestinationPresence>();
 
-    private static EnquiryChannel Channel(ChannelSettings settings, DateTimeOffset at, IReadOnlyDictionary<string, DestinationPresence>? presence = null) =>
-        new(new Channel("acme", ChannelStatus.Active, settings, null, null), presence ?? NoPresence, new EnquiryOptions(), new TestClock(at));
+    private static EnquiryChannel Channel(ChannelSettings settings, DateTimeOffset at, PresenceStore? presence = null)
+    {
+        var clock = new TestClock(at);
+        return new(new Channel("acme", ChannelStatus.Active, settings, null, null), presence ?? new PresenceStore(new InMemoryTableStore(), clock), new EnquiryOptions(), clock);
+    }
 
-    private static DestinationChoice Route(ChannelSettings settings, DateTimeOffset at, string enquiryId = "enquiry-1", LastService? last = null, IReadOnlyDictionary<string, DestinationPresence>? presence = null) =>
-        Channel(settings, at, presence).Route(enquiryId, last, new HashSet<string>());
+    private static async Task<DestinationChoice> Route(ChannelSettings settings, DateTimeOffset at, string enquiryId = "enquiry-1", LastService? last = null, IReadOnlyDictionary<string, DestinationPresence>? presence = null)
+    {
+        var store = new PresenceStore(new InMemoryTableStore(), new TestClock(at));
+        foreach (var p in (presence ?? NoPresence).Values)
+        {
+            await store.SetAsync("acme", new PresenceUpdate(p.DestinationId, p.Present, p.AvailableStaff.Select(s => new StaffPresence(s, true)).ToList()), default);
+        }
+
+        return await Channel(settings, at, store).RouteAsync(enquiryId, last, new HashSet<string>(), freshPresence: true, default);
+    }
 
     [Fact]
-    public void An_alternative_rule_keeps_the_order_of_its_targets()
+    public async Task An_alternative_rule_keeps_the_order_of_its_targets()
     {
         var settings = ChannelSamples.Settings("a", "b", "c") with
         {
@@ -27,25 +39,25 @@ public class EnquiryChannelTests
         };
 
         var absent = new Dictionary<string, DestinationPresence> { ["c"] = new("c", false, new HashSet<string>()) };
-        var choice = Route(settings, DateTimeOffset.UnixEpoch, presence: absent);
+        var choice = await Route(settings, DateTimeOffset.UnixEpoch, presence: absent);
 
         choice.Explanation[0].Should().Be("Alternative routing tries the destinations in order: c, a, b.");
         choice.DestinationId.Should().Be("a");
     }
 
     [Fact]
-    public void A_percentage_rule_keeps_each_weight()
+    public async Task A_percentage_rule_keeps_each_weight()
     {
         var settings = ChannelSamples.Settings("a", "b") with
         {
             Routing = new RoutingRule { Kind = RoutingKind.Percentage, Targets = [new("a", 30), new("b", 70)] },
         };
 
-        Route(settings, DateTimeOffset.UnixEpoch).Explanation[0].Should().Be("Percentage routing splits enquiries: a 30 %, b 70 %.");
+        (await Route(settings, DateTimeOffset.UnixEpoch)).Explanation[0].Should().Be("Percentage routing splits enquiries: a 30 %, b 70 %.");
     }
 
     [Fact]
-    public void A_time_rule_tries_each_windows_destinations_and_the_other_times_in_order()
+    public async Task A_time_rule_tries_each_windows_destinations_and_the_other_times_in_order()
     {
         var sample = ChannelSamples.Full().Routing.Fallback!;
         var rule = sample with { TimeWindows = [sample.TimeWindows[0], sample.TimeWindows[1] with { Destinations = ["night-desk", "faq-bot"] }] };
@@ -56,7 +68,7 @@ public class EnquiryChannelTests
 
         var friday = RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 27, 23, 0);
         var nightDeskAway = new Dictionary<string, DestinationPresence> { ["night-desk"] = new("night-desk", false, new HashSet<string>()) };
-        var choice = Route(ChannelSamples.Full() with { Routing = rule }, friday, presence: nightDeskAway);
+        var choice = await Route(ChannelSamples.Full() with { Routing = rule }, friday, presence: nightDeskAway);
         choice.DestinationId.Should().Be("faq-bot");
         choice.Explanation.Should().Contain("Window 2 (Fri 22:00–06:00 (overnight)) applies; its destinations are tried in order: night-desk, faq-bot.");
     }
@@ -66,24 +78,24 @@ public class EnquiryChannelTests
     [InlineData(2026, 11, 28, 5, 59, "night-desk")] // Saturday morning, still Friday's window
     [InlineData(2026, 11, 28, 6, 0, "faq-bot")] // the window ends at 06:00
     [InlineData(2026, 11, 28, 23, 30, "faq-bot")] // Saturday night: the window is Friday's only
-    public void An_overnight_window_of_the_channel_covers_the_next_morning(int year, int month, int day, int hour, int minute, string expected)
+    public async Task An_overnight_window_of_the_channel_covers_the_next_morning(int year, int month, int day, int hour, int minute, string expected)
     {
         var settings = ChannelSamples.Full() with { Routing = ChannelSamples.Full().Routing.Fallback! };
 
-        Route(settings, RoutingFixtures.Local(RoutingFixtures.Tokyo, year, month, day, hour, minute)).DestinationId.Should().Be(expected);
+        (await Route(settings, RoutingFixtures.Local(RoutingFixtures.Tokyo, year, month, day, hour, minute))).DestinationId.Should().Be(expected);
     }
 
     [Fact]
-    public void A_sticky_rule_takes_the_channels_sticky_period()
+    public async Task A_sticky_rule_takes_the_channels_sticky_period()
     {
         var settings = ChannelSamples.Full();
         var at = RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 25, 10, 0); // Wednesday: no time window applies
         var presence = new Dictionary<string, DestinationPresence> { ["night-desk"] = new("night-desk", true, new HashSet<string> { "aiko" }) };
 
         settings.StickyPeriod.Should().Be(TimeSpan.FromDays(7));
-        Route(settings, at, last: new LastService("night-desk", "aiko", at - TimeSpan.FromDays(6)), presence: presence)
+        (await Route(settings, at, last: new LastService("night-desk", "aiko", at - TimeSpan.FromDays(6)), presence: presence))
             .Should().Match<DestinationChoice>(c => c.DestinationId == "night-desk" && c.StaffMemberId == "aiko");
-        Route(settings, at, last: new LastService("night-desk", "aiko", at - TimeSpan.FromDays(7)), presence: presence)
+        (await Route(settings, at, last: new LastService("night-desk", "aiko", at - TimeSpan.FromDays(7)), presence: presence))
             .DestinationId.Should().Be("faq-bot", "after the sticky period the time rule decides, and on Wednesdays that is the other-times destination");
     }
 
@@ -155,12 +167,12 @@ public class EnquiryChannelTests
     }
 
     [Fact]
-    public void Valid_channels_are_routed_as_they_are()
+    public async Task Valid_channels_are_routed_as_they_are()
     {
         foreach (var settings in new[] { ChannelSamples.Full(), ChannelSamples.Settings("a", "b", "c", "d", "e") })
         {
             ChannelValidation.Validate(settings).Should().BeEmpty();
-            Route(settings, RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 23, 10, 0)).Found.Should().BeTrue();
+            (await Route(settings, RoutingFixtures.Local(RoutingFixtures.Tokyo, 2026, 11, 23, 10, 0))).Found.Should().BeTrue();
         }
     }
 }
