@@ -5,11 +5,11 @@ namespace LineConnector.Core.Channels;
 /// <summary>
 /// What the admin API and the command line do to channels: create (credentials checked with
 /// LINE, the LINE account claimed so that it backs one channel only), update, suspend, resume,
-/// delete, and replace credentials. Refusals are <see cref="ChannelValidationException"/>,
-/// <see cref="ChannelOperationException"/> and <see cref="LineAccountException"/>.
+/// delete, and replace credentials. Refusals are <see cref="ChannelValidationException"/> (credentials LINE
+/// refuses included) and <see cref="ChannelOperationException"/>; LINE failing is <see cref="LineApiException"/>.
 /// </summary>
 public sealed class ChannelAdministration(
-    ChannelRepository repository, IChannelSecretWriter secrets, LineAccountClient line, ChannelAccessTokenProvider tokens, ChannelSummaryCache summaries)
+    ChannelRepository repository, IChannelSecretWriter secrets, LineApiClient line, ChannelSummaryCache summaries)
 {
     public Task<StoredChannel> CreateAsync(ChannelCreateRequest request, CancellationToken cancellationToken) =>
         ForgettingAsync(request?.Id, () => CreateChannelAsync(request!, cancellationToken));
@@ -168,7 +168,7 @@ public sealed class ChannelAdministration(
         try
         {
             await secrets.WriteAsync(id, ToCredentials(request!), cancellationToken);
-            tokens.Forget(id);
+            line.ForgetToken(id);
             await repository.ChangeAsync(id, "*", c => c with { BotUserId = bot.UserId, LineChannelId = request!.LineChannelId }, cancellationToken);
         }
         catch when (claimed)
@@ -209,9 +209,17 @@ public sealed class ChannelAdministration(
 
     private async Task<BotInfo> FindBotAsync(ChannelCredentialsRequest credentials, CancellationToken cancellationToken)
     {
-        var token = credentials.ChannelAccessToken
-            ?? (await line.IssueStatelessTokenAsync(credentials.LineChannelId!, credentials.ChannelSecret!, cancellationToken)).AccessToken;
-        return await line.GetBotInfoAsync(token, cancellationToken);
+        var credential = credentials.ChannelAccessToken is { } token
+            ? LineCredential.LongLived(token)
+            : LineCredential.Stateless(credentials.LineChannelId!, credentials.ChannelSecret!);
+        try
+        {
+            return await line.GetBotInfoAsync(credential, cancellationToken);
+        }
+        catch (LineApiException e) when (e.Kind == LineErrorKind.InvalidCredentials)
+        {
+            throw new ChannelValidationException([new FieldError("credentials", e.Message)]);
+        }
     }
 
     private static List<FieldError> ValidateCredentials(ChannelCredentialsRequest? credentials, string prefix)

@@ -9,7 +9,7 @@ public sealed record StaffReplyRequest
 {
     public StaffMember? Staff { get; init; }
 
-    /// <summary>A JSON array of 1 to 5 LINE message objects, e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
+    /// <summary>A JSON array of 1 to <see cref="EnquiryService.MaxMessagesPerReply"/> LINE message objects, e.g. <c>[{"type":"text","text":"Hello"}]</c>, sent in order.</summary>
     public JsonElement Messages { get; init; }
 }
 
@@ -52,6 +52,9 @@ public sealed record EnquiryResource(
 /// <param name="Note">Why the name was shortened or left out, when it was.</param>
 public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note);
 
+/// <summary>The answer (202) while LINE still prepares a user's video or audio: ask again after <paramref name="RetryAfterSeconds"/>.</summary>
+public sealed record ContentPreparing(string MessageId, int RetryAfterSeconds, string Detail);
+
 /// <summary>A presence change: the destination's own (left out: unchanged) and its staff members'.</summary>
 public sealed record PresenceRequest
 {
@@ -83,6 +86,7 @@ public sealed record WhatIfResource(
 [JsonSerializable(typeof(CloseRequest))]
 [JsonSerializable(typeof(EnquiryResource))]
 [JsonSerializable(typeof(ReplyAccepted))]
+[JsonSerializable(typeof(ContentPreparing))]
 [JsonSerializable(typeof(PresenceRequest))]
 [JsonSerializable(typeof(PresenceResource))]
 [JsonSerializable(typeof(WhatIfResource))]

@@ -14,7 +14,17 @@ internal sealed record ShowLoadingAnimationRequest(string ChatId, int LoadingSec
 
 internal sealed record SendMessageResponse(IReadOnlyList<SentMessage> SentMessages);
 
-internal sealed record ErrorResponse(string? Message = null, IReadOnlyList<LineErrorDetail>? Details = null, IReadOnlyList<SentMessage>? SentMessages = null);
+/// <summary>LINE's error bodies: <c>{"message", "details", "sentMessages"}</c> (Messaging API) or <c>{"error", "error_description"}</c> (token endpoint).</summary>
+internal sealed record ErrorResponse(
+    string? Message = null,
+    IReadOnlyList<LineErrorDetail>? Details = null,
+    IReadOnlyList<SentMessage>? SentMessages = null,
+    string? Error = null,
+    [property: JsonPropertyName("error_description")] string? ErrorDescription = null);
+
+internal sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("expires_in")] long ExpiresIn);
 
 internal sealed record TranscodingResponse(string Status);
 
@@ -34,5 +44,5 @@ internal sealed record QuotaConsumptionResponse(long TotalUsage);
 [JsonSerializable(typeof(QuotaConsumptionResponse))]
 [JsonSerializable(typeof(MessageQuota))]
 [JsonSerializable(typeof(BotInfo))]
-[JsonSerializable(typeof(UserProfile))]
+[JsonSerializable(typeof(TokenResponse))]
 internal sealed partial class LineApiJsonContext : JsonSerializerContext;
