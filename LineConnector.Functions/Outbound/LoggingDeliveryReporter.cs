@@ -14,7 +14,7 @@ public sealed partial class LoggingDeliveryReporter(DestinationDeliveryReporter 
         ArgumentNullException.ThrowIfNull(result);
         if (result.Failure is { } failure)
         {
-            LogFailed(result.OutboundId, result.ChannelId, OutboundTexts.Status.Format(result.Status), OutboundTexts.FailureKind.Format(failure.Kind), failure.Reason, string.Join(" | ", failure.Details), result.SentMessageIds.Count);
+            LogFailed(result.OutboundId, result.ChannelId, OutboundTexts.Status.Format(result.Status), failure.Kind, failure.Reason, string.Join(" | ", failure.Details), result.SentMessageIds.Count);
         }
         else
         {
@@ -38,7 +38,7 @@ public sealed partial class LoggingDeliveryReporter(DestinationDeliveryReporter 
     private partial void LogDelivered(string outboundId, string? channelId, int messageCount, int replies, int pushes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound {OutboundId} on channel {ChannelId} {Status} ({Kind}): {Reason}: {Details} ({SentCount} messages had been sent)")]
-    private partial void LogFailed(string outboundId, string? channelId, string status, string kind, string reason, string details, int sentCount);
+    private partial void LogFailed(string outboundId, string? channelId, string status, OutboundFailureKind kind, string reason, string details, int sentCount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound {OutboundId} on channel {ChannelId}: reported to {DestinationId}")]
     private partial void LogReported(string outboundId, string? channelId, string? destinationId);
