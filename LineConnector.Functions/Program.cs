@@ -10,6 +10,7 @@ ConnectorHost.Configure(builder);
 var app = builder.Build();
 // Every route's refusals and failures become problem details in one place (ProblemExceptionHandler).
 app.UseExceptionHandler();
+app.MapHealth();
 app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();

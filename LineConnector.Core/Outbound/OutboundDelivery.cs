@@ -3,6 +3,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Outbound;
 
@@ -141,6 +142,7 @@ public sealed class OutboundDelivery(
         try
         {
             var replied = await line.ReplyAsync(request.ChannelId, reply.Token, chunk, cancellationToken);
+            ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Reply, chunk.GetArrayLength());
             return new ReplyOutcome(Sent(0, DeliveryMethod.Reply, replied.SentMessages, replied.RequestId), null);
         }
         catch (LineApiException e) when (e.Kind == LineErrorKind.InvalidReplyToken)
@@ -166,6 +168,7 @@ public sealed class OutboundDelivery(
         try
         {
             var pushed = await line.PushAsync(request.ChannelId, request.Recipient, chunk, RetryKey.For(request.OutboundId, index), cancellationToken);
+            ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Push, chunk.GetArrayLength());
             return Sent(index, DeliveryMethod.Push, pushed.SentMessages, pushed.RequestId);
         }
         catch (LineApiException e) when (e.Kind == LineErrorKind.Duplicate)

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Line.Api;
 
@@ -15,7 +17,8 @@ namespace LineConnector.Core.Line.Api;
 /// than its life. One retry policy for every call: transient failures (5xx, timeouts, network
 /// errors, rate-limit 429) are retried with exponential backoff, honouring <c>Retry-After</c>; 409,
 /// other 4xx and the monthly limit are not. Every failure is a <see cref="LineApiException"/>;
-/// a channel that cannot be authenticated is a <see cref="DomainException"/>.
+/// a channel that cannot be authenticated is a <see cref="DomainException"/>. Each call is a span of
+/// its own (the HTTP attempts are its children), and a failed one is counted by its kind.
 /// </summary>
 public sealed class LineApiClient
 {
@@ -173,7 +176,7 @@ public sealed class LineApiClient
         ArgumentNullException.ThrowIfNull(credential);
         var token = credential.AccessToken
             ?? (await IssueStatelessTokenAsync(credential.LineChannelId!, credential.ChannelSecret!, cancellationToken)).AccessToken;
-        using var response = await SendWithRetriesAsync(new Call("bot info", HttpMethod.Get, Api("v2/bot/info")) { Bearer = Usable(token, "the given channel access token") }, cancellationToken);
+        using var response = await SendAsync(new Call("bot info", HttpMethod.Get, Api("v2/bot/info")) { Bearer = Usable(token, "the given channel access token") }, null, cancellationToken);
         return await ReadJsonAsync("bot info", response, LineApiJsonContext.Default.BotInfo, cancellationToken);
     }
 
@@ -187,7 +190,7 @@ public sealed class LineApiClient
             "client_id=" + Uri.EscapeDataString(lineChannelId),
             "client_secret=" + Uri.EscapeDataString(channelSecret)));
         var call = new Call(IssueTokenOperation, HttpMethod.Post, Api("oauth2/v3/token"), form) { ContentType = "application/x-www-form-urlencoded" };
-        using var response = await SendWithRetriesAsync(call, cancellationToken);
+        using var response = await SendAsync(call, null, cancellationToken);
         var answer = await ReadJsonAsync(IssueTokenOperation, response, LineApiJsonContext.Default.TokenResponse, cancellationToken);
         return answer.ExpiresIn > 0
             ? new StatelessToken(Usable(answer.AccessToken, "LINE's new token"), TimeSpan.FromSeconds(answer.ExpiresIn))
@@ -229,12 +232,43 @@ public sealed class LineApiClient
         return issued.AccessToken;
     }
 
-    /// <summary>Sends a call of the channel with its access token.</summary>
-    private async Task<HttpResponseMessage> SendAsync(Call call, string channelId, CancellationToken cancellationToken) =>
-        await SendWithRetriesAsync(call with { Bearer = await GetAccessTokenAsync(channelId, cancellationToken) }, cancellationToken);
+    /// <summary>
+    /// Sends a call in a span of its own, retrying transient failures; returns the first 2xx answer (its
+    /// body buffered unless streamed). A call of a channel (<paramref name="channelId"/> set) authenticates
+    /// with the channel's token; the others carry their own. A failure is counted by its kind.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Call call, string? channelId, CancellationToken cancellationToken)
+    {
+        using var activity = ConnectorTelemetry.Source.StartActivity($"line {call.Operation}", ActivityKind.Internal);
+        activity?.SetTag(ConnectorTelemetry.ChannelAttribute, channelId).SetTag(ConnectorTelemetry.LineOperationAttribute, call.Operation);
+        try
+        {
+            if (channelId is not null)
+            {
+                call = call with { Bearer = await GetAccessTokenAsync(channelId, cancellationToken) };
+            }
 
-    /// <summary>Sends a call, retrying transient failures; returns the first 2xx answer (its body buffered unless streamed).</summary>
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(Call call, CancellationToken cancellationToken)
+            var response = await SendWithRetriesAsync(call, activity, cancellationToken);
+            activity?.SetTag(ConnectorTelemetry.LineRequestIdAttribute, RequestId(response));
+            return response;
+        }
+        catch (LineApiException e) when (e.Operation == call.Operation)
+        {
+            ConnectorMetrics.LineCallFailed(channelId, e);
+            activity?.SetTag(ConnectorTelemetry.LineErrorKindAttribute, e.Kind.ToString())
+                .SetTag(ConnectorTelemetry.LineRequestIdAttribute, e.RequestId)
+                .SetTag(ConnectorTelemetry.LineAttemptsAttribute, e.Attempts);
+            ConnectorTelemetry.Failed(activity, e);
+            throw;
+        }
+        catch (Exception e)
+        {
+            ConnectorTelemetry.Failed(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(Call call, Activity? activity, CancellationToken cancellationToken)
     {
         var mayHaveTakenEffect = false;
         for (var attempt = 1; ; attempt++)
@@ -250,6 +284,7 @@ public sealed class LineApiClient
                     response = await _http.SendAsync(request, call.Streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, linked.Token);
                     if (response.IsSuccessStatusCode)
                     {
+                        activity?.SetTag(ConnectorTelemetry.LineAttemptsAttribute, attempt);
                         var success = response;
                         response = null;
                         return success;
