@@ -104,14 +104,14 @@ public static class ChannelAdminEndpoints
         try
         {
             return await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken)
-                ?? throw new ChannelValidationException([new FieldError("body", "required: a JSON object")]);
+                ?? throw DomainException.Invalid([new FieldError("body", "required: a JSON object")], "The channel is not valid");
         }
         catch (JsonException e)
         {
             // The path names the field ($.settings.routing.kind); the message is the rule when a converter of ours gave it.
             var field = e.Path is { Length: > 2 } path ? path[2..] : "body";
             var message = e.InnerException is null && !e.Message.Contains("Path:", StringComparison.Ordinal) ? e.Message : "is not valid JSON of the expected type";
-            throw new ChannelValidationException([new FieldError(field, message)]);
+            throw DomainException.Invalid([new FieldError(field, message)], "The channel is not valid");
         }
     }
 }

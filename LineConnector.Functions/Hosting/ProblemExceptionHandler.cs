@@ -56,13 +56,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         DomainException { Error: DomainError.Invalid } e => Invalid(e.Fields, e.Title ?? "The request is not valid"),
         DomainException e => Problem(Status(e.Error), e.Title ?? Title(e.Error), e.Message),
-        ChannelValidationException e => Invalid(e.Errors, "The channel is not valid"),
-        ChannelOperationException e => e.Failure switch
-        {
-            ChannelFailure.NotFound => Problem(StatusCodes.Status404NotFound, "No such channel", e.Message),
-            ChannelFailure.ETagMismatch => Problem(StatusCodes.Status412PreconditionFailed, "The channel has changed", e.Message),
-            _ => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
-        },
         ChannelConfigurationException e => Problem(StatusCodes.Status500InternalServerError, "Channel misconfigured", e.Message),
 
         // A safe request (a content download) may simply be repeated; anything else is reported as LINE's failure.
