@@ -76,7 +76,7 @@ public static class ConnectorMetrics
         LineMessagesSent.Add(
             messages,
             new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId),
-            new KeyValuePair<string, object?>(ConnectorTelemetry.DeliveryMethodAttribute, MethodText(method)));
+            new KeyValuePair<string, object?>(ConnectorTelemetry.DeliveryMethodAttribute, OutboundTexts.Method.Format(method)));
 
     public static void LineCallFailed(string? channelId, LineApiException failure)
     {
@@ -98,8 +98,6 @@ public static class ConnectorMetrics
             new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationTransportAttribute, ChannelTexts.Transport.Format(destination.Transport)),
             new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationResultAttribute, ResultText(result)));
     }
-
-    private static string MethodText(DeliveryMethod method) => method == DeliveryMethod.Reply ? "reply" : "push";
 
     internal static string ResultText(DestinationResult result) => result switch
     {

@@ -3,6 +3,7 @@ using LineConnector.Core;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Line.Api;
+using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -57,6 +58,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         DomainException { Error: DomainError.Invalid } e => Invalid(e.Fields, e.Title ?? "The request is not valid"),
         DomainException e => Problem(Status(e.Error), e.Title ?? Title(e.Error), e.Message),
         ChannelConfigurationException e => Problem(StatusCodes.Status500InternalServerError, "Channel misconfigured", e.Message),
+        InvalidRoutingRuleException e => Problem(StatusCodes.Status500InternalServerError, "Channel misconfigured", e.Message),
+        EnquiryRowException e => Problem(StatusCodes.Status500InternalServerError, "Stored enquiry unreadable", e.Message),
+        EnquiryTransitionException e => Problem(StatusCodes.Status409Conflict, "Not allowed in the enquiry's state", e.Message),
 
         // A safe request (a content download) may simply be repeated; anything else is reported as LINE's failure.
         LineApiException { IsTransient: true } e when HttpMethods.IsGet(method) || HttpMethods.IsHead(method)
