@@ -5,23 +5,14 @@ namespace LineConnector.Core.Channels;
 /// <summary>
 /// A channel's LINE credential as stored: its long-lived token in the secret store when there is one,
 /// otherwise its LINE channel id (channel row) and channel secret (secret store), which LINE's stateless
-/// tokens are minted with. The channel row comes through <see cref="ChannelSummaryCache"/>, as the
+/// tokens are minted with. The channel row comes through <see cref="ChannelCache"/>, as the
 /// webhook's does. Table and secret store failures pass through (the caller retries later).
 /// </summary>
-public sealed class StoredChannelCredentials(ChannelRepository repository, IChannelSecretStore secrets, ChannelSummaryCache summaries) : IChannelCredentials
+public sealed class StoredChannelCredentials(ChannelCache channels, IChannelSecretStore secrets) : IChannelCredentials
 {
     public async ValueTask<LineCredential> GetAsync(string channelId, CancellationToken cancellationToken)
     {
-        var channel = summaries.TryGet(channelId, out var cached) ? cached : null;
-        if (channel is null)
-        {
-            channel = await repository.GetSummaryAsync(channelId, cancellationToken);
-            if (channel is not null)
-            {
-                summaries.Remember(channel);
-            }
-        }
-
+        var channel = await channels.GetSummaryAsync(channelId, reread: false, cancellationToken);
         if (channel is null || channel.Status == ChannelStatus.Deleted)
         {
             throw new DomainException(DomainError.NotFound, $"There is no channel '{channelId}' (or it is deleted).");

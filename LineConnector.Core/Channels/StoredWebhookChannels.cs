@@ -3,17 +3,18 @@ namespace LineConnector.Core.Channels;
 /// <summary>
 /// What the webhook knows of a channel: its row in the channel store (a deleted channel is
 /// unknown) and its secrets, with the previous secret while its grace period lasts.
-/// Rows come through <see cref="ChannelSummaryCache"/>; a lookup that refreshes secrets reads the
+/// Rows come through <see cref="ChannelCache"/>; a lookup that refreshes secrets reads the
 /// row again too, at most once per channel per <see cref="SecretRefreshOptions.MinRefreshInterval"/>
 /// (the secret store limits its own re-reads: <see cref="RefreshLimitedChannelSecrets"/>). Unknown
-/// channels are not cached, so a newly created channel answers LINE's Verify at once.
+/// channels are not cached, so a newly created channel answers LINE's Verify at once. Table and
+/// secret store failures pass through (the webhook answers 503 and LINE redelivers).
 /// </summary>
-public sealed class StoredWebhookChannels(ChannelRepository repository, IChannelSecretStore secrets, ChannelSummaryCache summaries, SecretRefreshLimit limit, TimeProvider clock)
+public sealed class StoredWebhookChannels(IChannelSecretStore secrets, ChannelCache channels, SecretRefreshLimit limit, TimeProvider clock)
     : IWebhookChannelSource
 {
     public async ValueTask<WebhookChannel?> FindAsync(string channelId, bool refreshSecrets, CancellationToken cancellationToken)
     {
-        var channel = await SummaryAsync(channelId, refreshSecrets && limit.TryStart("webhook-row:" + channelId), cancellationToken);
+        var channel = await channels.GetSummaryAsync(channelId, refreshSecrets && limit.TryStart("webhook-row:" + channelId), cancellationToken);
         if (channel is null || channel.Status == ChannelStatus.Deleted)
         {
             return null;
@@ -28,25 +29,5 @@ public sealed class StoredWebhookChannels(ChannelRepository repository, IChannel
         }
 
         return new WebhookChannel(channelId, accepted, channel.BotUserId);
-    }
-
-    private async Task<ChannelSummary?> SummaryAsync(string channelId, bool reread, CancellationToken cancellationToken)
-    {
-        if (!reread && summaries.TryGet(channelId, out var cached))
-        {
-            return cached;
-        }
-
-        var summary = await repository.GetSummaryAsync(channelId, cancellationToken);
-        if (summary is null)
-        {
-            summaries.Forget(channelId);
-        }
-        else
-        {
-            summaries.Remember(summary);
-        }
-
-        return summary;
     }
 }

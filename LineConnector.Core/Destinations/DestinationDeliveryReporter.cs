@@ -12,7 +12,7 @@ namespace LineConnector.Core.Destinations;
 /// redelivered and reports again); one that refuses the report, or is gone from the channel, is not told:
 /// the result stays in the outbound records.
 /// </summary>
-public sealed class DestinationDeliveryReporter(ChannelRepository channels, EnquiryStore enquiries, DestinationSender sender, TimeProvider clock) : IDeliveryReporter
+public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquiryStore enquiries, DestinationSender sender, TimeProvider clock) : IDeliveryReporter
 {
     public async Task<DeliveryReport> ReportAsync(OutboundResult result, CancellationToken cancellationToken)
     {
@@ -33,7 +33,7 @@ public sealed class DestinationDeliveryReporter(ChannelRepository channels, Enqu
         {
             Kind = DestinationMessage.DeliveryKind,
             Id = $"delivery-{result.OutboundId}",
-            Enquiry = new EnquiryInfo(result.EnquiryId ?? "", enquiry is null ? "unknown" : EnquiryEntities.StateText(enquiry.Enquiry.State), enquiry?.Enquiry.StaffMemberId),
+            Enquiry = new EnquiryInfo(result.EnquiryId ?? "", enquiry is null ? "unknown" : EnquiryTexts.State.Format(enquiry.Enquiry.State), enquiry?.Enquiry.StaffMemberId),
             Channel = ChannelInfo.Of(channel),
             Delivery = new DeliveryInfo(
                 result.OutboundId,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
@@ -21,6 +22,8 @@ public sealed record StaffMember(string? Id, string? FirstName = null, string? L
 public sealed record CloseRequest(string? StaffMemberId = null);
 
 /// <summary>An enquiry as the API shows it.</summary>
+/// <param name="KeptEvents">Events of the user's that no destination has yet (a missed enquiry without one keeps them); the destination that takes it receives them first.</param>
+/// <param name="OfferAt">While missed without a destination: when it is next offered to the routing rule.</param>
 public sealed record EnquiryResource(
     string Id,
     string ChannelId,
@@ -35,15 +38,18 @@ public sealed record EnquiryResource(
     DateTimeOffset? LastServedAt,
     DateTimeOffset LastActivityAt,
     DateTimeOffset? ClosedAt,
-    string? ClosedBy)
+    string? ClosedBy,
+    int KeptEvents,
+    DateTimeOffset? OfferAt)
 {
     public static EnquiryResource Of(StoredEnquiry stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var e = stored.Enquiry;
         return new EnquiryResource(
-            e.Id, stored.ChannelId, EnquiryEntities.StateText(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
-            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryEntities.CloserText(by) : null);
+            e.Id, stored.ChannelId, EnquiryTexts.State.Format(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
+            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null,
+            e.KeptEvents, e.OfferAt);
     }
 }
 
@@ -66,7 +72,17 @@ public sealed record PresenceRequest
 public sealed record StaffPresenceRequest(string? Id, bool? Available);
 
 /// <summary>A destination's presence after a change.</summary>
-public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff);
+/// <param name="OfferedEnquiries">Missed enquiries without a destination offered to the routing rule again because someone became available.</param>
+public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff, int OfferedEnquiries);
+
+/// <summary>A user's content as LINE gave it, or (<see cref="Content"/> null) the word that LINE is still preparing it (<see cref="EnquiryService.FetchContentAsync"/>).</summary>
+public sealed record ContentDownload(string MessageId, MessageContent? Content)
+{
+    public static ContentDownload Preparing(string messageId) => new(messageId, null);
+}
+
+/// <summary>A channel's enquiries in one state (admin API), oldest first.</summary>
+public sealed record EnquiryListResource(string ChannelId, string State, IReadOnlyList<EnquiryResource> Enquiries);
 
 /// <summary>A what-if answer as the admin API shows it.</summary>
 public sealed record WhatIfResource(
@@ -89,5 +105,6 @@ public sealed record WhatIfResource(
 [JsonSerializable(typeof(ContentPreparing))]
 [JsonSerializable(typeof(PresenceRequest))]
 [JsonSerializable(typeof(PresenceResource))]
+[JsonSerializable(typeof(EnquiryListResource))]
 [JsonSerializable(typeof(WhatIfResource))]
 public sealed partial class EnquiryApiJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
@@ -77,7 +78,7 @@ public sealed class OutboundDelivery(
             return await FinishAsync(record, Result(request.OutboundId, request, record.Sent, failure), cancellationToken);
         }
 
-        var chunks = MessageList.Chunk(messages, LineApiClient.MaxMessagesPerRequest);
+        var chunks = MessageList.Chunk(messages, MessageLimits.MaxMessagesPerRequest);
         var sent = new List<SentRequest>(record.Sent);
         for (var index = 0; index < chunks.Count; index++)
         {

@@ -1,23 +1,13 @@
-using LineConnector.Core.Channels;
-
 namespace LineConnector.Core.Outbound;
 
-/// <summary>The words outbound records and delivery reports use for outbound enums.</summary>
+/// <summary>The texts of the outbound model's enums, as outbound records store them, destinations read them in <c>delivery</c> messages and telemetry shows them.</summary>
 public static class OutboundTexts
 {
-    public static readonly EnumText<DeliveryMethod> Method = new((DeliveryMethod.Reply, "reply"), (DeliveryMethod.Push, "push"));
+    public static readonly EnumText<DeliveryMethod> Method = EnumText.Kebab<DeliveryMethod>();
 
-    public static readonly EnumText<OutboundStatus> Status = new(
-        (OutboundStatus.Delivered, "delivered"), (OutboundStatus.Failed, "failed"), (OutboundStatus.Uncertain, "uncertain"));
+    public static readonly EnumText<OutboundStatus> Status = EnumText.Kebab<OutboundStatus>();
 
-    public static readonly EnumText<OutboundFailureKind> FailureKind = new(
-        (OutboundFailureKind.Malformed, "malformed"),
-        (OutboundFailureKind.Refused, "refused"),
-        (OutboundFailureKind.RejectedByLine, "rejected-by-line"),
-        (OutboundFailureKind.MonthlyLimit, "monthly-limit"),
-        (OutboundFailureKind.NoChannel, "no-channel"),
-        (OutboundFailureKind.GaveUp, "gave-up"),
-        (OutboundFailureKind.Uncertain, "uncertain"));
+    public static readonly EnumText<OutboundFailureKind> FailureKind = EnumText.Kebab<OutboundFailureKind>();
 }
 
 internal sealed class DeliveryMethodJson() : EnumTextJsonConverter<DeliveryMethod>(OutboundTexts.Method);

@@ -36,6 +36,8 @@ public static class EnquiryEndpoints
             .WithSummary("Marks a destination and its staff members available or unavailable.");
         channels.MapGet("/{id}/route/what-if", WhatIfAsync).WithName("RouteWhatIf")
             .WithSummary("Which destination a message from ?user= at ?at= (ISO 8601, default now) would reach, and why; sends nothing.");
+        channels.MapGet("/{id}/enquiries", ListAsync).WithName("ListEnquiries")
+            .WithSummary("The channel's enquiries in ?state= (open, ongoing, missed or closed), oldest first; missed ones show the events kept for them and their next offer.");
     }
 
     private static async Task<Ok<EnquiryResource>> GetAsync(string id, HttpRequest request, EnquiryService service, CancellationToken cancellationToken)
@@ -46,16 +48,16 @@ public static class EnquiryEndpoints
 
     /// <summary>Streams the content LINE keeps; 202 with <c>Retry-After</c> while LINE still prepares it.</summary>
     private static async Task<Results<LineContentResult, Accepted<ContentPreparing>>> ContentAsync(
-        string id, string messageId, HttpRequest request, EnquiryService service, EnquiryContentDownloads downloads, CancellationToken cancellationToken)
+        string id, string messageId, HttpRequest request, EnquiryService service, CancellationToken cancellationToken)
     {
         var access = await service.AuthorizeAsync(id, Bearer(request), cancellationToken);
-        var download = await downloads.GetAsync(access, messageId, cancellationToken);
+        var download = await service.FetchContentAsync(access, messageId, cancellationToken);
         if (download.Content is { } content)
         {
             return new LineContentResult(content);
         }
 
-        var seconds = (int)EnquiryContentDownloads.RetryAfter.TotalSeconds;
+        var seconds = (int)EnquiryService.ContentRetryAfter.TotalSeconds;
         request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Accepted(
             request.Path.Value,
@@ -94,6 +96,9 @@ public static class EnquiryEndpoints
 
         return TypedResults.Ok(await service.WhatIfAsync(id, user ?? "", when, cancellationToken));
     }
+
+    private static async Task<Ok<EnquiryListResource>> ListAsync(string id, string? state, EnquiryService service, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await service.ListAsync(id, state, cancellationToken));
 
     /// <summary>The bearer token of <c>Authorization: Bearer {secret}</c>, if any.</summary>
     private static string? Bearer(HttpRequest request) =>

@@ -18,13 +18,22 @@ public static class EnquiryServices
 {
     public static IServiceCollection AddEnquiries(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
     {
-        services.AddSingleton(configuration.GetSection(EnquiryOptions.Section).Get<EnquiryOptions>() ?? new EnquiryOptions());
+        var enquiryOptions = configuration.GetSection(EnquiryOptions.Section).Get<EnquiryOptions>() ?? new EnquiryOptions();
+        try
+        {
+            _ = new OfferSchedule(enquiryOptions, [], TimeZoneInfo.Utc);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"App settings: {e.Message}", e);
+        }
+
+        services.AddSingleton(enquiryOptions);
         services.AddSingleton<EnquiryStore>();
         services.AddSingleton<PresenceStore>();
         services.AddSingleton<EnquiryEffects>();
         services.AddSingleton<InboundProcessor>();
         services.AddSingleton<EnquiryService>();
-        services.AddSingleton<EnquiryContentDownloads>();
         services.AddSingleton<DestinationSender>();
         var options = (configuration.GetSection(DestinationWebhookOptions.Section).Get<DestinationWebhookOptions>() ?? new DestinationWebhookOptions())
             with { AllowLoopbackHttp = !hostedByFunctions };

@@ -58,7 +58,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         DomainException { Error: DomainError.Invalid } e => Invalid(e.Fields, e.Title ?? "The request is not valid"),
         DomainException e => Problem(Status(e.Error), e.Title ?? Title(e.Error), e.Message),
         ChannelConfigurationException e => Problem(StatusCodes.Status500InternalServerError, "Channel misconfigured", e.Message),
-        InvalidRoutingRuleException e => Problem(StatusCodes.Status500InternalServerError, "Channel misconfigured", e.Message),
         EnquiryRowException e => Problem(StatusCodes.Status500InternalServerError, "Stored enquiry unreadable", e.Message),
         EnquiryTransitionException e => Problem(StatusCodes.Status409Conflict, "Not allowed in the enquiry's state", e.Message),
 

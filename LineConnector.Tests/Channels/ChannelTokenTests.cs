@@ -143,7 +143,7 @@ public sealed class ChannelTokenTests : IAsyncLifetime
 
     private LineApiClient Client(Uri line, int maxRetries) => new(
         new HttpClient(),
-        new StoredChannelCredentials(_repository, _secrets, new ChannelSummaryCache(_clock)),
+        new StoredChannelCredentials(new ChannelCache(_repository, _clock), _secrets),
         new LineApiClientOptions { ApiBaseUrl = line, DataApiBaseUrl = line, MaxRetries = maxRetries, RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(10) },
         _clock);
 

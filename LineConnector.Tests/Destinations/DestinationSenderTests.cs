@@ -208,7 +208,7 @@ public class DestinationSenderTests
         using var factory = new LoggerFactory([logs]);
         var sender = Sender(new RecordingQueueSender(), new ConfiguredDestinationSecrets(Settings(("Channels:shop:Destinations:desk:Secret", "desk-secret"))));
         var reporter = new LoggingDeliveryReporter(
-            new DestinationDeliveryReporter(channels, new EnquiryStore(store), sender, TimeProvider.System),
+            new DestinationDeliveryReporter(new ChannelCache(channels, TimeProvider.System), new EnquiryStore(store), sender, TimeProvider.System),
             factory.CreateLogger<LoggingDeliveryReporter>());
         return (reporter, logs, channels);
     }

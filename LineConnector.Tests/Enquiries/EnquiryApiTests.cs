@@ -21,7 +21,7 @@ public class EnquiryApiTests
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text(User(40), "01EVENT000000000000000040"));
-        var existing = EnquiryIds.For(Channel, "01EVENT000000000000000040");
+        var existing = EnquiryIds.For(Channel, User(40), "01EVENT000000000000000040");
         var missing = $"{Channel}.0123456789abcdef01234567";
         var otherChannel = "elsewhere.0123456789abcdef01234567";
 
@@ -48,7 +48,7 @@ public class EnquiryApiTests
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text(User(41), "01EVENT000000000000000041"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000041");
+        var id = EnquiryIds.For(Channel, User(41), "01EVENT000000000000000041");
         var texts = Enumerable.Range(1, 12).Select(i => $"part {i}").ToArray();
 
         // The welcome took the event's reply token: the reply is pushed, 5 objects per request.
@@ -69,7 +69,7 @@ public class EnquiryApiTests
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text(User(42), "01EVENT000000000000000042"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000042");
+        var id = EnquiryIds.For(Channel, User(42), "01EVENT000000000000000042");
 
         var response = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply([.. Enumerable.Range(0, EnquiryService.MaxMessagesPerReply + 1).Select(i => $"m{i}")]));
 
@@ -83,7 +83,7 @@ public class EnquiryApiTests
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text("Unot-a-line-user", "01EVENT000000000000000043"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000043");
+        var id = EnquiryIds.For(Channel, "Unot-a-line-user", "01EVENT000000000000000043");
         var before = await world.EnquiryAsync(id);
 
         var response = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply("Hello"));
@@ -101,7 +101,7 @@ public class EnquiryApiTests
         await using var world = await StartAsync();
         const string video = "600000000000000071";
         await world.PostWebhookAsync(ContentMessage(User(44), "01EVENT000000000000000044", "video", video));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000044");
+        var id = EnquiryIds.For(Channel, User(44), "01EVENT000000000000000044");
         world.Line.Script("GET", $"/v2/bot/message/{video}/content/transcoding", new FakeReply(200, """{"status":"processing"}"""));
 
         var response = await world.CallAsync(HttpMethod.Get, $"/api/enquiries/{id}/content/{video}", DeskSecret);

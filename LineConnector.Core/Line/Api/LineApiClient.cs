@@ -26,9 +26,6 @@ public sealed class LineApiClient
     public const string RequestIdHeader = "X-Line-Request-Id";
     public const string AcceptedRequestIdHeader = "X-Line-Accepted-Request-Id";
 
-    /// <summary>LINE accepts 1 to 5 message objects per reply or push; longer lists go in order over several requests.</summary>
-    public const int MaxMessagesPerRequest = 5;
-
     /// <summary>A minted token is used until this long before it expires.</summary>
     public static readonly TimeSpan TokenExpiryMargin = TimeSpan.FromMinutes(2);
 
@@ -439,9 +436,9 @@ public sealed class LineApiClient
         }
 
         var count = messages.GetArrayLength();
-        if (count is < 1 or > MaxMessagesPerRequest)
+        if (count is < 1 or > MessageLimits.MaxMessagesPerRequest)
         {
-            throw new ArgumentException($"messages has {count} objects; LINE takes 1 to {MaxMessagesPerRequest} per request.", nameof(messages));
+            throw new ArgumentException($"messages has {count} objects; LINE takes 1 to {MessageLimits.MaxMessagesPerRequest} per request.", nameof(messages));
         }
     }
 
