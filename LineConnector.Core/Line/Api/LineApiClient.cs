@@ -135,34 +135,6 @@ public sealed class LineApiClient
         };
     }
 
-    /// <summary><c>POST /v2/bot/chat/loading/start</c>: shows a loading animation in a one-on-one chat with <paramref name="userId"/>.</summary>
-    /// <param name="loadingSeconds">5 to 60, a multiple of 5 (LINE's rule).</param>
-    public async Task StartLoadingAnimationAsync(string channelId, string userId, int loadingSeconds, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        if (loadingSeconds is < 5 or > 60 || loadingSeconds % 5 != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(loadingSeconds), loadingSeconds, "loadingSeconds must be 5 to 60 and a multiple of 5.");
-        }
-
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ShowLoadingAnimationRequest(userId, loadingSeconds), LineApiJsonContext.Default.ShowLoadingAnimationRequest);
-        using var response = await SendAsync(new Call("loading animation", HttpMethod.Post, Api("v2/bot/chat/loading/start"), body), channelId, cancellationToken);
-    }
-
-    /// <summary><c>GET /v2/bot/message/quota</c>.</summary>
-    public async Task<MessageQuota> GetQuotaAsync(string channelId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Call("quota", HttpMethod.Get, Api("v2/bot/message/quota")), channelId, cancellationToken);
-        return await ReadJsonAsync("quota", response, LineApiJsonContext.Default.MessageQuota, cancellationToken);
-    }
-
-    /// <summary><c>GET /v2/bot/message/quota/consumption</c>: messages counted against the quota this month.</summary>
-    public async Task<long> GetQuotaConsumptionAsync(string channelId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Call("quota consumption", HttpMethod.Get, Api("v2/bot/message/quota/consumption")), channelId, cancellationToken);
-        return (await ReadJsonAsync("quota consumption", response, LineApiJsonContext.Default.QuotaConsumptionResponse, cancellationToken)).TotalUsage;
-    }
-
     /// <summary>
     /// <c>GET /v2/bot/info</c> with credentials not stored yet (a channel being created, or given new
     /// credentials): the bot's user id ties them to one LINE account. A stateless credential is minted

@@ -8,7 +8,7 @@ public sealed class LineApiClientOptions
 {
     public const string Section = "Line";
 
-    /// <summary>The Messaging API: reply, push, bot info, quota, loading animation, and the token endpoint.</summary>
+    /// <summary>The Messaging API: reply, push, bot info, and the token endpoint.</summary>
     public Uri ApiBaseUrl { get; set; } = new("https://api.line.me/");
 
     /// <summary>The content API: users' images, video, audio and files.</summary>

@@ -10,7 +10,6 @@ internal sealed record ReplyMessageRequest(string ReplyToken, JsonElement Messag
 
 internal sealed record PushMessageRequest(string To, JsonElement Messages);
 
-internal sealed record ShowLoadingAnimationRequest(string ChatId, int LoadingSeconds);
 
 internal sealed record SendMessageResponse(IReadOnlyList<SentMessage> SentMessages);
 
@@ -28,7 +27,6 @@ internal sealed record TokenResponse(
 
 internal sealed record TranscodingResponse(string Status);
 
-internal sealed record QuotaConsumptionResponse(long TotalUsage);
 
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
@@ -37,12 +35,9 @@ internal sealed record QuotaConsumptionResponse(long TotalUsage);
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ReplyMessageRequest))]
 [JsonSerializable(typeof(PushMessageRequest))]
-[JsonSerializable(typeof(ShowLoadingAnimationRequest))]
 [JsonSerializable(typeof(SendMessageResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TranscodingResponse))]
-[JsonSerializable(typeof(QuotaConsumptionResponse))]
-[JsonSerializable(typeof(MessageQuota))]
 [JsonSerializable(typeof(BotInfo))]
 [JsonSerializable(typeof(TokenResponse))]
 internal sealed partial class LineApiJsonContext : JsonSerializerContext;

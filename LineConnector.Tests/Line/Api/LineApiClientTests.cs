@@ -254,7 +254,7 @@ public sealed class LineApiClientTests : IAsyncLifetime
             o.DataApiBaseUrl = new Uri($"http://127.0.0.1:{closedPort}/");
         });
 
-        var error = await Assert.ThrowsAsync<LineApiException>(() => client.GetQuotaAsync(Channel, default));
+        var error = await Assert.ThrowsAsync<LineApiException>(() => client.GetTranscodingStatusAsync(Channel, "325708", default));
 
         error.Kind.Should().Be(LineErrorKind.Unreachable);
         error.Attempts.Should().Be(3);
@@ -305,7 +305,7 @@ public sealed class LineApiClientTests : IAsyncLifetime
     {
         var client = new LineApiClient(_http, new StaticTokens(token), Options(), TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => client.GetQuotaAsync(Channel, default));
+        var error = await Assert.ThrowsAsync<DomainException>(() => client.GetTranscodingStatusAsync(Channel, "325708", default));
 
         error.Error.Should().Be(DomainError.Misconfigured);
         error.Message.Should().Contain($"channel '{Channel}'");
@@ -368,34 +368,6 @@ public sealed class LineApiClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Quota_and_consumption_are_read()
-    {
-        _line.Script("GET", "/v2/bot/message/quota", new FakeReply(200, """{"type":"limited","value":1000}"""));
-        _line.Script("GET", "/v2/bot/message/quota/consumption", new FakeReply(200, """{"totalUsage":500}"""));
-
-        var quota = await Client().GetQuotaAsync(Channel, default);
-        var used = await Client().GetQuotaConsumptionAsync(Channel, default);
-
-        quota.Should().Be(new MessageQuota("limited", 1000));
-        quota.IsLimited.Should().BeTrue();
-        used.Should().Be(500);
-    }
-
-    [Fact]
-    public async Task Loading_animation_posts_chat_id_and_seconds()
-    {
-        _line.Script("POST", "/v2/bot/chat/loading/start", new FakeReply(202, "{}"));
-
-        await Client().StartLoadingAnimationAsync(Channel, "U1", 20, default);
-        var invalid = () => Client().StartLoadingAnimationAsync(Channel, "U1", 7, default);
-
-        var request = _line.RequestsTo("/v2/bot/chat/loading/start").Should().ContainSingle().Subject;
-        PropertyNames(request.Json).Should().Equal("chatId", "loadingSeconds");
-        request.Json.GetProperty("loadingSeconds").GetInt32().Should().Be(20);
-        await invalid.Should().ThrowAsync<ArgumentOutOfRangeException>().WithMessage("*multiple of 5*");
-    }
-
-    [Fact]
     public async Task Message_content_is_streamed_from_the_content_api()
     {
         await using var data = await FakeLineServer.StartAsync();
@@ -453,16 +425,16 @@ public sealed class LineApiClientTests : IAsyncLifetime
     [Fact]
     public async Task A_base_url_with_a_path_keeps_it()
     {
-        _line.Script("GET", "/line-proxy/v2/bot/message/quota", new FakeReply(200, """{"type":"none"}"""));
+        _line.Script("POST", "/line-proxy" + Reply, new FakeReply(200, """{"sentMessages":[{"id":"1","quoteToken":"q"}]}"""));
         var client = Client(o =>
         {
             o.ApiBaseUrl = new Uri(_line.BaseUrl, "line-proxy");
             o.DataApiBaseUrl = _line.BaseUrl;
         });
 
-        var quota = await client.GetQuotaAsync(Channel, default);
+        await client.ReplyAsync(Channel, "token", Messages("hi"), default);
 
-        quota.Should().Be(new MessageQuota("none", null));
+        _line.RequestsTo("/line-proxy" + Reply).Should().ContainSingle();
     }
 
     private LineApiClient Client(Action<LineApiClientOptions>? configure = null)
