@@ -1,6 +1,7 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Storage;
 using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Inbound;
@@ -79,9 +80,13 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
 
             return WebhookOutcome.Accepted(batch.Messages.Count);
         }
-        catch (ChannelStoreUnavailableException e)
+        catch (Exception e) when (e is TableStoreException or SecretStoreException)
         {
             return WebhookOutcome.Failed(WebhookStatus.StoreUnavailable, "the channel's configuration could not be read", e);
+        }
+        catch (Exception e) when (e is ChannelConfigurationException or DomainException { Error: DomainError.Misconfigured })
+        {
+            return WebhookOutcome.Failed(WebhookStatus.ChannelMisconfigured, e.Message, e);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -113,6 +118,9 @@ public enum WebhookStatus
     BadSignature,
     MalformedBody,
     WrongDestination,
+
+    /// <summary>The channel cannot take webhooks as configured (no channel secret, a bad row): an operator must fix it.</summary>
+    ChannelMisconfigured,
     StoreUnavailable,
     QueueUnavailable,
 }
