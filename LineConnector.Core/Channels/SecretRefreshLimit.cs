@@ -8,14 +8,14 @@ public sealed class SecretRefreshOptions
     public const string Section = "Secrets";
 
     /// <summary>
-    /// A channel's secrets (and each destination's) are read again after a signature or bearer that
-    /// does not match at most once per this interval: wrong signatures cannot make the connector hammer
+    /// A channel's secrets are read again after a signature that does not match, and its destinations'
+    /// after a bearer that does not match, each at most once per channel per this interval: wrong signatures cannot make the connector hammer
     /// Key Vault, and a rotated secret is still picked up within the interval.
     /// </summary>
     public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary>At most one forced re-read per key (a channel, a destination) per <see cref="SecretRefreshOptions.MinRefreshInterval"/>.</summary>
+/// <summary>At most one forced re-read per key (a channel's secrets, its destinations' secrets) per <see cref="SecretRefreshOptions.MinRefreshInterval"/>.</summary>
 public sealed class SecretRefreshLimit(SecretRefreshOptions options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastRefresh = new(StringComparer.Ordinal);

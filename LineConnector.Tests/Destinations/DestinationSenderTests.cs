@@ -78,24 +78,31 @@ public class DestinationSenderTests
     }
 
     [Fact]
-    public async Task Wrong_bearers_re_read_a_destination_secret_at_most_once_per_interval()
+    public async Task Wrong_bearers_re_read_a_channels_destination_secrets_at_most_once_per_interval()
     {
         var vault = new FakeKeyVault();
         vault.Set("line-shop-destination-desk-secret", "from-vault");
+        vault.Set("line-shop-destination-other-secret", "other-secret");
+        vault.Set("line-mall-destination-desk-secret", "mall-secret");
         var clock = new TestClock(At);
         var secrets = new RefreshLimitedDestinationSecrets(
             new KeyVaultDestinationSecrets(vault.Client(), new KeyVaultOptions { VaultUri = FakeKeyVault.VaultUri, CacheDuration = TimeSpan.FromMinutes(5) }, clock),
             new SecretRefreshLimit(new SecretRefreshOptions(), clock));
 
         await secrets.GetAsync("shop", "desk", refresh: false, default);
+        await secrets.GetAsync("shop", "other", refresh: false, default);
+        await secrets.GetAsync("mall", "desk", refresh: false, default);
         for (var i = 0; i < 10_000; i++)
         {
             await secrets.GetAsync("shop", "desk", refresh: true, default);
         }
 
         vault.Reads("line-shop-destination-desk-secret").Should().Be(2, "one read fills the cache, one re-read is allowed in the interval");
-        vault.Set("line-shop-destination-other-secret", "other-secret");
-        (await secrets.GetAsync("shop", "other", refresh: true, default)).Should().Be("other-secret", "each destination has its own limit");
+        vault.Set("line-shop-destination-other-secret", "other-rotated");
+        (await secrets.GetAsync("shop", "other", refresh: true, default)).Should().Be("other-secret", "the channel's destinations share one re-read per interval");
+        vault.Reads("line-shop-destination-other-secret").Should().Be(1);
+        vault.Set("line-mall-destination-desk-secret", "mall-rotated");
+        (await secrets.GetAsync("mall", "desk", refresh: true, default)).Should().Be("mall-rotated", "another channel has its own limit");
         clock.Advance(TimeSpan.FromSeconds(10));
         vault.Set("line-shop-destination-desk-secret", "rotated");
         (await secrets.GetAsync("shop", "desk", refresh: true, default)).Should().Be("rotated");
