@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace LineConnector.Functions.LocalMode;
 
 /// <summary>
 /// Local mode's SQLite database: one file in WAL mode (or memory), holding the tables
-/// (<see cref="SqliteTableStore"/>) and the queues (<see cref="InProcessQueue"/>). Writes go one at
-/// a time through one connection, each in its own transaction (<c>BEGIN IMMEDIATE</c>), so a write
-/// that returned is committed; reads run beside them on connections of their own (WAL readers see
-/// the last commit). <c>synchronous=NORMAL</c>: a commit survives the process being killed; after a
-/// power cut the last commits before it may be lost, never the file.
+/// (<see cref="SqliteTableStore"/>) and the queues (<see cref="InProcessQueue"/>). Writes run one after
+/// another on one connection, each as if in a transaction of its own: the writes waiting at a time are
+/// committed together (group commit), each in a savepoint so that one failing rolls back only itself,
+/// and a write's task completes only after the commit. Reads run beside them on connections of their
+/// own (WAL readers see the last commit). <c>synchronous=NORMAL</c>: a commit survives the process being
+/// killed; after a power cut the last commits before it may be lost, never the file.
 /// </summary>
 public sealed class LocalDatabase : IDisposable
 {
@@ -18,17 +20,20 @@ public sealed class LocalDatabase : IDisposable
 
     private const int BusyTimeoutMilliseconds = 10_000;
 
+    /// <summary>The most writes committed together.</summary>
+    private const int MaxBatch = 256;
+
     /// <summary>The write-ahead log is cut back to this size after each checkpoint, so that the files stay as small as the data.</summary>
     private const long JournalSizeLimit = 32 * 1024 * 1024;
 
     private readonly string _connectionString;
     private readonly StoreConnection _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writing;
     private readonly ConcurrentBag<StoreConnection> _readers = [];
+    private readonly FileStream? _ownership;
     private volatile bool _disposed;
     private long _dataVersion;
-
-    private readonly FileStream? _ownership;
 
     private LocalDatabase(string? filePath, string connectionString, StoreConnection writer, FileStream? ownership)
     {
@@ -36,6 +41,8 @@ public sealed class LocalDatabase : IDisposable
         _connectionString = connectionString;
         _writer = writer;
         _ownership = ownership;
+        _dataVersion = writer.Command("PRAGMA data_version").ScalarInt64();
+        _writing = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The database file's full path; null when the database is in memory.</summary>
@@ -94,7 +101,7 @@ public sealed class LocalDatabase : IDisposable
             writer.Pragma($"busy_timeout = {BusyTimeoutMilliseconds}");
             writer.Pragma($"journal_size_limit = {JournalSizeLimit}");
             CreateSchema(writer, filePath ?? path);
-            return new LocalDatabase(filePath, connectionString, writer, ownership) { _dataVersion = writer.Command("PRAGMA data_version").ScalarInt64() };
+            return new LocalDatabase(filePath, connectionString, writer, ownership);
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
@@ -109,51 +116,33 @@ public sealed class LocalDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction, after every earlier write; rolled back when it throws.</summary>
-    public async Task<T> WriteAsync<T>(Func<StoreConnection, T> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> after every earlier write, as one transaction: committed when the task
+    /// completes, rolled back when it throws. Once queued it runs even if <paramref name="cancellationToken"/>
+    /// is cancelled, so that a write never happens unbeknown to its caller.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<StoreConnection, T> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new Write<T>(work);
+        if (!_writes.Writer.TryWrite(write))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _writer.InTransaction(work);
+            throw new ObjectDisposedException(nameof(LocalDatabase));
         }
-        finally
-        {
-            _writeLock.Release();
-        }
+
+        return write.Task;
     }
 
     /// <summary><see cref="WriteAsync"/> for startup, before anything else uses the database.</summary>
-    public T Write<T>(Func<StoreConnection, T> work)
-    {
-        _writeLock.Wait();
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _writer.InTransaction(work);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public T Write<T>(Func<StoreConnection, T> work) => WriteAsync(work, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Runs <paramref name="work"/> on a connection that sees every committed write; it must not write.</summary>
-    public async Task<T> ReadAsync<T>(Func<StoreConnection, T> work, CancellationToken cancellationToken)
+    public Task<T> ReadAsync<T>(Func<StoreConnection, T> work, CancellationToken cancellationToken)
     {
         if (FilePath is null)
         {
-            await _writeLock.WaitAsync(cancellationToken);
-            try
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                return work(_writer);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
+            // A memory database has the one connection.
+            return WriteAsync(work, cancellationToken);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -169,7 +158,11 @@ public sealed class LocalDatabase : IDisposable
 
         try
         {
-            return work(reader);
+            return Task.FromResult(work(reader));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
         }
         finally
         {
@@ -185,51 +178,48 @@ public sealed class LocalDatabase : IDisposable
     }
 
     /// <summary>True when another process (the command line) committed to the file since the last call.</summary>
-    public async Task<bool> ChangedElsewhereAsync(CancellationToken cancellationToken)
-    {
-        if (FilePath is null)
-        {
-            return false;
-        }
-
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-
-            // data_version changes when a connection other than this one commits.
-            var version = _writer.Command("PRAGMA data_version").ScalarInt64();
-            var changed = version != _dataVersion;
-            _dataVersion = version;
-            return changed;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task<bool> ChangedElsewhereAsync(CancellationToken cancellationToken) =>
+        FilePath is null
+            ? Task.FromResult(false)
+            : WriteAsync(c =>
+            {
+                // data_version changes when a connection other than this one commits.
+                var version = c.Command("PRAGMA data_version").ScalarInt64();
+                var changed = version != _dataVersion;
+                _dataVersion = version;
+                return changed;
+            }, cancellationToken);
 
     public void Dispose()
     {
-        _writeLock.Wait();
-        try
+        if (_disposed)
         {
-            if (_disposed)
+            return;
+        }
+
+        _disposed = true;
+        _writes.Writer.TryComplete();
+        _writing.GetAwaiter().GetResult();
+        _writer.Dispose();
+        _ownership?.Dispose();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (_writes.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
             {
-                return;
+                batch.Add(write);
             }
 
-            _disposed = true;
-            _writer.Dispose();
-            _ownership?.Dispose();
-            while (_readers.TryTake(out var reader))
-            {
-                reader.Dispose();
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
+            _writer.Commit(batch);
         }
     }
 
@@ -257,7 +247,7 @@ public sealed class LocalDatabase : IDisposable
                 $"The local store '{shownPath}' was written by a newer version of the connector (schema {version}, this one reads {SchemaVersion}).");
         }
 
-        connection.InTransaction(c =>
+        var create = new Write<bool>(c =>
         {
             foreach (var statement in Schema)
             {
@@ -267,6 +257,8 @@ public sealed class LocalDatabase : IDisposable
             c.Command($"PRAGMA user_version = {SchemaVersion}").Execute();
             return true;
         });
+        connection.Commit([create]);
+        create.Task.GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -379,19 +371,65 @@ public sealed class StoreConnection : IDisposable
         return command;
     }
 
-    internal T InTransaction<T>(Func<StoreConnection, T> work)
+    /// <summary>
+    /// Runs the writes in one transaction, each in a savepoint of its own when there are several, and
+    /// completes them after the commit: those that threw with their exception, the others with their result,
+    /// or all with the commit's failure.
+    /// </summary>
+    internal void Commit(IReadOnlyList<Write> writes)
     {
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        _transaction = transaction;
+        var single = writes.Count == 1;
         try
         {
-            var result = work(this);
-            transaction.Commit();
-            return result;
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            _transaction = transaction;
+            try
+            {
+                foreach (var write in writes)
+                {
+                    if (single)
+                    {
+                        write.Run(this);
+                        if (write.Failed)
+                        {
+                            transaction.Rollback();
+                            write.Finish();
+                            return;
+                        }
+                    }
+                    else
+                    {
+                        Command("SAVEPOINT write").Execute();
+                        write.Run(this);
+                        if (write.Failed)
+                        {
+                            Command("ROLLBACK TO write").Execute();
+                        }
+
+                        Command("RELEASE write").Execute();
+                    }
+                }
+
+                transaction.Commit();
+            }
+            finally
+            {
+                _transaction = null;
+            }
         }
-        finally
+        catch (SqliteException e)
         {
-            _transaction = null;
+            foreach (var write in writes)
+            {
+                write.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var write in writes)
+        {
+            write.Finish();
         }
     }
 
@@ -425,4 +463,57 @@ public static class StoreCommands
     public static int Execute(this SqliteCommand command) => command.ExecuteNonQuery();
 
     public static long ScalarInt64(this SqliteCommand command) => command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+}
+
+/// <summary>A write waiting for <see cref="LocalDatabase"/>'s writer: its work, and its outcome once committed.</summary>
+internal abstract class Write
+{
+    /// <summary>True when the work threw: its changes are rolled back.</summary>
+    public abstract bool Failed { get; }
+
+    /// <summary>Runs the work in the open transaction, keeping its result or exception until <see cref="Finish"/>.</summary>
+    public abstract void Run(StoreConnection connection);
+
+    /// <summary>Completes the task with what <see cref="Run"/> kept, once the transaction ended.</summary>
+    public abstract void Finish();
+
+    /// <summary>Fails the task: the transaction did not commit.</summary>
+    public abstract void Fail(Exception error);
+}
+
+internal sealed class Write<T>(Func<StoreConnection, T> work) : Write
+{
+    private readonly TaskCompletionSource<T> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T _result = default!;
+    private Exception? _error;
+
+    public Task<T> Task => _outcome.Task;
+
+    public override bool Failed => _error is not null;
+
+    public override void Run(StoreConnection connection)
+    {
+        try
+        {
+            _result = work(connection);
+        }
+        catch (Exception e)
+        {
+            _error = e;
+        }
+    }
+
+    public override void Finish()
+    {
+        if (_error is not null)
+        {
+            _outcome.TrySetException(_error);
+        }
+        else
+        {
+            _outcome.TrySetResult(_result);
+        }
+    }
+
+    public override void Fail(Exception error) => _outcome.TrySetException(error);
 }
