@@ -7,7 +7,7 @@ namespace LineConnector.Core.Storage;
 public sealed record TableRow(string PartitionKey, string RowKey, IReadOnlyDictionary<string, object?> Properties, string? ETag = null);
 
 /// <summary>
-/// The small part of Azure Table Storage the connector uses. Implemented over the Table REST API
+/// The small part of Azure Table Storage the connector uses. Implemented over Azure.Data.Tables
 /// (Azure and Azurite) and in memory (local mode, tests); one contract test suite covers both.
 /// Failures throw <see cref="TableStoreException"/>.
 /// </summary>
@@ -35,10 +35,20 @@ public interface ITableStore
 
     /// <summary>Every row of one partition, in row key order, fetched page by page.</summary>
     IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs 1 to <see cref="TableRules.MaxTransactionOperations"/> operations on rows of one partition
+    /// as one entity-group transaction: all of them take effect or none does. A row appears at most
+    /// once. The first operation that cannot be done fails the whole transaction, and the
+    /// <see cref="TableStoreException"/> names it in <see cref="TableStoreException.OperationIndex"/>.
+    /// </summary>
+    /// <returns>Each operation's new ETag, in order; null for a delete.</returns>
+    Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, string partitionKey, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken);
 }
 
 /// <summary>A Table Storage operation failed; names the table, keys, HTTP status and service error code.</summary>
-public sealed class TableStoreException(string message, string table, string? partitionKey, string? rowKey, int status, string? errorCode, Exception? innerException = null)
+public sealed class TableStoreException(
+    string message, string table, string? partitionKey, string? rowKey, int status, string? errorCode, Exception? innerException = null, int? operationIndex = null)
     : Exception(message, innerException)
 {
     public string Table { get; } = table;
@@ -49,6 +59,9 @@ public sealed class TableStoreException(string message, string table, string? pa
     public int Status { get; } = status;
 
     public string? ErrorCode { get; } = errorCode;
+
+    /// <summary>In a failed transaction, the index of the operation that failed; null otherwise or when the service does not say.</summary>
+    public int? OperationIndex { get; } = operationIndex;
 
     /// <summary>True when retrying later may succeed (service unreachable, 5xx, throttled).</summary>
     public bool IsTransient => Status is 0 or 408 or 429 or >= 500;

@@ -35,40 +35,23 @@ public sealed class InMemoryTableStore : ITableStore
         }
     }
 
-    public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken)
-    {
-        const string Operation = "insert";
-        cancellationToken.ThrowIfCancellationRequested();
-        var properties = TableRules.CheckRow(Operation, table, row);
-        var rows = Find(Operation, table, row.PartitionKey, row.RowKey);
-        lock (rows)
-        {
-            if (rows.TryGet(row.PartitionKey, row.RowKey, out _))
-            {
-                throw TableFailure.Create(Operation, table, row.PartitionKey, row.RowKey, 409, TableErrorCodes.EntityAlreadyExists);
-            }
+    public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken) =>
+        Write(TableOperationKind.Insert, table, row, ifMatch: null, cancellationToken);
 
-            return Task.FromResult(rows.Set(row.PartitionKey, row.RowKey, new Stored(properties, NextETag())));
-        }
+    public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
+        return Write(TableOperationKind.Replace, table, row, ifMatch, cancellationToken);
     }
 
-    public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        Update("replace", table, row, ifMatch, merge: false, cancellationToken);
-
-    public Task<string> MergeAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        Update("merge", table, row, ifMatch, merge: true, cancellationToken);
-
-    public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken)
+    public Task<string> MergeAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken)
     {
-        const string Operation = "upsert";
-        cancellationToken.ThrowIfCancellationRequested();
-        var properties = TableRules.CheckRow(Operation, table, row);
-        var rows = Find(Operation, table, row.PartitionKey, row.RowKey);
-        lock (rows)
-        {
-            return Task.FromResult(rows.Set(row.PartitionKey, row.RowKey, new Stored(properties, NextETag())));
-        }
+        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
+        return Write(TableOperationKind.Merge, table, row, ifMatch, cancellationToken);
     }
+
+    public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken) =>
+        Write(TableOperationKind.Upsert, table, row, ifMatch: null, cancellationToken);
 
     public Task DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch, CancellationToken cancellationToken)
     {
@@ -80,11 +63,47 @@ public sealed class InMemoryTableStore : ITableStore
         var rows = Find(Operation, table, partitionKey, rowKey);
         lock (rows)
         {
-            CheckETag(Operation, table, partitionKey, rowKey, rows, ifMatch);
+            Prepare(rows, Operation, null, table, TableOperationKind.Delete, partitionKey, rowKey, [], ifMatch);
             rows.Remove(partitionKey, rowKey);
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string?>> SubmitTransactionAsync(
+        string table, string partitionKey, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var properties = TableRules.CheckTransaction(table, partitionKey, operations);
+        var rows = Find(TableRules.Transaction, table, partitionKey, rowKey: null);
+        lock (rows)
+        {
+            // Every operation is checked against the rows as they are before any is applied: each row
+            // appears once, so none depends on another, and a failure leaves everything unchanged.
+            var changes = new Stored?[operations.Count];
+            for (var i = 0; i < operations.Count; i++)
+            {
+                var operation = operations[i];
+                changes[i] = Prepare(rows, TableFailure.TransactionOperation(i, operation.Kind), i, table, operation.Kind,
+                    partitionKey, operation.Row.RowKey, properties[i], operation.IfMatch);
+            }
+
+            var etags = new string?[operations.Count];
+            for (var i = 0; i < operations.Count; i++)
+            {
+                var rowKey = operations[i].Row.RowKey;
+                if (changes[i] is { } stored)
+                {
+                    etags[i] = rows.Set(partitionKey, rowKey, stored);
+                }
+                else
+                {
+                    rows.Remove(partitionKey, rowKey);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<string?>>(etags);
+        }
     }
 
     public IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken) =>
@@ -110,27 +129,47 @@ public sealed class InMemoryTableStore : ITableStore
         }
     }
 
-    private Task<string> Update(string operation, string table, TableRow row, string ifMatch, bool merge, CancellationToken cancellationToken)
+    private Task<string> Write(TableOperationKind kind, string table, TableRow row, string? ifMatch, CancellationToken cancellationToken)
     {
+        var operation = kind.ToString().ToLowerInvariant();
         cancellationToken.ThrowIfCancellationRequested();
-        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
         var properties = TableRules.CheckRow(operation, table, row);
         var rows = Find(operation, table, row.PartitionKey, row.RowKey);
         lock (rows)
         {
-            var current = CheckETag(operation, table, row.PartitionKey, row.RowKey, rows, ifMatch);
-            if (merge)
-            {
-                var merged = current.Properties.ToDictionary(StringComparer.Ordinal);
+            var stored = Prepare(rows, operation, null, table, kind, row.PartitionKey, row.RowKey, properties, ifMatch)!;
+            return Task.FromResult(rows.Set(row.PartitionKey, row.RowKey, stored));
+        }
+    }
+
+    /// <summary>
+    /// Checks one write against the row as it is (exists, ETag) and returns the row to store, or
+    /// null for a delete. Changes nothing; the caller holds the table's lock and applies the result.
+    /// </summary>
+    private Stored? Prepare(
+        Table rows, string operation, int? operationIndex, string table, TableOperationKind kind, string partitionKey, string rowKey,
+        List<KeyValuePair<string, object>> properties, string? ifMatch)
+    {
+        switch (kind)
+        {
+            case TableOperationKind.Insert when rows.TryGet(partitionKey, rowKey, out _):
+                throw TableFailure.Create(operation, table, partitionKey, rowKey, 409, TableErrorCodes.EntityAlreadyExists, operationIndex: operationIndex);
+            case TableOperationKind.Insert or TableOperationKind.Upsert:
+                return new Stored(properties, NextETag());
+            case TableOperationKind.Delete:
+                CheckETag(operation, operationIndex, table, partitionKey, rowKey, rows, ifMatch!);
+                return null;
+            case TableOperationKind.Merge:
+                var merged = CheckETag(operation, operationIndex, table, partitionKey, rowKey, rows, ifMatch!).Properties.ToDictionary(StringComparer.Ordinal);
                 foreach (var (name, value) in properties)
                 {
                     merged[name] = value;
                 }
 
-                properties = merged.ToList();
-            }
-
-            return Task.FromResult(rows.Set(row.PartitionKey, row.RowKey, new Stored(properties, NextETag())));
+                return new Stored(merged.ToList(), NextETag());
+            default:
+                CheckETag(operation, operationIndex, table, partitionKey, rowKey, rows, ifMatch!);
+                return new Stored(properties, NextETag());
         }
     }
 
@@ -139,16 +178,16 @@ public sealed class InMemoryTableStore : ITableStore
             ? rows
             : throw TableFailure.Create(operation, table, partitionKey, rowKey, 404, TableErrorCodes.TableNotFound);
 
-    private static Stored CheckETag(string operation, string table, string partitionKey, string rowKey, Table rows, string ifMatch)
+    private static Stored CheckETag(string operation, int? operationIndex, string table, string partitionKey, string rowKey, Table rows, string ifMatch)
     {
         if (!rows.TryGet(partitionKey, rowKey, out var current))
         {
-            throw TableFailure.Create(operation, table, partitionKey, rowKey, 404, TableErrorCodes.ResourceNotFound);
+            throw TableFailure.Create(operation, table, partitionKey, rowKey, 404, TableErrorCodes.ResourceNotFound, operationIndex: operationIndex);
         }
 
         if (ifMatch != "*" && !string.Equals(ifMatch, current.ETag, StringComparison.Ordinal))
         {
-            throw TableFailure.Create(operation, table, partitionKey, rowKey, 412, TableErrorCodes.UpdateConditionNotSatisfied);
+            throw TableFailure.Create(operation, table, partitionKey, rowKey, 412, TableErrorCodes.UpdateConditionNotSatisfied, operationIndex: operationIndex);
         }
 
         return current;

@@ -17,6 +17,7 @@ public static class TableErrorCodes
     public const string PropertyValueTooLarge = "PropertyValueTooLarge";
     public const string TooManyProperties = "TooManyProperties";
     public const string EntityTooLarge = "EntityTooLarge";
+    public const string CommandsInBatchActOnDifferentPartitions = "CommandsInBatchActOnDifferentPartitions";
     public const string AuthenticationFailed = "AuthenticationFailed";
     public const string AuthorizationFailure = "AuthorizationFailure";
     public const string AuthorizationPermissionMismatch = "AuthorizationPermissionMismatch";

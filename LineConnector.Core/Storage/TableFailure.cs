@@ -17,8 +17,10 @@ public static class TableFailure
     /// The explanation when <paramref name="errorCode"/> has no standard one (the service's message,
     /// a broken rule); without either, one by status.
     /// </param>
+    /// <param name="operationIndex">In a transaction, the index of the operation that failed.</param>
     public static TableStoreException Create(
-        string operation, string table, string? partitionKey, string? rowKey, int status, string? errorCode, string? detail = null, Exception? innerException = null)
+        string operation, string table, string? partitionKey, string? rowKey, int status, string? errorCode, string? detail = null, Exception? innerException = null,
+        int? operationIndex = null)
     {
         var message = new StringBuilder()
             .Append("Table '").Append(Show(table)).Append('\'')
@@ -36,8 +38,12 @@ public static class TableFailure
             message.Append(". ").Append(explanation);
         }
 
-        return new TableStoreException(message.ToString(), table, partitionKey, rowKey, status, errorCode, innerException);
+        return new TableStoreException(message.ToString(), table, partitionKey, rowKey, status, errorCode, innerException, operationIndex);
     }
+
+    /// <summary>How messages name one operation of a transaction, e.g. "transaction operation 2 (replace)".</summary>
+    public static string TransactionOperation(int index, TableOperationKind kind) =>
+        string.Create(CultureInfo.InvariantCulture, $"transaction operation {index} ({kind.ToString().ToLowerInvariant()})");
 
     /// <summary>A key as shown in messages: control characters escaped, long keys shortened.</summary>
     private static string Show(string key)

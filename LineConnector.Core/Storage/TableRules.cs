@@ -23,6 +23,12 @@ public static class TableRules
 
     public const int MaxEntityBytes = 1024 * 1024;
 
+    /// <summary>An entity-group transaction has at most 100 operations.</summary>
+    public const int MaxTransactionOperations = 100;
+
+    /// <summary>How messages name a transaction as a whole.</summary>
+    public const string Transaction = "transaction";
+
     /// <summary>Edm.DateTime starts at 1601-01-01 UTC.</summary>
     public static readonly DateTimeOffset MinDateTime = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -53,14 +59,15 @@ public static class TableRules
     }
 
     /// <summary>Keys: at most 512 characters; no '/', '\', '#', '?' or control characters (U+0000-U+001F, U+007F-U+009F).</summary>
-    public static void CheckKeys(string operation, string table, string partitionKey, string? rowKey)
+    /// <param name="operationIndex">In a transaction, the index of the operation checked.</param>
+    public static void CheckKeys(string operation, string table, string partitionKey, string? rowKey, int? operationIndex = null)
     {
         ArgumentNullException.ThrowIfNull(partitionKey);
         CheckTableName(operation, table);
         var problem = KeyProblem("PartitionKey", partitionKey) ?? (rowKey is null ? null : KeyProblem("RowKey", rowKey));
         if (problem is not null)
         {
-            throw TableFailure.Create(operation, table, partitionKey, rowKey, 400, TableErrorCodes.InvalidInput, problem);
+            throw TableFailure.Create(operation, table, partitionKey, rowKey, 400, TableErrorCodes.InvalidInput, problem, operationIndex: operationIndex);
         }
     }
 
@@ -68,11 +75,13 @@ public static class TableRules
     /// Checks a row's keys and properties and returns its properties ready to store: nulls left out
     /// (null means absent), DateTimeOffset values in UTC.
     /// </summary>
-    public static List<KeyValuePair<string, object>> CheckRow(string operation, string table, TableRow row)
+    /// <param name="operationIndex">In a transaction, the index of the operation checked.</param>
+    public static List<KeyValuePair<string, object>> CheckRow(string operation, string table, TableRow row, int? operationIndex = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(row.Properties);
-        CheckKeys(operation, table, row.PartitionKey, row.RowKey);
+        ArgumentNullException.ThrowIfNull(row.RowKey);
+        CheckKeys(operation, table, row.PartitionKey, row.RowKey, operationIndex);
 
         var properties = new List<KeyValuePair<string, object>>(row.Properties.Count);
         long size = 4 + ((row.PartitionKey.Length + row.RowKey.Length) * 2L);
@@ -86,7 +95,7 @@ public static class TableRules
             var (stored, valueSize, problem) = CheckProperty(name, value);
             if (problem is not null)
             {
-                throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, problem.Value.Code, problem.Value.Message);
+                throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, problem.Value.Code, problem.Value.Message, operationIndex: operationIndex);
             }
 
             properties.Add(new(name, stored));
@@ -96,16 +105,67 @@ public static class TableRules
         if (properties.Count > MaxProperties)
         {
             throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, TableErrorCodes.TooManyProperties,
-                $"A row has at most {MaxProperties} properties besides its keys, this one has {properties.Count}");
+                $"A row has at most {MaxProperties} properties besides its keys, this one has {properties.Count}", operationIndex: operationIndex);
         }
 
         if (size > MaxEntityBytes)
         {
             throw TableFailure.Create(operation, table, row.PartitionKey, row.RowKey, 400, TableErrorCodes.EntityTooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"A row may take at most {MaxEntityBytes:N0} bytes as Table Storage counts them, this one takes {size:N0}"));
+                string.Create(CultureInfo.InvariantCulture, $"A row may take at most {MaxEntityBytes:N0} bytes as Table Storage counts them, this one takes {size:N0}"),
+                operationIndex: operationIndex);
         }
 
         return properties;
+    }
+
+    /// <summary>
+    /// Checks an entity-group transaction: 1 to 100 operations, all on <paramref name="partitionKey"/>,
+    /// each row at most once, each row valid. Returns each operation's properties ready to store
+    /// (none for a delete).
+    /// </summary>
+    public static List<List<KeyValuePair<string, object>>> CheckTransaction(string table, string partitionKey, IReadOnlyList<TableOperation> operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        CheckKeys(Transaction, table, partitionKey, rowKey: null);
+        if (operations.Count is 0 or > MaxTransactionOperations)
+        {
+            throw TableFailure.Create(Transaction, table, partitionKey, null, 400, TableErrorCodes.InvalidInput,
+                $"A transaction has 1 to {MaxTransactionOperations} operations, this one has {operations.Count}");
+        }
+
+        var checkedOperations = new List<List<KeyValuePair<string, object>>>(operations.Count);
+        var firstIndexOfRow = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var operation = operations[i] ?? throw new ArgumentException($"Operation {i} of the transaction is null.", nameof(operations));
+            var name = TableFailure.TransactionOperation(i, operation.Kind);
+            var row = operation.Row;
+            if (operation.Kind == TableOperationKind.Delete)
+            {
+                ArgumentNullException.ThrowIfNull(row.RowKey);
+                CheckKeys(name, table, row.PartitionKey, row.RowKey, i);
+                checkedOperations.Add([]);
+            }
+            else
+            {
+                checkedOperations.Add(CheckRow(name, table, row, i));
+            }
+
+            if (!string.Equals(row.PartitionKey, partitionKey, StringComparison.Ordinal))
+            {
+                throw TableFailure.Create(name, table, row.PartitionKey, row.RowKey, 400, TableErrorCodes.CommandsInBatchActOnDifferentPartitions,
+                    "Every operation of a transaction is on the transaction's PartitionKey", operationIndex: i);
+            }
+
+            if (!firstIndexOfRow.TryAdd(row.RowKey, i))
+            {
+                throw TableFailure.Create(name, table, row.PartitionKey, row.RowKey, 400, TableErrorCodes.InvalidInput,
+                    string.Create(CultureInfo.InvariantCulture, $"Operation {firstIndexOfRow[row.RowKey]} changes the same row; a transaction changes a row at most once"),
+                    operationIndex: i);
+            }
+        }
+
+        return checkedOperations;
     }
 
     private static string? KeyProblem(string which, string key)

@@ -64,10 +64,10 @@ public static class ConnectorHost
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);
-        // Table Storage when configured (under the host, CreateClient says what is missing); in local mode the local store otherwise.
+        // Table Storage when configured (under the host, CreateStore says what is missing); in local mode the local store otherwise.
         if (TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions)
         {
-            services.AddSingleton<ITableStore>(TableStorageSettings.CreateClient(builder.Configuration));
+            services.AddSingleton<ITableStore>(TableStorageSettings.CreateStore(builder.Configuration));
         }
         else
         {

@@ -80,51 +80,17 @@ public sealed class SqliteTableStore : ITableStore
         }, cancellationToken);
     }
 
-    public async Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken)
-    {
-        const string Operation = "insert";
-        cancellationToken.ThrowIfCancellationRequested();
-        var properties = StoredProperties.Write(TableRules.CheckRow(Operation, table, row));
-        var name = Find(Operation, table, row.PartitionKey, row.RowKey);
-        return await Write(Operation, table, row.PartitionKey, row.RowKey, c =>
-        {
-            var version = NextVersion();
-            var inserted = c.Command("""
-                INSERT INTO store_rows (table_name, partition_key, row_key, version, written_at, properties)
-                VALUES ($table, $pk, $rk, $version, $at, $properties)
-                ON CONFLICT DO NOTHING
-                """).With("$table", name).With("$pk", row.PartitionKey).With("$rk", row.RowKey)
-                .With("$version", version).With("$at", Now()).With("$properties", properties).Execute();
-            return inserted == 1
-                ? ETag(version)
-                : throw TableFailure.Create(Operation, table, row.PartitionKey, row.RowKey, 409, TableErrorCodes.EntityAlreadyExists);
-        }, cancellationToken);
-    }
+    public Task<string> InsertAsync(string table, TableRow row, CancellationToken cancellationToken) =>
+        WriteRowAsync(TableOperationKind.Insert, table, row, null, cancellationToken);
 
     public Task<string> ReplaceAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        UpdateAsync("replace", table, row, ifMatch, merge: false, cancellationToken);
+        WriteRowAsync(TableOperationKind.Replace, table, row, ifMatch, cancellationToken);
 
     public Task<string> MergeAsync(string table, TableRow row, string ifMatch, CancellationToken cancellationToken) =>
-        UpdateAsync("merge", table, row, ifMatch, merge: true, cancellationToken);
+        WriteRowAsync(TableOperationKind.Merge, table, row, ifMatch, cancellationToken);
 
-    public async Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken)
-    {
-        const string Operation = "upsert";
-        cancellationToken.ThrowIfCancellationRequested();
-        var properties = StoredProperties.Write(TableRules.CheckRow(Operation, table, row));
-        var name = Find(Operation, table, row.PartitionKey, row.RowKey);
-        return await Write(Operation, table, row.PartitionKey, row.RowKey, c =>
-        {
-            var version = NextVersion();
-            c.Command("""
-                INSERT INTO store_rows (table_name, partition_key, row_key, version, written_at, properties)
-                VALUES ($table, $pk, $rk, $version, $at, $properties)
-                ON CONFLICT DO UPDATE SET version = excluded.version, written_at = excluded.written_at, properties = excluded.properties
-                """).With("$table", name).With("$pk", row.PartitionKey).With("$rk", row.RowKey)
-                .With("$version", version).With("$at", Now()).With("$properties", properties).Execute();
-            return ETag(version);
-        }, cancellationToken);
-    }
+    public Task<string> UpsertAsync(string table, TableRow row, CancellationToken cancellationToken) =>
+        WriteRowAsync(TableOperationKind.Upsert, table, row, null, cancellationToken);
 
     public async Task DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch, CancellationToken cancellationToken)
     {
@@ -134,12 +100,21 @@ public sealed class SqliteTableStore : ITableStore
         ArgumentException.ThrowIfNullOrEmpty(ifMatch);
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey);
         var name = Find(Operation, table, partitionKey, rowKey);
-        await Write(Operation, table, partitionKey, rowKey, c =>
-        {
-            CheckETag(c, Operation, table, name, partitionKey, rowKey, ifMatch, withProperties: false);
-            return c.Command("DELETE FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
-                .With("$table", name).With("$pk", partitionKey).With("$rk", rowKey).Execute();
-        }, cancellationToken);
+        await Write(Operation, table, partitionKey, rowKey,
+            c => Apply(c, new Change(TableOperationKind.Delete, Operation, null, table, name, partitionKey, rowKey, [], ifMatch)), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, string partitionKey, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var properties = TableRules.CheckTransaction(table, partitionKey, operations);
+        var name = Find(TableRules.Transaction, table, partitionKey, rowKey: null);
+        var changes = operations.Select((operation, i) => new Change(
+            operation.Kind, TableFailure.TransactionOperation(i, operation.Kind), i, table, name, partitionKey, operation.Row.RowKey, properties[i], operation.IfMatch)).ToList();
+
+        // One write: a failing operation throws, and the write is rolled back with every operation before it.
+        return await Write(TableRules.Transaction, table, partitionKey, null,
+            c => (IReadOnlyList<string?>)changes.Select(change => Apply(c, change)).ToList(), cancellationToken);
     }
 
     public IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken) =>
@@ -206,48 +181,84 @@ public sealed class SqliteTableStore : ITableStore
         }
     }
 
-    private async Task<string> UpdateAsync(string operation, string table, TableRow row, string ifMatch, bool merge, CancellationToken cancellationToken)
+    private async Task<string> WriteRowAsync(TableOperationKind kind, string table, TableRow row, string? ifMatch, CancellationToken cancellationToken)
     {
+        var operation = kind.ToString().ToLowerInvariant();
         cancellationToken.ThrowIfCancellationRequested();
-        ArgumentException.ThrowIfNullOrEmpty(ifMatch);
-        var properties = TableRules.CheckRow(operation, table, row);
-        var name = Find(operation, table, row.PartitionKey, row.RowKey);
-        return await Write(operation, table, row.PartitionKey, row.RowKey, c =>
+        if (kind is TableOperationKind.Replace or TableOperationKind.Merge)
         {
-            var current = CheckETag(c, operation, table, name, row.PartitionKey, row.RowKey, ifMatch, withProperties: merge);
-            var stored = properties;
-            if (merge)
-            {
-                var merged = current!.ToDictionary(StringComparer.Ordinal);
-                foreach (var (key, value) in properties)
-                {
-                    merged[key] = value;
-                }
-
-                stored = merged.Select(p => new KeyValuePair<string, object>(p.Key, p.Value!)).ToList();
-            }
-
-            var version = NextVersion();
-            c.Command("UPDATE store_rows SET version = $version, written_at = $at, properties = $properties WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
-                .With("$table", name).With("$pk", row.PartitionKey).With("$rk", row.RowKey)
-                .With("$version", version).With("$at", Now()).With("$properties", StoredProperties.Write(stored)).Execute();
-            return ETag(version);
-        }, cancellationToken);
-    }
-
-    /// <summary>Fails 404 when the row is missing and 412 when <paramref name="ifMatch"/> is not its ETag; returns its properties when asked.</summary>
-    private static Dictionary<string, object?>? CheckETag(StoreConnection c, string operation, string table, string name, string partitionKey, string rowKey, string ifMatch, bool withProperties)
-    {
-        using var reader = c.Command("SELECT version, properties FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
-            .With("$table", name).With("$pk", partitionKey).With("$rk", rowKey).ExecuteReader();
-        if (!reader.Read())
-        {
-            throw TableFailure.Create(operation, table, partitionKey, rowKey, 404, TableErrorCodes.ResourceNotFound);
+            ArgumentException.ThrowIfNullOrEmpty(ifMatch);
         }
 
-        if (ifMatch != "*" && !string.Equals(ifMatch, ETag(reader.GetInt64(0)), StringComparison.Ordinal))
+        var properties = TableRules.CheckRow(operation, table, row);
+        var name = Find(operation, table, row.PartitionKey, row.RowKey);
+        var change = new Change(kind, operation, null, table, name, row.PartitionKey, row.RowKey, properties, ifMatch);
+        return (await Write(operation, table, row.PartitionKey, row.RowKey, c => Apply(c, change), cancellationToken))!;
+    }
+
+    /// <summary>Does one write in the open transaction: returns the row's new ETag (null for a delete), or throws and leaves the rollback to the caller.</summary>
+    private string? Apply(StoreConnection c, Change change)
+    {
+        var (kind, operation, index, table, name, partitionKey, rowKey, properties, _) = change;
+        var version = NextVersion();
+        switch (kind)
         {
-            throw TableFailure.Create(operation, table, partitionKey, rowKey, 412, TableErrorCodes.UpdateConditionNotSatisfied);
+            case TableOperationKind.Insert:
+                var inserted = c.Command("""
+                    INSERT INTO store_rows (table_name, partition_key, row_key, version, written_at, properties)
+                    VALUES ($table, $pk, $rk, $version, $at, $properties)
+                    ON CONFLICT DO NOTHING
+                    """).With("$table", name).With("$pk", partitionKey).With("$rk", rowKey)
+                    .With("$version", version).With("$at", Now()).With("$properties", StoredProperties.Write(properties)).Execute();
+                return inserted == 1
+                    ? ETag(version)
+                    : throw TableFailure.Create(operation, table, partitionKey, rowKey, 409, TableErrorCodes.EntityAlreadyExists, operationIndex: index);
+            case TableOperationKind.Upsert:
+                c.Command("""
+                    INSERT INTO store_rows (table_name, partition_key, row_key, version, written_at, properties)
+                    VALUES ($table, $pk, $rk, $version, $at, $properties)
+                    ON CONFLICT DO UPDATE SET version = excluded.version, written_at = excluded.written_at, properties = excluded.properties
+                    """).With("$table", name).With("$pk", partitionKey).With("$rk", rowKey)
+                    .With("$version", version).With("$at", Now()).With("$properties", StoredProperties.Write(properties)).Execute();
+                return ETag(version);
+            case TableOperationKind.Delete:
+                CheckETag(c, change, withProperties: false);
+                c.Command("DELETE FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
+                    .With("$table", name).With("$pk", partitionKey).With("$rk", rowKey).Execute();
+                return null;
+            default:
+                // Replace, or merge into the properties as stored.
+                var stored = properties;
+                if (CheckETag(c, change, withProperties: kind == TableOperationKind.Merge) is { } current)
+                {
+                    foreach (var (key, value) in properties)
+                    {
+                        current[key] = value;
+                    }
+
+                    stored = current.Select(p => new KeyValuePair<string, object>(p.Key, p.Value!)).ToList();
+                }
+
+                c.Command("UPDATE store_rows SET version = $version, written_at = $at, properties = $properties WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
+                    .With("$table", name).With("$pk", partitionKey).With("$rk", rowKey)
+                    .With("$version", version).With("$at", Now()).With("$properties", StoredProperties.Write(stored)).Execute();
+                return ETag(version);
+        }
+    }
+
+    /// <summary>Fails 404 when the row is missing and 412 when the change's ETag is not the row's; returns its properties when asked.</summary>
+    private static Dictionary<string, object?>? CheckETag(StoreConnection c, Change change, bool withProperties)
+    {
+        using var reader = c.Command("SELECT version, properties FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
+            .With("$table", change.Name).With("$pk", change.PartitionKey).With("$rk", change.RowKey).ExecuteReader();
+        if (!reader.Read())
+        {
+            throw TableFailure.Create(change.Operation, change.Table, change.PartitionKey, change.RowKey, 404, TableErrorCodes.ResourceNotFound, operationIndex: change.Index);
+        }
+
+        if (change.IfMatch != "*" && !string.Equals(change.IfMatch, ETag(reader.GetInt64(0)), StringComparison.Ordinal))
+        {
+            throw TableFailure.Create(change.Operation, change.Table, change.PartitionKey, change.RowKey, 412, TableErrorCodes.UpdateConditionNotSatisfied, operationIndex: change.Index);
         }
 
         return withProperties ? StoredProperties.Read(Blob(reader, 1)) : null;
@@ -300,4 +311,9 @@ public sealed class SqliteTableStore : ITableStore
 
     private static TableStoreException Unavailable(string operation, string table, string? partitionKey, string? rowKey, SqliteException e) =>
         TableFailure.Create(operation, table, partitionKey, rowKey, 503, null, $"The local store failed (SQLite error {e.SqliteErrorCode}: {e.Message}); retry later", e);
+
+    /// <summary>One write to a row: its kind, how failures name it, the table as the caller named it and as stored, the keys, the checked properties, the ETag condition.</summary>
+    private sealed record Change(
+        TableOperationKind Kind, string Operation, int? Index, string Table, string Name, string PartitionKey, string RowKey,
+        IReadOnlyList<KeyValuePair<string, object>> Properties, string? IfMatch);
 }

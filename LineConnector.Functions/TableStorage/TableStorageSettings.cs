@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Identity;
 
 namespace LineConnector.Functions.TableStorage;
@@ -24,21 +26,47 @@ public static class TableStorageSettings
         return !string.IsNullOrWhiteSpace(section.Value) || Setting(section, TableServiceUri) is not null || Setting(section, AccountName) is not null;
     }
 
-    /// <summary>The client the settings describe; throws naming the setting when one is wrong or none is set.</summary>
-    public static TableStorageClient CreateClient(IConfiguration configuration, TableStorageClientOptions? options = null)
+    /// <summary>
+    /// The client's options: its retry of 408, 429, 5xx, refused connections and timeouts, within
+    /// what a webhook or queue invocation can wait (the library's default waits 100 s for an answer).
+    /// </summary>
+    public static TableClientOptions CreateClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 4;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return options;
+    }
+
+    /// <summary>The store the settings describe; throws naming the setting when one is wrong or none is set.</summary>
+    public static AzureTableStore CreateStore(IConfiguration configuration) => new(CreateServiceClient(configuration, CreateClientOptions()));
+
+    private static TableServiceClient CreateServiceClient(IConfiguration configuration, TableClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Section);
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
+            TableServiceClient client;
             try
             {
-                return new TableStorageClient(section.Value, options);
+                client = new TableServiceClient(section.Value, options);
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
             {
-                throw new InvalidOperationException($"App setting '{Section}': {e.Message}", e);
+                // Neither the string nor the library's message, which may quote part of it (the key).
+                throw new InvalidOperationException(
+                    $"App setting '{Section}' is not a storage connection string: use UseDevelopmentStorage=true for Azurite, "
+                    + "or DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net (the account's 'Access keys').");
             }
+
+            return client.Uri.Scheme is "https" or "http"
+                ? client
+                : throw new InvalidOperationException(
+                    $"App setting '{Section}': its table endpoint is {client.Uri.Scheme}; DefaultEndpointsProtocol and TableEndpoint may be https or http.");
         }
 
         Uri endpoint;
@@ -68,7 +96,7 @@ public static class TableStorageSettings
         }
 
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = Setting(section, ClientId) });
-        return new TableStorageClient(endpoint, credential, options);
+        return new TableServiceClient(endpoint, credential, options);
     }
 
     /// <summary>A setting's value; null when unset or blank (the sample settings leave them empty).</summary>

@@ -5,10 +5,10 @@ using LineConnector.Tests.Storage;
 
 namespace LineConnector.Tests.Channels;
 
-/// <summary>The channel entities through the Table REST client against a real Azurite (started by <c>scripts/test.sh</c>).</summary>
+/// <summary>The channel entities through Azure.Data.Tables against a real Azurite (started by <c>scripts/test.sh</c>).</summary>
 public class ChannelRepositoryAzuriteTests
 {
-    private readonly TableStorageClient _store = new(AzuriteTableStoreTests.ConnectionString(TableStorageConnectionString.DevelopmentAccountKey));
+    private readonly AzureTableStore _store = AzuriteTableStoreTests.CreateStore();
     private readonly ChannelRepository _repository;
     private readonly string _id = "c" + Guid.NewGuid().ToString("N")[..12];
 

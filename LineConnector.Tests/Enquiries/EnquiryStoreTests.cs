@@ -2,7 +2,6 @@ using LineConnector.Core.Enquiries;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
-using LineConnector.Functions.TableStorage;
 using LineConnector.Tests.Storage;
 using LineConnector.Tests.Support;
 
@@ -242,7 +241,7 @@ public sealed class InMemoryEnquiryStoreTests : EnquiryStoreTests
 
 public sealed class AzuriteEnquiryStoreTests : EnquiryStoreTests
 {
-    protected override ITableStore Tables { get; } = new TableStorageClient(AzuriteTableStoreTests.ConnectionString(TableStorageConnectionString.DevelopmentAccountKey));
+    protected override ITableStore Tables { get; } = AzuriteTableStoreTests.CreateStore();
 }
 
 public sealed class SqliteEnquiryStoreTests : EnquiryStoreTests, IDisposable

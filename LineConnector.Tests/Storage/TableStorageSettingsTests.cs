@@ -14,10 +14,8 @@ public sealed class TableStorageSettingsTests
     [Fact]
     public void Development_storage_is_azurite_on_its_default_port()
     {
-        var connection = TableStorageConnectionString.Parse("UseDevelopmentStorage=true");
-
-        connection.TableEndpoint.Should().Be(new Uri("http://127.0.0.1:10002/devstoreaccount1"));
-        connection.AccountName.Should().Be("devstoreaccount1");
+        TableStorageSettings.CreateStore(Settings(("TableStorage", "UseDevelopmentStorage=true"))).Endpoint
+            .Should().Be(new Uri("http://127.0.0.1:10002/devstoreaccount1"));
     }
 
     [Theory]
@@ -28,29 +26,33 @@ public sealed class TableStorageSettingsTests
     [InlineData($"DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={Key};BlobEndpoint=https://b/;TableEndpoint=https://tables.example/", "https://tables.example/")]
     public void Account_key_connection_strings_give_the_table_endpoint(string connectionString, string endpoint)
     {
-        var connection = TableStorageConnectionString.Parse(connectionString);
-
-        connection.TableEndpoint.Should().Be(new Uri(endpoint));
-        connection.AccountName.Should().Be("contoso");
+        TableStorageSettings.CreateStore(Settings(("TableStorage", connectionString))).Endpoint.Should().Be(new Uri(endpoint));
     }
 
     [Theory]
-    [InlineData("", "it is empty")]
-    [InlineData(";;", "it is empty")]
-    [InlineData("AccountName=contoso;c2VjcmV0LWtleQ", "part 2 is not of the form Name=Value")]
-    [InlineData("AccountName=contoso", "AccountKey is missing")]
-    [InlineData($"AccountKey={Key}", "AccountName is missing")]
-    [InlineData("AccountName=contoso;AccountKey=not*base64!", "AccountKey is not base64")]
-    [InlineData($"AccountName=contoso;AccountKey={Key};SharedAccessSignature=sv=2020&sig=abc", "shared access signatures are not supported")]
-    [InlineData("UseDevelopmentStorage=false", "UseDevelopmentStorage may only be 'true'")]
-    [InlineData($"DefaultEndpointsProtocol=ftp;AccountName=contoso;AccountKey={Key}", "DefaultEndpointsProtocol is 'ftp'")]
-    [InlineData($"AccountName=contoso;AccountKey={Key};TableEndpoint=tables", "TableEndpoint is not an absolute http or https URL")]
-    public void Bad_connection_strings_are_refused_saying_why_without_repeating_the_key(string connectionString, string reason)
+    [InlineData(";;")]
+    [InlineData("AccountName=contoso;c2VjcmV0LWtleQ")]
+    [InlineData("AccountName=contoso")]
+    [InlineData($"AccountKey={Key}")]
+    [InlineData("AccountName=contoso;AccountKey=not*base64!")]
+    [InlineData("UseDevelopmentStorage=false")]
+    [InlineData("c2VjcmV0LWtleQ")]
+    public void Bad_connection_strings_are_refused_naming_the_setting_without_repeating_the_key(string connectionString)
     {
-        var error = FluentActions.Invoking(() => TableStorageConnectionString.Parse(connectionString)).Should().Throw<FormatException>().Which;
+        var error = FluentActions.Invoking(() => TableStorageSettings.CreateStore(Settings(("TableStorage", connectionString))))
+            .Should().Throw<InvalidOperationException>().Which;
 
-        error.Message.Should().StartWith("The Table Storage connection string is not valid: ").And.Contain(reason);
-        error.Message.Should().NotContain(Key).And.NotContain("c2VjcmV0LWtleQ").And.NotContain("not*base64!").And.NotContain("sig=abc");
+        error.Message.Should().StartWith("App setting 'TableStorage' is not a storage connection string: use UseDevelopmentStorage=true");
+        error.ToString().Should().NotContain(Key).And.NotContain("c2VjcmV0LWtleQ").And.NotContain("not*base64!");
+    }
+
+    [Fact]
+    public void A_connection_string_to_an_endpoint_that_is_not_http_is_refused()
+    {
+        var error = FluentActions.Invoking(() => TableStorageSettings.CreateStore(Settings(("TableStorage", $"DefaultEndpointsProtocol=ftp;AccountName=contoso;AccountKey={Key}"))))
+            .Should().Throw<InvalidOperationException>().Which;
+
+        error.Message.Should().Be("App setting 'TableStorage': its table endpoint is ftp; DefaultEndpointsProtocol and TableEndpoint may be https or http.");
     }
 
     [Fact]
@@ -59,7 +61,7 @@ public sealed class TableStorageSettingsTests
         var settings = Settings(("TableStorage", ""), ("TableStorage:tableServiceUri", " "), ("TableStorage:accountName", ""), ("TableStorage:clientId", "x"));
 
         TableStorageSettings.IsConfigured(settings).Should().BeFalse();
-        FluentActions.Invoking(() => TableStorageSettings.CreateClient(settings)).Should().Throw<InvalidOperationException>()
+        FluentActions.Invoking(() => TableStorageSettings.CreateStore(settings)).Should().Throw<InvalidOperationException>()
             .WithMessage("*set app setting 'TableStorage' to a connection string, or 'TableStorage__tableServiceUri' (or 'TableStorage__accountName')*");
     }
 
@@ -69,18 +71,7 @@ public sealed class TableStorageSettingsTests
         var settings = Settings(("TableStorage", $"AccountName=contoso;AccountKey={Key}"), ("TableStorage:tableServiceUri", "https://other.table.core.windows.net/"));
 
         TableStorageSettings.IsConfigured(settings).Should().BeTrue();
-        TableStorageSettings.CreateClient(settings).Endpoint.Should().Be(new Uri("https://contoso.table.core.windows.net/"));
-    }
-
-    [Fact]
-    public void A_bad_connection_string_setting_is_named_without_its_key()
-    {
-        var settings = Settings(("TableStorage", $"AccountName=contoso;AccountKey={Key};SharedAccessSignature=sig"));
-
-        var error = FluentActions.Invoking(() => TableStorageSettings.CreateClient(settings)).Should().Throw<InvalidOperationException>().Which;
-
-        error.Message.Should().StartWith("App setting 'TableStorage': ").And.Contain("shared access signatures");
-        error.ToString().Should().NotContain(Key);
+        TableStorageSettings.CreateStore(settings).Endpoint.Should().Be(new Uri("https://contoso.table.core.windows.net/"));
     }
 
     [Theory]
@@ -91,7 +82,7 @@ public sealed class TableStorageSettingsTests
         var settings = Settings((setting, value), ("TableStorage:clientId", "00000000-0000-0000-0000-000000000001"));
 
         TableStorageSettings.IsConfigured(settings).Should().BeTrue();
-        TableStorageSettings.CreateClient(settings).Endpoint.Should().Be(new Uri(endpoint));
+        TableStorageSettings.CreateStore(settings).Endpoint.Should().Be(new Uri(endpoint));
     }
 
     [Theory]
@@ -101,8 +92,19 @@ public sealed class TableStorageSettingsTests
     [InlineData("TableStorage:accountName", "contoso.table.core.windows.net", "'TableStorage__accountName' is 'contoso.table.core.windows.net'")]
     public void Bad_identity_settings_are_refused_naming_the_setting(string setting, string value, string message)
     {
-        FluentActions.Invoking(() => TableStorageSettings.CreateClient(Settings((setting, value)))).Should().Throw<InvalidOperationException>()
+        FluentActions.Invoking(() => TableStorageSettings.CreateStore(Settings((setting, value)))).Should().Throw<InvalidOperationException>()
             .Which.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void The_client_retries_briefly_within_what_an_invocation_can_wait()
+    {
+        var retry = TableStorageSettings.CreateClientOptions().Retry;
+
+        retry.Mode.Should().Be(Azure.Core.RetryMode.Exponential);
+        retry.MaxRetries.Should().Be(4);
+        retry.NetworkTimeout.Should().Be(TimeSpan.FromSeconds(10));
+        retry.MaxDelay.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -114,7 +116,7 @@ public sealed class TableStorageSettingsTests
     [Fact]
     public void Local_mode_with_a_connection_string_uses_table_storage()
     {
-        HostedStore(("TableStorage", "UseDevelopmentStorage=true")).Should().BeOfType<TableStorageClient>()
+        HostedStore(("TableStorage", "UseDevelopmentStorage=true")).Should().BeOfType<AzureTableStore>()
             .Which.Endpoint.Should().Be(new Uri("http://127.0.0.1:10002/devstoreaccount1"));
     }
 

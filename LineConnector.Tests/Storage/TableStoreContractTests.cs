@@ -587,6 +587,166 @@ public abstract class TableStoreContractTests
         (await Store.GetAsync(table, "p", "r", None)).Should().BeNull();
     }
 
+    [Fact]
+    public async Task A_transaction_applies_every_operation_and_returns_their_etags()
+    {
+        var table = await NewTableAsync();
+        var replaced = await Store.InsertAsync(table, Row("p", "replaced", ("Kept", "no"), ("V", 1)), None);
+        var merged = await Store.InsertAsync(table, Row("p", "merged", ("Kept", "yes"), ("V", 1)), None);
+        var deleted = await Store.InsertAsync(table, Row("p", "deleted"), None);
+        await Store.InsertAsync(table, Row("p", "upserted", ("Old", true)), None);
+        await Store.InsertAsync(table, Row("q", "inserted", ("Other", "partition")), None);
+
+        var etags = await Store.SubmitTransactionAsync(table, "p",
+        [
+            TableOperation.Insert(Row("p", "inserted", ("V", 2))),
+            TableOperation.Upsert(Row("p", "upserted", ("V", 2L))),
+            TableOperation.Replace(Row("p", "replaced", ("V", 2)), replaced),
+            TableOperation.Merge(Row("p", "merged", ("V", 2)), merged),
+            TableOperation.Delete("p", "deleted", deleted),
+        ], None);
+
+        etags.Should().HaveCount(5);
+        etags[4].Should().BeNull();
+        // ETags are per row: rows written by one transaction may share one (Table Storage dates them alike).
+        etags.Take(4).Should().NotContainNulls();
+        etags[2].Should().NotBe(replaced);
+        etags[3].Should().NotBe(merged);
+        var rows = (await Store.QueryPartitionAsync(table, "p", None).ToListAsync()).ToDictionary(r => r.RowKey);
+        rows.Keys.Should().BeEquivalentTo("inserted", "merged", "replaced", "upserted");
+        rows["inserted"].ETag.Should().Be(etags[0]);
+        rows["upserted"].ETag.Should().Be(etags[1]);
+        rows["replaced"].ETag.Should().Be(etags[2]);
+        rows["merged"].ETag.Should().Be(etags[3]);
+        rows["inserted"].Properties.Should().BeEquivalentTo(new Dictionary<string, object?> { ["V"] = 2 });
+        rows["upserted"].Properties.Should().BeEquivalentTo(new Dictionary<string, object?> { ["V"] = 2L });
+        rows["replaced"].Properties.Should().BeEquivalentTo(new Dictionary<string, object?> { ["V"] = 2 });
+        rows["merged"].Properties.Should().BeEquivalentTo(new Dictionary<string, object?> { ["Kept"] = "yes", ["V"] = 2 });
+        (await Store.GetAsync(table, "q", "inserted", None))!.Properties["Other"].Should().Be("partition");
+    }
+
+    [Fact]
+    public async Task A_transaction_of_100_operations_is_one_write()
+    {
+        var table = await NewTableAsync();
+        var operations = Enumerable.Range(0, TableRules.MaxTransactionOperations)
+            .Select(i => TableOperation.Insert(Row("p", i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture), ("N", i))))
+            .ToList();
+
+        var etags = await Store.SubmitTransactionAsync(table, "p", operations, None);
+
+        etags.Should().HaveCount(100).And.NotContainNulls();
+        (await Store.QueryPartitionAsync(table, "p", None).ToListAsync()).Select(r => (int)r.Properties["N"]!).Should().Equal(Enumerable.Range(0, 100));
+    }
+
+    public static TheoryData<int, string, int, string> FailingTransactionOperations => new()
+    {
+        // Index of the failing operation, what it is, status, error code.
+        { 1, "stale replace", 412, TableErrorCodes.UpdateConditionNotSatisfied },
+        { 2, "insert of an existing row", 409, TableErrorCodes.EntityAlreadyExists },
+        { 1, "merge of a missing row", 404, TableErrorCodes.ResourceNotFound },
+        { 2, "delete of a missing row", 404, TableErrorCodes.ResourceNotFound },
+        { 0, "stale delete", 412, TableErrorCodes.UpdateConditionNotSatisfied },
+    };
+
+    [Theory]
+    [MemberData(nameof(FailingTransactionOperations))]
+    public async Task A_failing_operation_fails_the_whole_transaction_naming_its_index(int index, string what, int status, string errorCode)
+    {
+        var table = await NewTableAsync();
+        var stale = await Store.InsertAsync(table, Row("p", "existing", ("V", 1)), None);
+        var current = await Store.ReplaceAsync(table, Row("p", "existing", ("V", 2)), stale, None);
+        TableOperation failing = what switch
+        {
+            "stale replace" => TableOperation.Replace(Row("p", "existing", ("V", 3)), stale),
+            "insert of an existing row" => TableOperation.Insert(Row("p", "existing", ("V", 3))),
+            "merge of a missing row" => TableOperation.Merge(Row("p", "missing", ("V", 3)), "*"),
+            "delete of a missing row" => TableOperation.Delete("p", "missing", "*"),
+            _ => TableOperation.Delete("p", "existing", stale),
+        };
+        List<TableOperation> others = [TableOperation.Insert(Row("p", "new", ("V", 1))), TableOperation.Upsert(Row("p", "upserted", ("V", 1)))];
+        var operations = others.Take(index).Append(failing).Concat(others.Skip(index)).ToList();
+
+        var failure = await FailureOf(() => Store.SubmitTransactionAsync(table, "p", operations, None));
+
+        ShouldName(failure, table, "p", failing.Row.RowKey, status, errorCode);
+        failure.OperationIndex.Should().Be(index);
+        failure.Message.Should().Contain($"transaction operation {index} ({failing.Kind.ToString().ToLowerInvariant()}) failed");
+        var rows = await Store.QueryPartitionAsync(table, "p", None).ToListAsync();
+        rows.Should().ContainSingle("nothing of a failed transaction is written").Which.ETag.Should().Be(current);
+        rows[0].Properties["V"].Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_transaction_on_a_table_that_was_never_created_fails_404_TableNotFound()
+    {
+        var table = NewTableName();
+
+        var failure = await FailureOf(() => Store.SubmitTransactionAsync(table, "p", [TableOperation.Upsert(Row("p", "r"))], None));
+
+        ShouldName(failure, table, "p", null, 404, TableErrorCodes.TableNotFound);
+        failure.OperationIndex.Should().BeNull("no operation is at fault");
+        failure.Message.Should().Contain("transaction failed");
+    }
+
+    [Fact]
+    public async Task Transactions_of_no_or_more_than_100_operations_are_refused()
+    {
+        var table = await NewTableAsync();
+        var tooMany = Enumerable.Range(0, 101).Select(i => TableOperation.Upsert(Row("p", $"r{i}"))).ToList();
+
+        var empty = await FailureOf(() => Store.SubmitTransactionAsync(table, "p", [], None));
+        var over = await FailureOf(() => Store.SubmitTransactionAsync(table, "p", tooMany, None));
+
+        empty.Message.Should().Contain("A transaction has 1 to 100 operations, this one has 0");
+        over.Message.Should().Contain("A transaction has 1 to 100 operations, this one has 101");
+        foreach (var failure in new[] { empty, over })
+        {
+            ShouldName(failure, table, "p", null, 400, TableErrorCodes.InvalidInput);
+            failure.OperationIndex.Should().BeNull();
+        }
+
+        (await Store.QueryPartitionAsync(table, "p", None).ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_transaction_across_partitions_or_changing_a_row_twice_is_refused_naming_the_operation()
+    {
+        var table = await NewTableAsync();
+
+        var otherPartition = await FailureOf(() => Store.SubmitTransactionAsync(table, "p",
+            [TableOperation.Insert(Row("p", "a")), TableOperation.Insert(Row("q", "b"))], None));
+        var twice = await FailureOf(() => Store.SubmitTransactionAsync(table, "p",
+            [TableOperation.Insert(Row("p", "a")), TableOperation.Upsert(Row("p", "b")), TableOperation.Merge(Row("p", "a"), "*")], None));
+
+        ShouldName(otherPartition, table, "q", "b", 400, TableErrorCodes.CommandsInBatchActOnDifferentPartitions);
+        otherPartition.OperationIndex.Should().Be(1);
+        otherPartition.Message.Should().Contain("transaction operation 1 (insert) failed").And.Contain("on the transaction's PartitionKey");
+        ShouldName(twice, table, "p", "a", 400, TableErrorCodes.InvalidInput);
+        twice.OperationIndex.Should().Be(2);
+        twice.Message.Should().Contain("transaction operation 2 (merge) failed").And.Contain("Operation 0 changes the same row");
+        (await Store.QueryPartitionAsync(table, "p", None).ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_invalid_row_in_a_transaction_is_refused_naming_the_operation_and_the_rule()
+    {
+        var table = await NewTableAsync();
+
+        var badProperty = await FailureOf(() => Store.SubmitTransactionAsync(table, "p",
+            [TableOperation.Insert(Row("p", "a")), TableOperation.Upsert(Row("p", "b")), TableOperation.Replace(Row("p", "c", ("has-dash", 1)), "*")], None));
+        var badKey = await FailureOf(() => Store.SubmitTransactionAsync(table, "p",
+            [TableOperation.Upsert(Row("p", "a")), TableOperation.Delete("p", "why?", "*")], None));
+
+        ShouldName(badProperty, table, "p", "c", 400, TableErrorCodes.PropertyNameInvalid);
+        badProperty.OperationIndex.Should().Be(2);
+        badProperty.Message.Should().Contain("transaction operation 2 (replace) failed").And.Contain("'has-dash' is not valid");
+        ShouldName(badKey, table, "p", "why?", 400, TableErrorCodes.InvalidInput);
+        badKey.OperationIndex.Should().Be(1);
+        badKey.Message.Should().Contain("transaction operation 1 (delete) failed").And.Contain("'?' at index 3");
+        (await Store.QueryPartitionAsync(table, "p", None).ToListAsync()).Should().BeEmpty();
+    }
+
     protected static string NewTableName() => "t" + Guid.NewGuid().ToString("N");
 
     protected static TableRow Row(string partitionKey, string rowKey, params (string Name, object? Value)[] properties) =>

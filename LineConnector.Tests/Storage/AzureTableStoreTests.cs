@@ -1,17 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Azure.Identity;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.TableStorage;
 
 namespace LineConnector.Tests.Storage;
 
-/// <summary>What the REST client does on the wire and when the service is down, slow or refuses.</summary>
-public sealed class TableStorageClientTests
+/// <summary>
+/// How the store over Azure.Data.Tables reports a service that is down, slow, busy or refuses, and
+/// how the client's retry (quickened here, so that failures fail fast) treats each.
+/// </summary>
+public sealed class AzureTableStoreTests
 {
     private const string AccountKey = "dGhpcyBpcyBub3QgYSByZWFsIGtleSBidXQgaXQgaXMgYmFzZTY0IGVuY29kZWQ=";
     private static readonly CancellationToken None = CancellationToken.None;
@@ -19,7 +22,7 @@ public sealed class TableStorageClientTests
     [Fact]
     public async Task A_store_that_refuses_connections_fails_transient_with_status_0()
     {
-        var client = new TableStorageClient(ConnectionString($"http://127.0.0.1:{ClosedPort()}/devstoreaccount1"), QuickOptions());
+        var client = Store(ConnectionString($"http://127.0.0.1:{ClosedPort()}/devstoreaccount1"), QuickOptions());
 
         var get = await FailureOf(() => client.GetAsync("channels", "p", "r", None));
         var query = await FailureOf(() => client.QueryPartitionAsync("channels", "p", None).ToListAsync().AsTask());
@@ -41,7 +44,7 @@ public sealed class TableStorageClientTests
         using var silent = new SilentServer();
         var options = QuickOptions();
         options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(300);
-        var client = new TableStorageClient(ConnectionString($"http://127.0.0.1:{silent.Port}/devstoreaccount1"), options);
+        var client = Store(ConnectionString($"http://127.0.0.1:{silent.Port}/devstoreaccount1"), options);
 
         var failure = await FailureOf(() => client.UpsertAsync("channels", Row("p", "r"), None));
 
@@ -57,7 +60,7 @@ public sealed class TableStorageClientTests
         using var silent = new SilentServer();
         var options = QuickOptions();
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        var client = new TableStorageClient(ConnectionString($"http://127.0.0.1:{silent.Port}/devstoreaccount1"), options);
+        var client = Store(ConnectionString($"http://127.0.0.1:{silent.Port}/devstoreaccount1"), options);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await FluentActions.Awaiting(() => client.GetAsync("channels", "p", "r", cancellation.Token)).Should().ThrowAsync<OperationCanceledException>();
@@ -71,7 +74,7 @@ public sealed class TableStorageClientTests
     public async Task Transient_answers_are_retried_by_the_pipeline(int status, string code)
     {
         var handler = new ScriptedHandler((request, attempt) => attempt < 2 ? Error(status, code, "Try again.") : NoContent("W/\"3\""));
-        var client = new TableStorageClient(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), QuickOptions(handler));
+        var client = Store(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), QuickOptions(handler));
 
         var etag = await client.UpsertAsync("channels", Row("p", "r"), None);
 
@@ -85,7 +88,7 @@ public sealed class TableStorageClientTests
         var handler = new ScriptedHandler((_, _) => Error(503, "ServerBusy", "The server is busy.\nRequestId:5c2d\nTime:2024-01-01T00:00:00Z"));
         var options = QuickOptions(handler);
         options.Retry.MaxRetries = 3;
-        var client = new TableStorageClient(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), options);
+        var client = Store(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), options);
 
         var failure = await FailureOf(() => client.InsertAsync("channels", Row("p", "r"), None));
 
@@ -100,7 +103,7 @@ public sealed class TableStorageClientTests
     public async Task A_refusal_is_not_retried_and_carries_the_services_explanation()
     {
         var handler = new ScriptedHandler((_, _) => Error(400, "PropertyValueInvalid", "The property value is invalid.\nRequestId:1"));
-        var client = new TableStorageClient(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), QuickOptions(handler));
+        var client = Store(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), QuickOptions(handler));
 
         var failure = await FailureOf(() => client.MergeAsync("channels", Row("p", "r"), "*", None));
 
@@ -120,7 +123,7 @@ public sealed class TableStorageClientTests
         });
         var options = QuickOptions(handler);
         options.Retry.MaxRetries = 0;
-        var client = new TableStorageClient(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), options);
+        var client = Store(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), options);
 
         var failure = await FailureOf(() => client.DeleteAsync("channels", "p", "r", "*", None));
 
@@ -131,39 +134,16 @@ public sealed class TableStorageClientTests
     }
 
     [Fact]
-    public async Task With_a_token_credential_requests_carry_a_storage_bearer_token_and_the_table_headers()
-    {
-        var credential = new FakeCredential();
-        var handler = new ScriptedHandler((_, _) => Json(200, """
-            {"odata.metadata":"x","odata.etag":"W/\"datetime'2024'\"","PartitionKey":"O'Neil","RowKey":"r","Timestamp":"2024-01-01T00:00:00Z",
-             "Count":5,"Ratio":2.0,"Big@odata.type":"Edm.Int64","Big":"9007199254740993","Flag":true}
-            """, etag: "W/\"datetime'2024'\""));
-        var client = new TableStorageClient(new Uri("https://contoso.table.core.windows.net/"), credential, QuickOptions(handler));
-
-        var row = await client.GetAsync("channels", "O'Neil", "r", None);
-
-        credential.Scopes.Should().ContainSingle().Which.Should().Equal("https://storage.azure.com/.default");
-        var request = handler.Requests.Single();
-        request.Method.Method.Should().Be("GET");
-        request.RequestUri!.AbsoluteUri.Should().Be("https://contoso.table.core.windows.net/channels(PartitionKey='O%27%27Neil',RowKey='r')");
-        request.Headers.Authorization!.ToString().Should().Be($"Bearer {FakeCredential.Token}");
-        Header(request, "x-ms-version").Should().Be(TableStorageClient.ServiceVersion);
-        Header(request, "x-ms-date").Should().NotBeNullOrEmpty();
-        Header(request, "DataServiceVersion").Should().Be("3.0");
-        Header(request, "Accept").Should().Be("application/json; odata=minimalmetadata");
-        row!.ETag.Should().Be("W/\"datetime'2024'\"");
-        row.Properties.Should().BeEquivalentTo(new Dictionary<string, object?> { ["Count"] = 5, ["Ratio"] = 2.0, ["Big"] = (1L << 53) + 1, ["Flag"] = true });
-        row.Properties["Ratio"].Should().BeOfType<double>();
-    }
-
-    [Fact]
     public async Task A_missing_role_is_explained_and_the_token_never_appears()
     {
         var handler = new ScriptedHandler((_, _) => Error(403, "AuthorizationPermissionMismatch", "This request is not authorized to perform this operation using this permission."));
-        var client = new TableStorageClient(new Uri("https://contoso.table.core.windows.net/"), new FakeCredential(), QuickOptions(handler));
+        var credential = new FakeCredential();
+        var client = Store(new Uri("https://contoso.table.core.windows.net/"), credential, QuickOptions(handler));
 
         var failure = await FailureOf(() => client.UpsertAsync("channels", Row("p", "r"), None));
 
+        credential.Scopes.Should().ContainSingle().Which.Should().Equal("https://storage.azure.com/.default");
+        handler.Requests.Single().Headers.Authorization!.ToString().Should().Be($"Bearer {FakeCredential.Token}");
         failure.Status.Should().Be(403);
         failure.Message.Should().Contain("'Storage Table Data Contributor' role");
         failure.ToString().Should().NotContain(FakeCredential.Token);
@@ -172,7 +152,7 @@ public sealed class TableStorageClientTests
     [Fact]
     public async Task An_identity_that_cannot_get_a_token_fails_transient()
     {
-        var client = new TableStorageClient(new Uri("https://contoso.table.core.windows.net/"), new FailingCredential(), QuickOptions(new ScriptedHandler((_, _) => NoContent("W/\"1\""))));
+        var client = Store(new Uri("https://contoso.table.core.windows.net/"), new FailingCredential(), QuickOptions(new ScriptedHandler((_, _) => NoContent("W/\"1\""))));
 
         var failure = await FailureOf(() => client.GetAsync("channels", "p", "r", None));
 
@@ -181,65 +161,14 @@ public sealed class TableStorageClientTests
         failure.Message.Should().Contain("no managed identity endpoint");
     }
 
-    [Fact]
-    public async Task Shared_key_lite_signs_date_and_account_qualified_path()
+    private static AzureTableStore Store(string connectionString, TableClientOptions options) => new(new TableServiceClient(connectionString, options));
+
+    private static AzureTableStore Store(Uri endpoint, TokenCredential credential, TableClientOptions options) => new(new TableServiceClient(endpoint, credential, options));
+
+    /// <summary>The app's client options with quick retries: the library's default would wait seconds per failing test.</summary>
+    private static TableClientOptions QuickOptions(HttpMessageHandler? handler = null)
     {
-        var handler = new ScriptedHandler((_, _) => NoContent("W/\"1\""));
-        var client = new TableStorageClient($"DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={AccountKey}", QuickOptions(handler));
-
-        await client.CreateTableIfNotExistsAsync("channels", None);
-
-        var request = handler.Requests.Single();
-        request.RequestUri!.AbsoluteUri.Should().Be("https://contoso.table.core.windows.net/Tables");
-        var date = Header(request, "x-ms-date");
-        DateTimeOffset.Parse(date!, System.Globalization.CultureInfo.InvariantCulture).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
-        // Table service, Shared Key Lite: StringToSign = Date + "\n" + CanonicalizedResource ("/" + account + path).
-        var expected = Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(AccountKey), Encoding.UTF8.GetBytes($"{date}\n/contoso/Tables")));
-        request.Headers.Authorization!.ToString().Should().Be($"SharedKeyLite contoso:{expected}");
-        handler.Bodies.Single().Should().Be("{\"TableName\":\"channels\"}");
-    }
-
-    [Fact]
-    public async Task Query_follows_continuation_keys_and_quotes_the_partition_key()
-    {
-        var handler = new ScriptedHandler((request, attempt) =>
-        {
-            var response = Json(200, $$"""{"value":[{"PartitionKey":"it's","RowKey":"{{attempt}}","odata.etag":"W/\"{{attempt}}\""}]}""");
-            if (attempt == 0)
-            {
-                response.Headers.Add("x-ms-continuation-NextPartitionKey", "1!8!aXQncw--");
-                response.Headers.Add("x-ms-continuation-NextRowKey", "1!4!MQ--");
-            }
-
-            return response;
-        });
-        var client = new TableStorageClient(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), QuickOptions(handler));
-
-        var rows = await client.QueryPartitionAsync("channels", "it's", None).ToListAsync();
-
-        rows.Select(r => (r.RowKey, r.ETag)).Should().Equal(("0", "W/\"0\""), ("1", "W/\"1\""));
-        handler.Requests.Should().HaveCount(2);
-        handler.Requests[0].RequestUri!.PathAndQuery.Should().Be("/devstoreaccount1/channels()?$filter=PartitionKey%20eq%20%27it%27%27s%27");
-        handler.Requests[1].RequestUri!.PathAndQuery.Should().Be(
-            "/devstoreaccount1/channels()?$filter=PartitionKey%20eq%20%27it%27%27s%27&NextPartitionKey=1%218%21aXQncw--&NextRowKey=1%214%21MQ--");
-    }
-
-    [Fact]
-    public async Task An_entity_of_a_type_the_service_does_not_have_is_reported_naming_the_property()
-    {
-        var handler = new ScriptedHandler((_, _) => Json(200, """{"PartitionKey":"p","RowKey":"r","Odd@odata.type":"Edm.Decimal","Odd":"1.5"}"""));
-        var client = new TableStorageClient(ConnectionString("http://127.0.0.1:1/devstoreaccount1"), QuickOptions(handler));
-
-        var failure = await FailureOf(() => client.GetAsync("channels", "p", "r", None));
-
-        failure.Status.Should().Be(200);
-        failure.IsTransient.Should().BeFalse();
-        failure.Message.Should().Contain("Property 'Odd'").And.Contain("Edm.Decimal");
-    }
-
-    private static TableStorageClientOptions QuickOptions(HttpMessageHandler? handler = null)
-    {
-        var options = new TableStorageClientOptions();
+        var options = TableStorageSettings.CreateClientOptions();
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(5);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(20);
