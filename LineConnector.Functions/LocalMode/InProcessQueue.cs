@@ -100,12 +100,16 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         }
     }
 
-    /// <summary>The session's next message, its delivery counted; null when it has none left (the session is then released).</summary>
-    internal async Task<StoredMessage?> NextAsync(SessionState session, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes <paramref name="completed"/>, the session's message its handler completed, and returns the next one,
+    /// its delivery counted; null when it has none left (the session is then released).
+    /// </summary>
+    internal async Task<StoredMessage?> NextAsync(SessionState session, StoredMessage? completed, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var message = await _store.ReceiveAsync(session.Key, cancellationToken);
+            var message = await _store.ReceiveAsync(session.Key, completed, cancellationToken);
+            completed = null;
             if (message is null)
             {
                 lock (_gate)

@@ -44,26 +44,40 @@ public sealed partial class InProcessQueuePump(
     /// <summary>Delivers the session's messages until it has none left; the store failing does not let it go.</summary>
     private async Task DrainAsync(InProcessQueue.SessionState session, CancellationToken stoppingToken)
     {
+        StoredMessage? completed = null;
         while (true)
         {
             try
             {
-                if (await queue.NextAsync(session, stoppingToken) is not { } message)
+                if (await queue.NextAsync(session, completed, stoppingToken) is not { } message)
                 {
                     return;
                 }
 
-                await DeliverAsync(message, stoppingToken);
+                completed = null;
+                completed = await DeliverAsync(message, stoppingToken) ? message : null;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                if (completed is not null)
+                {
+                    // The handler completed: the message leaves the queue even while the app stops.
+                    await queue.CompleteAsync(completed, CancellationToken.None);
+                }
+
+                throw;
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
+                // The store failed: try again, also to remove a completed message, whose removal was rolled back.
                 LogStoreFailed(error, session.Key.Queue, session.Key.SessionId);
                 await Task.Delay(queue.Options.RetryDelay, clock, stoppingToken);
             }
         }
     }
 
-    private async Task DeliverAsync(StoredMessage message, CancellationToken stoppingToken)
+    /// <summary>Hands the message to its handler; true when the handler completed it (it is removed with the next receive).</summary>
+    private async Task<bool> DeliverAsync(StoredMessage message, CancellationToken stoppingToken)
     {
         var queueName = message.Session.Queue;
         try
@@ -74,23 +88,21 @@ public sealed partial class InProcessQueuePump(
             }
 
             await handler.HandleAsync(message.ToReceived(), stoppingToken);
+            return true;
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
             if (message.DeliveryCount >= queue.Options.MaxDeliveryCount)
             {
                 await queue.DeadLetterAsync(message, error, stoppingToken);
-                return;
+                return false;
             }
 
             LogRedelivering(error, queueName, message.Message.MessageId, message.DeliveryCount, queue.Options.MaxDeliveryCount);
             // The session stays taken meanwhile, so later messages of this session wait: order is kept.
             await Task.Delay(queue.Options.RetryDelay, clock, stoppingToken);
-            return;
+            return false;
         }
-
-        // Not cancelled: the handler completed, so the message leaves the queue even while the app stops.
-        await queue.CompleteAsync(message, CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling message {MessageId} on {Queue} failed (delivery {DeliveryCount} of {MaxDeliveryCount}); it will be delivered again")]

@@ -62,10 +62,18 @@ public sealed class LocalQueueStore(LocalDatabase database)
             return result;
         }, cancellationToken);
 
-    /// <summary>The session's first message with its delivery counted, or null when it has none.</summary>
-    public Task<StoredMessage?> ReceiveAsync(SessionKey session, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The session's first message with its delivery counted, or null when it has none; first deletes
+    /// <paramref name="completed"/>, the message before it that its handler completed (one write for both).
+    /// </summary>
+    public Task<StoredMessage?> ReceiveAsync(SessionKey session, StoredMessage? completed, CancellationToken cancellationToken) =>
         database.WriteAsync(c =>
         {
+            if (completed is not null)
+            {
+                c.Command("DELETE FROM queue_messages WHERE seq = $seq").With("$seq", completed.SequenceNumber).Execute();
+            }
+
             using var reader = c.Command("""
                 UPDATE queue_messages SET delivery_count = delivery_count + 1
                 WHERE seq = (SELECT seq FROM queue_messages WHERE queue = $queue AND session_id = $session ORDER BY seq LIMIT 1)
