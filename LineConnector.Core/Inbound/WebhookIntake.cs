@@ -1,6 +1,7 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Inbound;
 
@@ -73,6 +74,7 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
             if (batch.Messages.Count > 0)
             {
                 await queue.SendAsync(QueueNames.Inbound, batch.Messages, cancellationToken);
+                ConnectorMetrics.EventsQueued(channelId, batch.Messages.Count);
             }
 
             return WebhookOutcome.Accepted(batch.Messages.Count);

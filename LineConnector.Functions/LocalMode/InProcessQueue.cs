@@ -12,7 +12,8 @@ namespace LineConnector.Functions.LocalMode;
 /// message joins its session when its time comes (duplicate detection applies when it is sent, as in
 /// Service Bus); until then it does not count as waiting. A send returns once its messages are committed,
 /// and a message leaves the queue only when its handler completed, so a crash loses nothing: at the next
-/// start every session with messages is taken up again.
+/// start every session with messages is taken up again. Messages carry the trace context in their
+/// application properties, as on Service Bus (<see cref="QueueTracing"/>).
 /// </summary>
 public sealed partial class InProcessQueue : IQueueSender, IDisposable
 {
@@ -47,8 +48,9 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(queueName);
         ArgumentNullException.ThrowIfNull(messages);
+        using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
         var now = _clock.GetUtcNow();
-        var sent = await _store.SendAsync(queueName, messages, now, now - _options.DuplicateDetectionWindow, cancellationToken);
+        var sent = await _store.SendAsync(queueName, [.. messages.Select(QueueTracing.WithTraceContext)], now, now - _options.DuplicateDetectionWindow, cancellationToken);
         foreach (var duplicate in sent.Duplicates)
         {
             LogDuplicateDropped(queueName, duplicate);

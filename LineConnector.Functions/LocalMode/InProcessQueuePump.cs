@@ -87,7 +87,7 @@ public sealed partial class InProcessQueuePump(
                 throw new InvalidOperationException($"No handler is registered for queue '{queueName}'.");
             }
 
-            await handler.HandleAsync(message.ToReceived(), stoppingToken);
+            await QueueTracing.HandleAsync(handler, message.ToReceived(), QueueTracing.InProcessSystem, stoppingToken);
             return true;
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)

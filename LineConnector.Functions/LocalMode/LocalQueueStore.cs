@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using LineConnector.Core.Queueing;
 using Microsoft.Data.Sqlite;
 
@@ -42,19 +44,19 @@ public sealed class LocalQueueStore(LocalDatabase database)
                 if (message.ScheduledEnqueueTime is { } at && at > now)
                 {
                     c.Command("""
-                        INSERT INTO queue_scheduled (queue, session_id, message_id, content_type, body, enqueued_at, due_at)
-                        VALUES ($queue, $session, $id, $type, $body, $now, $due)
+                        INSERT INTO queue_scheduled (queue, session_id, message_id, content_type, properties, body, enqueued_at, due_at)
+                        VALUES ($queue, $session, $id, $type, $properties, $body, $now, $due)
                         """).With("$queue", queue).With("$session", message.SessionId).With("$id", message.MessageId).With("$type", message.ContentType)
-                        .With("$body", message.Body.ToArray()).With("$now", Milliseconds(now)).With("$due", Milliseconds(at)).Execute();
+                        .With("$properties", WriteProperties(message.ApplicationProperties)).With("$body", message.Body.ToArray()).With("$now", Milliseconds(now)).With("$due", Milliseconds(at)).Execute();
                     result.FirstDue = result.FirstDue is { } first && first < at ? first : at;
                 }
                 else
                 {
                     c.Command("""
-                        INSERT INTO queue_messages (queue, session_id, message_id, content_type, body, enqueued_at, delivery_count)
-                        VALUES ($queue, $session, $id, $type, $body, $now, 0)
+                        INSERT INTO queue_messages (queue, session_id, message_id, content_type, properties, body, enqueued_at, delivery_count)
+                        VALUES ($queue, $session, $id, $type, $properties, $body, $now, 0)
                         """).With("$queue", queue).With("$session", message.SessionId).With("$id", message.MessageId).With("$type", message.ContentType)
-                        .With("$body", message.Body.ToArray()).With("$now", Milliseconds(now)).Execute();
+                        .With("$properties", WriteProperties(message.ApplicationProperties)).With("$body", message.Body.ToArray()).With("$now", Milliseconds(now)).Execute();
                     result.Sessions.Add(new SessionKey(queue, message.SessionId));
                 }
             }
@@ -77,15 +79,19 @@ public sealed class LocalQueueStore(LocalDatabase database)
             using var reader = c.Command("""
                 UPDATE queue_messages SET delivery_count = delivery_count + 1
                 WHERE seq = (SELECT seq FROM queue_messages WHERE queue = $queue AND session_id = $session ORDER BY seq LIMIT 1)
-                RETURNING seq, message_id, content_type, body, enqueued_at, delivery_count
+                RETURNING seq, message_id, content_type, properties, body, enqueued_at, delivery_count
                 """).With("$queue", session.Queue).With("$session", session.SessionId).ExecuteReader();
             return reader.Read()
                 ? new StoredMessage(
                     reader.GetInt64(0),
                     session,
-                    new QueueMessage(reader.GetString(1), session.SessionId, (byte[])reader.GetValue(3)) { ContentType = reader.GetString(2) },
-                    FromMilliseconds(reader.GetInt64(4)),
-                    reader.GetInt32(5))
+                    new QueueMessage(reader.GetString(1), session.SessionId, (byte[])reader.GetValue(4))
+                    {
+                        ContentType = reader.GetString(2),
+                        ApplicationProperties = ReadProperties(reader, 3),
+                    },
+                    FromMilliseconds(reader.GetInt64(5)),
+                    reader.GetInt32(6))
                 : null;
         }, cancellationToken);
 
@@ -183,7 +189,7 @@ public sealed class LocalQueueStore(LocalDatabase database)
             return replayed;
         }, cancellationToken);
 
-    private const string DeadLetterColumns = "seq, queue, session_id, message_id, content_type, body, enqueued_at, delivery_count, reason, dead_lettered_at";
+    private const string DeadLetterColumns = "seq, queue, session_id, message_id, content_type, properties, body, enqueued_at, delivery_count, reason, dead_lettered_at";
 
     private static List<DeadLetteredMessage> ReadDeadLetters(SqliteDataReader reader)
     {
@@ -193,15 +199,28 @@ public sealed class LocalQueueStore(LocalDatabase database)
             messages.Add(new DeadLetteredMessage(
                 reader.GetString(1),
                 reader.GetInt64(0),
-                new QueueMessage(reader.GetString(3), reader.GetString(2), (byte[])reader.GetValue(5)) { ContentType = reader.GetString(4) },
-                FromMilliseconds(reader.GetInt64(6)),
-                reader.GetInt32(7),
-                reader.GetString(8),
-                FromMilliseconds(reader.GetInt64(9))));
+                new QueueMessage(reader.GetString(3), reader.GetString(2), (byte[])reader.GetValue(6))
+                {
+                    ContentType = reader.GetString(4),
+                    ApplicationProperties = ReadProperties(reader, 5),
+                },
+                FromMilliseconds(reader.GetInt64(7)),
+                reader.GetInt32(8),
+                reader.GetString(9),
+                FromMilliseconds(reader.GetInt64(10))));
         }
 
         return messages;
     }
+
+    /// <summary>Application properties as stored: a JSON object of strings, null when there are none.</summary>
+    private static string? WriteProperties(IReadOnlyDictionary<string, string> properties) =>
+        properties.Count == 0 ? null : JsonSerializer.Serialize(properties, LocalStoreJsonContext.Default.IReadOnlyDictionaryStringString);
+
+    private static IReadOnlyDictionary<string, string> ReadProperties(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal)
+            ? QueueTracing.NoProperties
+            : JsonSerializer.Deserialize(reader.GetString(ordinal), LocalStoreJsonContext.Default.IReadOnlyDictionaryStringString) ?? QueueTracing.NoProperties;
 
     private static long Milliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
@@ -225,10 +244,14 @@ public sealed class SendResult
 /// <param name="DeliveryCount">This delivery's number: 1 the first time.</param>
 public sealed record StoredMessage(long SequenceNumber, SessionKey Session, QueueMessage Message, DateTimeOffset EnqueuedAt, int DeliveryCount)
 {
-    public ReceivedMessage ToReceived() => new(Message.MessageId, Message.SessionId, DeliveryCount, Encoding.UTF8.GetString(Message.Body.Span));
+    public ReceivedMessage ToReceived() =>
+        new(Message.MessageId, Message.SessionId, DeliveryCount, Encoding.UTF8.GetString(Message.Body.Span)) { ApplicationProperties = Message.ApplicationProperties };
 }
 
 /// <summary>A message local mode gave up on, kept for inspection and replay like a Service Bus dead-letter queue.</summary>
 /// <param name="SequenceNumber">Its number among the dead letters of the store.</param>
 /// <param name="EnqueuedAt">When it was first sent.</param>
 public sealed record DeadLetteredMessage(string Queue, long SequenceNumber, QueueMessage Message, DateTimeOffset EnqueuedAt, int DeliveryCount, string Reason, DateTimeOffset DeadLetteredAt);
+
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+internal sealed partial class LocalStoreJsonContext : JsonSerializerContext;

@@ -12,6 +12,8 @@ namespace LineConnector.Tests.LocalMode;
 /// <summary>The queue in a file: what was sent outlives the app, and the command line's replay reaches a running app.</summary>
 public sealed class DurableQueueTests : IDisposable
 {
+    private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
     private readonly TemporaryFolder _folder = new();
     private readonly TestClock _clock = new();
 
@@ -22,7 +24,8 @@ public sealed class DurableQueueTests : IDisposable
     {
         await using (var first = Run(new Handler(block: true)))
         {
-            await first.Queue.SendAsync(QueueNames.Inbound, [Message("a1", "A"), Message("b1", "B"), Message("a2", "A")], CancellationToken.None);
+            var traced = Message("a1", "A") with { ApplicationProperties = new Dictionary<string, string> { [QueueTracing.TraceParentProperty] = TraceParent } };
+            await first.Queue.SendAsync(QueueNames.Inbound, [traced, Message("b1", "B"), Message("a2", "A")], CancellationToken.None);
             await first.Queue.SendAsync(QueueNames.Inbound, [Message("a3", "A")], CancellationToken.None);
         }
 
@@ -32,6 +35,8 @@ public sealed class DurableQueueTests : IDisposable
 
         handler.Handled.Where(m => m.SessionId == "A").Select(m => m.MessageId).Should().Equal("a1", "a2", "a3");
         handler.Handled.Where(m => m.SessionId == "B").Select(m => m.MessageId).Should().Equal("b1");
+        handler.Handled.Single(m => m.MessageId == "a1").ApplicationProperties.Should().Equal(new Dictionary<string, string> { [QueueTracing.TraceParentProperty] = TraceParent });
+        handler.Handled.Single(m => m.MessageId == "a2").ApplicationProperties.Should().BeEmpty();
     }
 
     [Fact]
