@@ -50,8 +50,8 @@ public sealed class LocalModeCrashTests(ITestOutputHelper output)
         // Each user's events in order; a sender takes its users in turn, one event per webhook.
         var events = Enumerable.Range(0, total).Select(i => new SentEvent($"01CRASH{i:D19}", UserId(i % users), i / users)).ToList();
         var accepted = new ConcurrentDictionary<string, bool>();
-        var app = await StartAsync(folder.Path, settings);
-        var current = app;
+        await using var first = await StartAsync(folder.Path, settings);
+        var current = first;
         var clock = Stopwatch.StartNew();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -73,16 +73,16 @@ public sealed class LocalModeCrashTests(ITestOutputHelper output)
         }
 
         var sending = Task.WhenAll(Enumerable.Range(0, Senders).Select(s => Task.Run(() => SendAsync(s))));
-        while (accepted.Count < total / 2)
+        while (accepted.Count < total / 2 && !sending.IsCompleted)
         {
             await Task.Delay(5);
         }
 
-        await app.KillAsync();
+        await first.KillAsync();
         var acceptedBeforeKill = accepted.Count;
         var arrivedBeforeKill = arrivals.Count;
-        current = await StartAsync(folder.Path, settings);
-        await using var restarted = current;
+        await using var restarted = await StartAsync(folder.Path, settings);
+        current = restarted;
         await sending.WaitAsync(TimeSpan.FromMinutes(5));
 
         var deadline = Stopwatch.StartNew();

@@ -69,34 +69,15 @@ public sealed class LocalModeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The app stopped with exit code {process.ExitCode}:\n{app.Output}");
-            }
-
-            try
-            {
-                if (await readyProbe(http, app.BaseAddress))
-                {
-                    return app;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet, or too busy starting to answer in time.
-            }
-
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                await app.DisposeAsync();
-                throw new TimeoutException($"The app did not answer within 60 s:\n{app.Output}");
-            }
-
-            await Task.Delay(50);
+            await app.WaitUntilReadyAsync(readyProbe);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
     }
 
@@ -115,6 +96,38 @@ public sealed class LocalModeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(Func<HttpClient, Uri, Task<bool>> readyProbe)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The app stopped with exit code {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                if (await readyProbe(http, BaseAddress))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet, or too busy starting to answer in time.
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"The app did not answer within 60 s:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private void Keep(string? line)
