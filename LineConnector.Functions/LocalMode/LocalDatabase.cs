@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using LineConnector.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace LineConnector.Functions.LocalMode;
@@ -457,6 +458,21 @@ public static class StoreCommands
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    /// <summary>Binds a key range's bounds as <paramref name="name"/> and <c>{name}Before</c> (when it has one); nothing for no range.</summary>
+    public static SqliteCommand WithRange(this SqliteCommand command, string name, TableKeyRange? range)
+    {
+        if (range is not null)
+        {
+            command.With(name, range.From);
+            if (range.Before is not null)
+            {
+                command.With(name + "Before", range.Before);
+            }
+        }
+
         return command;
     }
 

@@ -7,7 +7,7 @@ namespace LineConnector.Functions.LocalMode;
 /// <summary>
 /// Keeps local mode's store bounded and in step: every <see cref="LocalStoreOptions.PruneInterval"/> it
 /// deletes message ids older than the duplicate detection window and, when the tables are in the local
-/// store, handled-event records older than <see cref="LocalStoreOptions.ProcessedEventRetention"/>; every
+/// store, handled-event records (<c>event:</c> rows of <c>Conversations</c>) older than <see cref="LocalStoreOptions.ProcessedEventRetention"/>; every
 /// second it takes up messages another process (the command line's replay) put in the queues.
 /// </summary>
 public sealed partial class LocalStoreMaintenance(
@@ -59,7 +59,7 @@ public sealed partial class LocalStoreMaintenance(
     {
         var messageIds = await queue.PruneAsync(cancellationToken);
         var events = tables is SqliteTableStore local
-            ? await local.DeleteWrittenBeforeAsync(EnquiryTables.Processed, now - settings.ProcessedEventRetention, cancellationToken)
+            ? await local.DeleteWrittenBeforeAsync(EnquiryTables.Conversations, EnquiryTables.EventRows, now - settings.ProcessedEventRetention, cancellationToken)
             : 0;
         if (messageIds + events > 0)
         {

@@ -15,7 +15,7 @@ public sealed class LocalStoreOptions
     public string Path { get; set; } = DefaultPath;
 
     /// <summary>
-    /// How long a handled event's record (table <c>EnquiryEvents</c>) is kept. It makes a redelivered event a no-op, and
+    /// How long a handled event's record (an <c>event:</c> row of table <c>Conversations</c>) is kept. It makes a redelivered event a no-op, and
     /// redeliveries come within the queue's retries and the duplicate detection window; older records are deleted.
     /// </summary>
     public TimeSpan ProcessedEventRetention { get; set; } = TimeSpan.FromDays(1);

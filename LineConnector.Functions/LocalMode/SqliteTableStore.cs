@@ -118,49 +118,35 @@ public sealed class SqliteTableStore : ITableStore
     }
 
     public IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken) =>
-        QueryAsync(table, partitionKey, cancellationToken);
+        QueryAsync(table, TableKeyRange.Only(partitionKey), null, cancellationToken);
 
-    /// <summary>Deletes the rows of <paramref name="table"/> last written before <paramref name="before"/>; returns how many.</summary>
-    public async Task<int> DeleteWrittenBeforeAsync(string table, DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        const int Batch = 5000;
-        var name = Normalize(table);
-        var deleted = 0;
-        int last;
-        do
-        {
-            // In batches, so that other writes are not held up for long.
-            last = await Write("prune", table, null, null, c => c.Command("""
-                DELETE FROM store_rows WHERE (table_name, partition_key, row_key) IN (
-                    SELECT table_name, partition_key, row_key FROM store_rows WHERE table_name = $table AND written_at < $before LIMIT $batch)
-                """).With("$table", name).With("$before", before.ToUnixTimeMilliseconds()).With("$batch", Batch).Execute(), cancellationToken);
-            deleted += last;
-        }
-        while (last == Batch);
-
-        return deleted;
-    }
-
-    private async IAsyncEnumerable<TableRow> QueryAsync(string table, string partitionKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TableRow> QueryAsync(
+        string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const string Operation = "query";
         cancellationToken.ThrowIfCancellationRequested();
-        TableRules.CheckKeys(Operation, table, partitionKey, rowKey: null);
-        var name = Find(Operation, table, partitionKey, rowKey: null);
-        string? after = null;
+        TableRules.CheckRange(Operation, table, partitionKeys, rowKeys);
+        var name = Find(Operation, table, partitionKeys.From, rowKey: null);
+        var filter = "table_name = $table AND " + Range("partition_key", "$pk", partitionKeys) + (rowKeys is null ? "" : " AND " + Range("row_key", "$rk", rowKeys));
+        (string PartitionKey, string RowKey)? after = null;
         while (true)
         {
-            var page = await Read(Operation, table, partitionKey, null, c =>
+            var page = await Read(Operation, table, partitionKeys.From, null, c =>
             {
-                var command = after is null
-                    ? c.Command("SELECT row_key, version, properties FROM store_rows WHERE table_name = $table AND partition_key = $pk ORDER BY row_key LIMIT $size")
-                    : c.Command("SELECT row_key, version, properties FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key > $after ORDER BY row_key LIMIT $size")
-                        .With("$after", after);
-                using var reader = command.With("$table", name).With("$pk", partitionKey).With("$size", PageSize).ExecuteReader();
+                // Keyset paging: the next page starts after the last row read, in key order (the primary key's).
+                var command = c.Command(
+                    $"SELECT partition_key, row_key, version, properties FROM store_rows WHERE {filter}{(after is null ? "" : " AND (partition_key, row_key) > ($afterPk, $afterRk)")} ORDER BY partition_key, row_key LIMIT $size")
+                    .With("$table", name).WithRange("$pk", partitionKeys).WithRange("$rk", rowKeys).With("$size", PageSize);
+                if (after is { } last)
+                {
+                    command.With("$afterPk", last.PartitionKey).With("$afterRk", last.RowKey);
+                }
+
+                using var reader = command.ExecuteReader();
                 var rows = new List<TableRow>();
                 while (reader.Read())
                 {
-                    rows.Add(new TableRow(partitionKey, reader.GetString(0), StoredProperties.Read(Blob(reader, 2)), ETag(reader.GetInt64(1))));
+                    rows.Add(new TableRow(reader.GetString(0), reader.GetString(1), StoredProperties.Read(Blob(reader, 3)), ETag(reader.GetInt64(2))));
                 }
 
                 return rows;
@@ -177,9 +163,43 @@ public sealed class SqliteTableStore : ITableStore
                 yield break;
             }
 
-            after = page[^1].RowKey;
+            after = (page[^1].PartitionKey, page[^1].RowKey);
         }
     }
+
+    /// <summary>Deletes the rows of <paramref name="table"/> whose row key is in <paramref name="rowKeys"/>, last written before <paramref name="before"/>; returns how many.</summary>
+    public async Task<int> DeleteWrittenBeforeAsync(string table, TableKeyRange rowKeys, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        const string Operation = "prune";
+        const int Batch = 5000;
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        var name = Normalize(table);
+        var deleted = 0;
+        int last;
+        do
+        {
+            // In batches, so that other writes are not held up for long.
+            last = await Write(Operation, table, null, null, c => c.Command($"""
+                DELETE FROM store_rows WHERE (table_name, partition_key, row_key) IN (
+                    SELECT table_name, partition_key, row_key FROM store_rows
+                    WHERE table_name = $table AND {Range("row_key", "$rk", rowKeys)} AND written_at < $before LIMIT $batch)
+                """).With("$table", name).WithRange("$rk", rowKeys)
+                .With("$before", before.ToUnixTimeMilliseconds()).With("$batch", Batch).Execute(), cancellationToken);
+            deleted += last;
+        }
+        while (last == Batch);
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// The SQL condition for a key range, with parameters <c>{parameter}</c> and <c>{parameter}Before</c>
+    /// (bound by <see cref="StoreCommands.WithRange"/>). Keys are
+    /// compared as stored (UTF-8 bytes, that is by code point), which is the ordinal order for every key but those
+    /// mixing characters above U+FFFF with ones from U+E000 to U+FFFF.
+    /// </summary>
+    private static string Range(string column, string parameter, TableKeyRange range) =>
+        range.Before is null ? $"{column} = {parameter}" : $"{column} >= {parameter} AND {column} < {parameter}Before";
 
     private async Task<string> WriteRowAsync(TableOperationKind kind, string table, TableRow row, string? ifMatch, CancellationToken cancellationToken)
     {

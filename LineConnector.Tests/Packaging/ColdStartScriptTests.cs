@@ -12,7 +12,7 @@ namespace LineConnector.Tests.Packaging;
 [Collection(PublishedFunctionApp.Collection)]
 public sealed partial class ColdStartScriptTests(PublishedFunctionApp published)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task The_cold_start_script_measures_the_published_app_from_start_to_first_answer()

@@ -42,25 +42,29 @@ public sealed class SqliteFileTableStoreTests : TableStoreContractTests, IDispos
     }
 
     [Fact]
-    public async Task Rows_written_before_a_time_are_deleted_from_their_table_only()
+    public async Task Rows_of_a_key_range_written_before_a_time_are_deleted_from_their_table_only()
     {
         var store = (SqliteTableStore)Store;
-        await Store.CreateTableIfNotExistsAsync(EnquiryTables.Processed, CancellationToken.None);
+        var table = EnquiryTables.Conversations;
+        await Store.CreateTableIfNotExistsAsync(table, CancellationToken.None);
         var other = await NewTableAsync();
         for (var i = 0; i < 7; i++)
         {
-            await Store.InsertAsync(EnquiryTables.Processed, Row("shop", $"old{i}"), CancellationToken.None);
-            await Store.InsertAsync(other, Row("shop", $"old{i}"), CancellationToken.None);
+            await Store.InsertAsync(table, Row($"shop:{i:x2}", $"event:old{i}"), CancellationToken.None);
+            await Store.InsertAsync(other, Row($"shop:{i:x2}", $"event:old{i}"), CancellationToken.None);
         }
 
+        await Store.InsertAsync(table, Row("shop:00", "enquiry:old"), CancellationToken.None);
+        await Store.InsertAsync(table, Row("shop:00", "eventual"), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(2));
-        await Store.InsertAsync(EnquiryTables.Processed, Row("shop", "new"), CancellationToken.None);
+        await Store.InsertAsync(table, Row("shop:00", "event:new"), CancellationToken.None);
 
-        var deleted = await store.DeleteWrittenBeforeAsync(EnquiryTables.Processed, _clock.GetUtcNow() - TimeSpan.FromHours(1), CancellationToken.None);
+        var deleted = await store.DeleteWrittenBeforeAsync(table, EnquiryTables.EventRows, _clock.GetUtcNow() - TimeSpan.FromHours(1), CancellationToken.None);
 
         deleted.Should().Be(7);
-        (await Store.QueryPartitionAsync(EnquiryTables.Processed, "shop", CancellationToken.None).Select(r => r.RowKey).ToListAsync()).Should().Equal("new");
-        (await Store.QueryPartitionAsync(other, "shop", CancellationToken.None).ToListAsync()).Should().HaveCount(7);
+        (await Store.QueryAsync(table, EnquiryTables.Channel("shop"), null, CancellationToken.None).Select(r => $"{r.PartitionKey}/{r.RowKey}").ToListAsync())
+            .Should().Equal("shop:00/enquiry:old", "shop:00/event:new", "shop:00/eventual");
+        (await Store.QueryAsync(other, EnquiryTables.Channel("shop"), null, CancellationToken.None).ToListAsync()).Should().HaveCount(7);
     }
 
     [Fact]
