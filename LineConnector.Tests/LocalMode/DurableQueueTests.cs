@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using LineConnector.Core.Enquiries;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.LocalMode;
@@ -142,6 +143,37 @@ public sealed class DurableQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Handled_event_records_older_than_a_day_are_pruned_and_the_rest_of_the_conversation_kept()
+    {
+        var partition = EnquiryTables.Partition("shop", "U1");
+        await using var app = Run(new Handler(), maintenance: true, tables: async database =>
+        {
+            // Written before the app's maintenance starts, and two days before its first pass.
+            var store = new SqliteTableStore(database, _clock);
+            await store.CreateTableIfNotExistsAsync(EnquiryTables.Conversations, CancellationToken.None);
+            await store.InsertAsync(EnquiryTables.Conversations, Row(partition, EnquiryTables.SourceRow("U1")), CancellationToken.None);
+            await store.InsertAsync(EnquiryTables.Conversations, Row(partition, EnquiryTables.EventRow("old-1")), CancellationToken.None);
+            await store.InsertAsync(EnquiryTables.Conversations, Row(EnquiryTables.Partition("shop", "U2"), EnquiryTables.EventRow("old-2")), CancellationToken.None);
+            _clock.Advance(TimeSpan.FromDays(2));
+            await store.InsertAsync(EnquiryTables.Conversations, Row(partition, EnquiryTables.EventRow("recent")), CancellationToken.None);
+            return store;
+        });
+
+        using var outside = LocalDatabase.Open(StorePath);
+        var reader = new SqliteTableStore(outside, _clock);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        List<string> left;
+        do
+        {
+            await Task.Delay(20);
+            left = await reader.QueryAsync(EnquiryTables.Conversations, EnquiryTables.Channel("shop"), null, CancellationToken.None).Select(r => r.RowKey).ToListAsync();
+        }
+        while (left.Count > 2 && DateTime.UtcNow < deadline);
+
+        left.Should().BeEquivalentTo(EnquiryTables.SourceRow("U1"), EnquiryTables.EventRow("recent"));
+    }
+
+    [Fact]
     public async Task A_second_app_on_the_same_file_is_refused_until_the_first_stops()
     {
         using var first = LocalDatabase.Open(StorePath, owner: true);
@@ -160,13 +192,16 @@ public sealed class DurableQueueTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private static TableRow Row(string partitionKey, string rowKey) => new(partitionKey, rowKey, new Dictionary<string, object?> { ["V"] = 1 });
+
     private static QueueMessage Message(string id, string session) => new(id, session, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"));
 
     private static async Task Idle(InProcessQueue queue) => await queue.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
-    private RunningQueue Run(Handler handler, int maxDeliveryCount = 5, bool maintenance = false)
+    private RunningQueue Run(Handler handler, int maxDeliveryCount = 5, bool maintenance = false, Func<LocalDatabase, Task<ITableStore>>? tables = null)
     {
         var database = LocalDatabase.Open(StorePath, owner: true);
+        var store = tables?.Invoke(database).GetAwaiter().GetResult() ?? new InMemoryTableStore();
         var queue = new InProcessQueue(
             new LocalQueueStore(database),
             Options.Create(new LocalQueueOptions { MaxDeliveryCount = maxDeliveryCount, RetryDelay = TimeSpan.FromMilliseconds(5), MaxConcurrentSessions = 4 }),
@@ -175,7 +210,7 @@ public sealed class DurableQueueTests : IDisposable
         var services = new List<Microsoft.Extensions.Hosting.BackgroundService> { new InProcessQueuePump(queue, [handler], _clock, NullLogger<InProcessQueuePump>.Instance) };
         if (maintenance)
         {
-            services.Add(new LocalStoreMaintenance(database, queue, new InMemoryTableStore(), Options.Create(new LocalStoreOptions()), _clock, NullLogger<LocalStoreMaintenance>.Instance));
+            services.Add(new LocalStoreMaintenance(database, queue, store, Options.Create(new LocalStoreOptions()), _clock, NullLogger<LocalStoreMaintenance>.Instance));
         }
 
         var running = new RunningQueue(database, queue, handler, services);
