@@ -37,7 +37,8 @@ LUA
 
 # The channel is suspended: the webhook verifies and queues every event as usual, and the
 # inbound handler records them without opening enquiries, so no destination or LINE is called.
-env Channels__load__ChannelSecret="$secret" Channels__load__Name="Load test" Channels__load__Status=suspended \
+# The local store is a fresh file in the temporary folder.
+env LocalStore__Path="$work/store/local.db" Channels__load__ChannelSecret="$secret" Channels__load__Name="Load test" Channels__load__Status=suspended \
   Channels__load__TimeZone=UTC Channels__load__RoutingRule=alternative \
   Channels__load__Destinations__bot__Kind=bot Channels__load__Destinations__bot__Transport=https-webhook \
   Channels__load__Destinations__bot__WebhookUrl=https://bot.invalid/line "Channels__load__Routing__alternative-01__Destination=bot" \

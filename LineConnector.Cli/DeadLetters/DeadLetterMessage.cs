@@ -1,10 +1,13 @@
 using Azure.Messaging.ServiceBus;
+using LineConnector.Functions.LocalMode;
 
 namespace LineConnector.Cli.DeadLetters;
 
-/// <summary>What the replay reports of a dead-lettered message.</summary>
-/// <param name="EnqueuedTime">When Service Bus enqueued it; duplicate detection counts from its send.</param>
-/// <param name="DeadLetterReason">Why Service Bus dead-lettered it (e.g. MaxDeliveryCountExceeded, TTLExpiredException).</param>
+/// <summary>What the dead-letter commands report of a dead-lettered message, on Service Bus or in local mode's store.</summary>
+/// <param name="EnqueuedTime">When it was enqueued; Service Bus's duplicate detection counts from its send.</param>
+/// <param name="DeadLetterReason">
+/// Why it was dead-lettered: Service Bus's reason (e.g. MaxDeliveryCountExceeded, TTLExpiredException), or in local mode the handler's last error.
+/// </param>
 public sealed record DeadLetterMessage(
     string MessageId,
     string SessionId,
@@ -17,5 +20,11 @@ public sealed record DeadLetterMessage(
     {
         ArgumentNullException.ThrowIfNull(message);
         return new DeadLetterMessage(message.MessageId, message.SessionId, message.SequenceNumber, message.EnqueuedTime, message.DeliveryCount, message.DeadLetterReason);
+    }
+
+    public static DeadLetterMessage Of(DeadLetteredMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new DeadLetterMessage(message.Message.MessageId, message.Message.SessionId, message.SequenceNumber, message.EnqueuedAt, message.DeliveryCount, message.Reason);
     }
 }

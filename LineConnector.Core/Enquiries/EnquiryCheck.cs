@@ -28,7 +28,7 @@ public sealed record EnquiryCheck
     /// <summary>0 for the first check of this kind for this due time; one more for each check that found it not yet due.</summary>
     public int Attempt { get; init; }
 
-    /// <summary>The Service Bus message id, and the key of the check's row in <see cref="EnquiryTables.Processed"/>.</summary>
+    /// <summary>The Service Bus message id, and the key of the check's row (<see cref="EnquiryTables.EventRow"/>).</summary>
     [JsonIgnore]
     public string MessageId => $"{Check}-check-{EnquiryId}-{Due.ToUnixTimeMilliseconds()}-{Attempt}";
 

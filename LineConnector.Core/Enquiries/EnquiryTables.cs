@@ -43,7 +43,7 @@ public static class EnquiryTables
     /// id); an id that cannot be a key (characters Table keys forbid, or very long) by its hash.
     /// </summary>
     public static string EventRow(string messageId) =>
-        "event:" + (messageId.Length <= 400 && TableRules.IsValidKey(messageId) ? messageId : "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId))));
+        EventPrefix + (messageId.Length <= 400 && TableRules.IsValidKey(messageId) ? messageId : "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId))));
 
     /// <summary>An image, video, audio or file a user sent, by LINE message id.</summary>
     public static string ContentRow(string messageId) => "content:" + messageId;
@@ -54,10 +54,14 @@ public static class EnquiryTables
     /// <summary>Every kept event of an enquiry, in order.</summary>
     public static TableKeyRange KeptRows(string enquiryId) => TableKeyRange.StartingWith($"kept:{enquiryId}:");
 
+    /// <summary>Every event row of a partition: records of handled messages, which may be deleted once older than a day (docs/configuration.md).</summary>
+    public static TableKeyRange EventRows { get; } = TableKeyRange.StartingWith(EventPrefix);
+
     /// <summary>Every enquiry row of a partition.</summary>
     public static TableKeyRange EnquiryRows { get; } = TableKeyRange.StartingWith(EnquiryPrefix);
 
     private const string EnquiryPrefix = "enquiry:";
+    private const string EventPrefix = "event:";
 }
 
 /// <summary>Property names of the enquiry tables, as an operator sees them in the portal.</summary>

@@ -1,18 +1,20 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Storage;
+using LineConnector.Functions.LocalMode;
 
 namespace LineConnector.Functions.Channels;
 
 /// <summary>
-/// Local mode: writes the channels declared in configuration into the in-memory channel store at
-/// start-up, with the same table and property names as in Azure (docs/configuration.md):
+/// Local mode: writes the channels declared in configuration into the local store at every start-up
+/// (configuration wins over changes made through the admin API; channels made there stay), with the
+/// same table and property names as in Azure (docs/configuration.md):
 /// <c>Channels__{id}__{property}</c> for the channel row,
 /// <c>Channels__{id}__Destinations__{destinationId}__{property}</c> and
 /// <c>Channels__{id}__Routing__{rowKey}__{property}</c> for its rows. Credentials
 /// (<c>ChannelSecret</c>, <c>PreviousChannelSecret</c>, <c>ChannelAccessToken</c>) stay in
-/// configuration. A store that persists (Azurite, Azure) is never seeded. Each channel is read back
-/// once, as the store read judges it: a misconfigured one is logged at start-up naming the table,
-/// row and property, and stays reported as misconfigured until its configuration is fixed.
+/// configuration. Table Storage (Azurite, Azure) is never seeded. Each channel is read back once, as
+/// the store read judges it: a misconfigured one is logged at start-up naming the table, row and
+/// property, and stays reported as misconfigured until its configuration is fixed.
 /// </summary>
 public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITableStore store, ChannelRepository channels, ILogger<LocalChannelSeeder> logger) : IHostedService
 {
@@ -27,7 +29,7 @@ public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITa
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (store is not InMemoryTableStore)
+        if (store is not (SqliteTableStore or InMemoryTableStore))
         {
             return;
         }

@@ -12,6 +12,7 @@ using LineConnector.Functions.Outbound;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
 using LineConnector.Functions.TableStorage;
+using Microsoft.Extensions.Options;
 
 namespace LineConnector.Functions.Hosting;
 
@@ -64,10 +65,15 @@ public static class ConnectorHost
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);
-        // Table Storage when configured; in local mode an in-memory store otherwise (under the host, CreateStore says what is missing).
-        services.AddSingleton<ITableStore>(TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions
-            ? TableStorageSettings.CreateStore(builder.Configuration)
-            : new InMemoryTableStore());
+        // Table Storage when configured (under the host, CreateStore says what is missing); in local mode the local store otherwise.
+        if (TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions)
+        {
+            services.AddSingleton<ITableStore>(TableStorageSettings.CreateStore(builder.Configuration));
+        }
+        else
+        {
+            services.AddSingleton<ITableStore>(sp => new SqliteTableStore(sp.GetRequiredService<LocalDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        }
 
         if (IsHostedByFunctions)
         {
@@ -75,11 +81,21 @@ public static class ConnectorHost
         }
         else
         {
-            services.Configure<LocalQueueOptions>(builder.Configuration.GetSection(LocalQueueOptions.Section));
-            services.AddSingleton<InProcessQueue>();
-            services.AddSingleton<IQueueSender>(sp => sp.GetRequiredService<InProcessQueue>());
-            services.AddHostedService<InProcessQueuePump>();
+            AddLocalQueues(services, builder.Configuration);
         }
+    }
+
+    /// <summary>Local mode's queues, in the local store (one SQLite file, <see cref="LocalStoreOptions"/>) with the tables unless Table Storage is configured.</summary>
+    private static void AddLocalQueues(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LocalStoreOptions>(configuration.GetSection(LocalStoreOptions.Section));
+        services.Configure<LocalQueueOptions>(configuration.GetSection(LocalQueueOptions.Section));
+        services.AddSingleton(sp => LocalDatabase.Open(sp.GetRequiredService<IOptions<LocalStoreOptions>>().Value.Path, owner: true));
+        services.AddSingleton<LocalQueueStore>();
+        services.AddSingleton<InProcessQueue>();
+        services.AddSingleton<IQueueSender>(sp => sp.GetRequiredService<InProcessQueue>());
+        services.AddHostedService<InProcessQueuePump>();
+        services.AddHostedService<LocalStoreMaintenance>();
     }
 
     private static void AddServiceBus(IServiceCollection services, IConfiguration configuration)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using LineConnector.Core.Queueing;
 using Microsoft.Extensions.Options;
@@ -6,204 +5,220 @@ using Microsoft.Extensions.Options;
 namespace LineConnector.Functions.LocalMode;
 
 /// <summary>
-/// Local mode's stand-in for Service Bus queues with sessions: messages of one session are
-/// handled one at a time and in order, a MessageId seen within the duplicate-detection window is
-/// dropped, a failed message is redelivered (first in its session) up to the maximum delivery
-/// count and then dead-lettered. A scheduled message joins its session when its time comes (duplicate
-/// detection applies when it is sent, as in Service Bus); until then it does not count as waiting.
-/// Messages carry the trace context in their application properties, as on Service Bus (<see cref="QueueTracing"/>).
+/// Local mode's stand-in for Service Bus queues with sessions, kept in the local store
+/// (<see cref="LocalQueueStore"/>): messages of one session are handled one at a time and in order, a
+/// MessageId seen within the duplicate-detection window is dropped, a failed message is redelivered (first
+/// in its session) up to the maximum delivery count and then dead-lettered with the reason. A scheduled
+/// message joins its session when its time comes (duplicate detection applies when it is sent, as in
+/// Service Bus); until then it does not count as waiting. A send returns once its messages are committed,
+/// and a message leaves the queue only when its handler completed, so a crash loses nothing: at the next
+/// start every session with messages is taken up again. Messages carry the trace context in their
+/// application properties, as on Service Bus (<see cref="QueueTracing"/>).
 /// </summary>
 public sealed partial class InProcessQueue : IQueueSender, IDisposable
 {
+    /// <summary>How often <see cref="WhenIdleAsync"/> looks again.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(10);
+
+    private readonly LocalQueueStore _store;
     private readonly LocalQueueOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<InProcessQueue> _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, DateTimeOffset> _seenMessageIds = [];
-    private readonly Dictionary<(string Queue, string Session), SessionState> _sessions = [];
+    private readonly Dictionary<SessionKey, SessionState> _sessions = [];
     private readonly Channel<SessionState> _ready = Channel.CreateUnbounded<SessionState>();
-    private readonly ConcurrentQueue<DeadLetteredMessage> _deadLetters = new();
-    private readonly HashSet<ITimer> _scheduled = [];
-    private int _pending;
-    private TaskCompletionSource _idle = CompletedIdle();
+    private readonly ITimer _dueTimer;
+    private DateTimeOffset? _dueAt;
+    private bool _disposed;
 
-    public InProcessQueue(IOptions<LocalQueueOptions> options, TimeProvider clock, ILogger<InProcessQueue> logger)
+    public InProcessQueue(LocalQueueStore store, IOptions<LocalQueueOptions> options, TimeProvider clock, ILogger<InProcessQueue> logger)
     {
+        _store = store;
         _options = options.Value;
         _clock = clock;
         _logger = logger;
+        _dueTimer = clock.CreateTimer(_ => _ = EnqueueDueAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
-
-    public IReadOnlyCollection<DeadLetteredMessage> DeadLetters => _deadLetters;
 
     internal ChannelReader<SessionState> ReadySessions => _ready.Reader;
 
     internal LocalQueueOptions Options => _options;
 
-    public Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
+    public async Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(queueName);
+        ArgumentNullException.ThrowIfNull(messages);
         using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
-        var dropped = 0;
-        string? firstDropped = null;
-        lock (_gate)
-        {
-            var now = _clock.GetUtcNow();
-            ForgetExpiredMessageIds(now);
-            foreach (var sent in messages)
-            {
-                var message = QueueTracing.WithTraceContext(sent);
-                var key = queueName + "\n" + message.MessageId;
-                if (_seenMessageIds.TryGetValue(key, out var seenAt) && now - seenAt <= _options.DuplicateDetectionWindow)
-                {
-                    dropped++;
-                    firstDropped ??= message.MessageId;
-                    continue;
-                }
-
-                _seenMessageIds[key] = now;
-                if (message.ScheduledEnqueueTime is { } at && at > now)
-                {
-                    Schedule(queueName, message, at - now);
-                }
-                else
-                {
-                    Enqueue(queueName, message);
-                }
-            }
-        }
-
+        var now = _clock.GetUtcNow();
+        var sent = await _store.SendAsync(queueName, [.. messages.Select(QueueTracing.WithTraceContext)], now, now - _options.DuplicateDetectionWindow, cancellationToken);
         // One line per send, however many it drops: a body of thousands of repeated ids must not flood the log.
-        if (firstDropped is not null)
+        if (sent.Duplicates.Count > 0)
         {
-            LogDuplicatesDropped(dropped, queueName, firstDropped);
+            LogDuplicatesDropped(sent.Duplicates.Count, queueName, sent.Duplicates[0]);
         }
 
-        return Task.CompletedTask;
+        Signal(sent.Sessions);
+        if (sent.FirstDue is { } due)
+        {
+            ArmDueTimer(due);
+        }
     }
+
+    /// <summary>
+    /// Takes up what the store holds: scheduled messages now due, and every session with messages (after a
+    /// restart, or messages a command line put back). Returns the number of sessions.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        await EnqueueDueAsync(_clock.GetUtcNow(), cancellationToken);
+        var sessions = await _store.SessionsAsync(cancellationToken);
+        Signal(sessions);
+        return sessions.Count;
+    }
+
+    /// <summary>Forgets message ids older than the duplicate detection window.</summary>
+    public Task<int> PruneAsync(CancellationToken cancellationToken) =>
+        _store.ForgetMessageIdsAsync(_clock.GetUtcNow() - _options.DuplicateDetectionWindow, cancellationToken);
+
+    /// <summary>Completes when no message is waiting or being handled (tests and scripts use it).</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (await _store.AnyWaitingAsync(cancellationToken))
+        {
+            await Task.Delay(IdlePoll, cancellationToken);
+        }
+    }
+
+    /// <summary>A queue's dead letters, oldest first.</summary>
+    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string queueName, CancellationToken cancellationToken = default) =>
+        _store.DeadLettersAsync(queueName, int.MaxValue, cancellationToken);
 
     public void Dispose()
     {
         lock (_gate)
         {
-            foreach (var timer in _scheduled)
-            {
-                timer.Dispose();
-            }
-
-            _scheduled.Clear();
+            // What is still scheduled stays in the store for the next start.
+            _disposed = true;
+            _dueTimer.Dispose();
         }
     }
 
-    private void Schedule(string queueName, QueueMessage message, TimeSpan delay)
+    /// <summary>
+    /// Removes <paramref name="completed"/>, the session's message its handler completed, and returns the next one,
+    /// its delivery counted; null when it has none left (the session is then released).
+    /// </summary>
+    internal async Task<StoredMessage?> NextAsync(SessionState session, StoredMessage? completed, CancellationToken cancellationToken)
     {
-        ITimer? timer = null;
-        timer = _clock.CreateTimer(
-            _ =>
+        while (true)
+        {
+            var message = await _store.ReceiveAsync(session.Key, completed, cancellationToken);
+            completed = null;
+            if (message is null)
             {
                 lock (_gate)
                 {
-                    // Removed by Dispose: the queue is shutting down.
-                    if (timer is not null && _scheduled.Remove(timer))
+                    if (!session.MoreSent)
                     {
-                        timer.Dispose();
-                        Enqueue(queueName, message);
+                        _sessions.Remove(session.Key);
+                        return null;
                     }
+
+                    // Sent while the session was being emptied: look again.
+                    session.MoreSent = false;
                 }
-            },
-            null,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
-        _scheduled.Add(timer);
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
-    }
 
-    private void Enqueue(string queueName, QueueMessage message)
-    {
-        if (!_sessions.TryGetValue((queueName, message.SessionId), out var session))
-        {
-            session = new SessionState(queueName, message.SessionId);
-            _sessions[(queueName, message.SessionId)] = session;
-        }
-
-        session.Messages.Enqueue(new LocalDelivery(message));
-        if (_pending++ == 0)
-        {
-            _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        if (!session.Scheduled)
-        {
-            session.Scheduled = true;
-            _ready.Writer.TryWrite(session);
-        }
-    }
-
-    /// <summary>Completes when no message is waiting or being handled (tests and graceful shutdown use it).</summary>
-    public Task WhenIdleAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            return _idle.Task.WaitAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>The next message of a scheduled session, or null when it has none left (the session is then unscheduled).</summary>
-    internal LocalDelivery? Peek(SessionState session)
-    {
-        lock (_gate)
-        {
-            if (session.Messages.TryPeek(out var next))
-            {
-                return next;
+                continue;
             }
 
-            session.Scheduled = false;
-            _sessions.Remove((session.Queue, session.SessionId));
-            return null;
+            if (message.DeliveryCount > _options.MaxDeliveryCount)
+            {
+                // Its last delivery was cut short (the app stopped while handling it), as a lost lock in Service Bus.
+                await DeadLetterAsync(message, new InvalidOperationException($"The message was delivered {_options.MaxDeliveryCount} times without its handler completing (the app stopped while handling it)."), cancellationToken);
+                continue;
+            }
+
+            return message;
         }
     }
 
-    /// <summary>Removes the session's first message after it was handled or dead-lettered.</summary>
-    internal void Complete(SessionState session)
+    /// <summary>Removes a message after its handler completed.</summary>
+    internal Task CompleteAsync(StoredMessage message, CancellationToken cancellationToken) => _store.CompleteAsync(message, cancellationToken);
+
+    internal async Task DeadLetterAsync(StoredMessage message, Exception error, CancellationToken cancellationToken)
+    {
+        await _store.DeadLetterAsync(message, error.Message, _clock.GetUtcNow(), cancellationToken);
+        LogDeadLettered(error, message.Session.Queue, message.Message.MessageId, message.Session.SessionId, message.DeliveryCount);
+    }
+
+    private void Signal(IEnumerable<SessionKey> sessions)
     {
         lock (_gate)
         {
-            session.Messages.Dequeue();
-            if (--_pending == 0)
+            foreach (var key in sessions)
             {
-                _idle.TrySetResult();
+                if (_sessions.TryGetValue(key, out var session))
+                {
+                    session.MoreSent = true;
+                }
+                else
+                {
+                    session = new SessionState(key);
+                    _sessions.Add(key, session);
+                    _ready.Writer.TryWrite(session);
+                }
             }
         }
     }
 
-    internal void DeadLetter(SessionState session, LocalDelivery delivery, Exception error)
+    private void ArmDueTimer(DateTimeOffset due)
     {
-        _deadLetters.Enqueue(new DeadLetteredMessage(session.Queue, delivery.Message, delivery.DeliveryCount, error.Message, _clock.GetUtcNow()));
-        LogDeadLettered(error, session.Queue, delivery.Message.MessageId, session.SessionId, delivery.DeliveryCount);
-        Complete(session);
-    }
-
-    private void ForgetExpiredMessageIds(DateTimeOffset now)
-    {
-        if (_seenMessageIds.Count < 1024)
+        lock (_gate)
         {
-            return;
-        }
-
-        foreach (var (key, seenAt) in _seenMessageIds)
-        {
-            if (now - seenAt > _options.DuplicateDetectionWindow)
+            if (_disposed || (_dueAt is { } armed && armed <= due))
             {
-                _seenMessageIds.Remove(key);
+                return;
             }
+
+            _dueAt = due;
+            var delay = due - _clock.GetUtcNow();
+            _dueTimer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private static TaskCompletionSource CompletedIdle()
+    private async Task EnqueueDueAsync()
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        done.SetResult();
-        return done;
+        DateTimeOffset upTo;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            // The time the timer was armed for, even if the clock says otherwise (a test's clock stands still).
+            upTo = _dueAt is { } armed && armed > _clock.GetUtcNow() ? armed : _clock.GetUtcNow();
+            _dueAt = null;
+        }
+
+        try
+        {
+            await EnqueueDueAsync(upTo, CancellationToken.None);
+        }
+        catch (Exception error) when (error is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException)
+        {
+            LogScheduledFailed(error);
+            ArmDueTimer(_clock.GetUtcNow() + _options.RetryDelay);
+        }
+    }
+
+    private async Task EnqueueDueAsync(DateTimeOffset upTo, CancellationToken cancellationToken)
+    {
+        var (sessions, next) = await _store.EnqueueDueAsync(upTo, cancellationToken);
+        Signal(sessions);
+        if (next is { } due)
+        {
+            ArmDueTimer(due);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} message(s) on {Queue} (the first: {MessageId}): a message with the same id was sent within the duplicate detection window")]
@@ -212,20 +227,15 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered message {MessageId} on {Queue} (session {SessionId}) after {DeliveryCount} deliveries")]
     private partial void LogDeadLettered(Exception error, string queue, string messageId, string sessionId, int deliveryCount);
 
-    internal sealed class SessionState(string queue, string sessionId)
-    {
-        public string Queue { get; } = queue;
-        public string SessionId { get; } = sessionId;
-        public Queue<LocalDelivery> Messages { get; } = new();
-        public bool Scheduled { get; set; }
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled messages could not be moved to their sessions; trying again shortly")]
+    private partial void LogScheduledFailed(Exception error);
 
-    internal sealed class LocalDelivery(QueueMessage message)
+    /// <summary>A session taken by one worker at a time, from when it is signalled until it has no message left.</summary>
+    internal sealed class SessionState(SessionKey key)
     {
-        public QueueMessage Message { get; } = message;
-        public int DeliveryCount { get; set; }
+        public SessionKey Key { get; } = key;
+
+        /// <summary>A message was sent to the session while a worker held it (read and written under the queue's lock).</summary>
+        public bool MoreSent { get; set; }
     }
 }
-
-/// <summary>A message local mode gave up on, kept for inspection like a Service Bus dead-letter queue.</summary>
-public sealed record DeadLetteredMessage(string Queue, QueueMessage Message, int DeliveryCount, string Reason, DateTimeOffset DeadLetteredAt);

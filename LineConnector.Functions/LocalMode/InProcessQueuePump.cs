@@ -2,7 +2,10 @@ using LineConnector.Core.Queueing;
 
 namespace LineConnector.Functions.LocalMode;
 
-/// <summary>Delivers local mode's queued messages to the queue handlers, as the Functions host's Service Bus trigger does in Azure.</summary>
+/// <summary>
+/// Delivers local mode's queued messages to the queue handlers, as the Functions host's Service Bus trigger
+/// does in Azure: at start it takes up what the store holds, then each worker takes one session at a time.
+/// </summary>
 public sealed partial class InProcessQueuePump(
     InProcessQueue queue,
     IEnumerable<IQueueMessageHandler> handlers,
@@ -11,11 +14,17 @@ public sealed partial class InProcessQueuePump(
 {
     private readonly Dictionary<string, IQueueMessageHandler> _handlers = handlers.ToDictionary(h => h.QueueName, StringComparer.Ordinal);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var sessions = await queue.RecoverAsync(stoppingToken);
+        if (sessions > 0)
+        {
+            LogRecovered(sessions);
+        }
+
         var workers = Enumerable.Range(0, Math.Max(1, queue.Options.MaxConcurrentSessions))
             .Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken));
-        return Task.WhenAll(workers);
+        await Task.WhenAll(workers);
     }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
@@ -24,10 +33,7 @@ public sealed partial class InProcessQueuePump(
         {
             await foreach (var session in queue.ReadySessions.ReadAllAsync(stoppingToken))
             {
-                while (queue.Peek(session) is { } delivery)
-                {
-                    await DeliverAsync(session, delivery, stoppingToken);
-                }
+                await DrainAsync(session, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -35,38 +41,76 @@ public sealed partial class InProcessQueuePump(
         }
     }
 
-    private async Task DeliverAsync(InProcessQueue.SessionState session, InProcessQueue.LocalDelivery delivery, CancellationToken stoppingToken)
+    /// <summary>Delivers the session's messages until it has none left; the store failing does not let it go.</summary>
+    private async Task DrainAsync(InProcessQueue.SessionState session, CancellationToken stoppingToken)
     {
-        delivery.DeliveryCount++;
-        var message = delivery.Message;
+        StoredMessage? completed = null;
+        while (true)
+        {
+            try
+            {
+                if (await queue.NextAsync(session, completed, stoppingToken) is not { } message)
+                {
+                    return;
+                }
+
+                completed = null;
+                completed = await DeliverAsync(message, stoppingToken) ? message : null;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                if (completed is not null)
+                {
+                    // The handler completed: the message leaves the queue even while the app stops.
+                    await queue.CompleteAsync(completed, CancellationToken.None);
+                }
+
+                throw;
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The store failed: try again, also to remove a completed message, whose removal was rolled back.
+                LogStoreFailed(error, session.Key.Queue, session.Key.SessionId);
+                await Task.Delay(queue.Options.RetryDelay, clock, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Hands the message to its handler; true when the handler completed it (it is removed with the next receive).</summary>
+    private async Task<bool> DeliverAsync(StoredMessage message, CancellationToken stoppingToken)
+    {
+        var queueName = message.Session.Queue;
         try
         {
-            if (!_handlers.TryGetValue(session.Queue, out var handler))
+            if (!_handlers.TryGetValue(queueName, out var handler))
             {
-                throw new InvalidOperationException($"No handler is registered for queue '{session.Queue}'.");
+                throw new InvalidOperationException($"No handler is registered for queue '{queueName}'.");
             }
 
-            var received = new ReceivedMessage(message.MessageId, message.SessionId, delivery.DeliveryCount, System.Text.Encoding.UTF8.GetString(message.Body.Span))
-            {
-                ApplicationProperties = message.ApplicationProperties,
-            };
-            await QueueTracing.HandleAsync(handler, received, QueueTracing.InProcessSystem, stoppingToken);
-            queue.Complete(session);
+            await QueueTracing.HandleAsync(handler, message.ToReceived(), QueueTracing.InProcessSystem, stoppingToken);
+            return true;
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
-            if (delivery.DeliveryCount >= queue.Options.MaxDeliveryCount)
+            if (message.DeliveryCount >= queue.Options.MaxDeliveryCount)
             {
-                queue.DeadLetter(session, delivery, error);
-                return;
+                await queue.DeadLetterAsync(message, error, stoppingToken);
+                return false;
             }
 
-            LogRedelivering(error, session.Queue, message.MessageId, delivery.DeliveryCount, queue.Options.MaxDeliveryCount);
-            // The session stays locked meanwhile, so later messages of this session wait: order is kept.
+            LogRedelivering(error, queueName, message.Message.MessageId, message.DeliveryCount, queue.Options.MaxDeliveryCount);
+            // The session stays taken meanwhile, so later messages of this session wait: order is kept.
             await Task.Delay(queue.Options.RetryDelay, clock, stoppingToken);
+            return false;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling message {MessageId} on {Queue} failed (delivery {DeliveryCount} of {MaxDeliveryCount}); it will be delivered again")]
     private partial void LogRedelivering(Exception error, string queue, string messageId, int deliveryCount, int maxDeliveryCount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The local store failed while delivering session {SessionId} of {Queue}; trying again shortly")]
+    private partial void LogStoreFailed(Exception error, string queue, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local queues: {Sessions} session(s) with messages left from before are taken up again")]
+    private partial void LogRecovered(int sessions);
 }

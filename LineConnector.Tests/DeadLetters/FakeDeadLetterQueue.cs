@@ -45,6 +45,12 @@ internal sealed class FakeDeadLetterQueue
             _locked.Remove(Locked(call.Arg<ServiceBusReceivedMessage>()).LockTokenGuid());
             return Task.CompletedTask;
         });
+        Receiver.PeekMessagesAsync(Arg.Any<int>(), Arg.Any<long?>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var from = call.ArgAt<long?>(1) ?? 0;
+            IReadOnlyList<ServiceBusReceivedMessage> page = [.. _deadLetters.Where(m => m.SequenceNumber >= from).Take(call.ArgAt<int>(0))];
+            return Task.FromResult(page);
+        });
         Sender.SendMessageAsync(Arg.Any<ServiceBusMessage>(), Arg.Any<CancellationToken>()).Returns(call =>
         {
             if (SendFailure is { } failure)

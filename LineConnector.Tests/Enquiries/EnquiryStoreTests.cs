@@ -8,7 +8,7 @@ using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Enquiries;
 
-/// <summary>The enquiry and presence stores, run against the in-memory store and a real Azurite.</summary>
+/// <summary>The enquiry and presence stores, run against the in-memory store, local mode's SQLite store and a real Azurite.</summary>
 public abstract class EnquiryStoreTests
 {
     private const string Channel = "shop";
@@ -363,4 +363,18 @@ public sealed class InMemoryEnquiryStoreTests : EnquiryStoreTests
 public sealed class AzuriteEnquiryStoreTests : EnquiryStoreTests
 {
     protected override ITableStore Tables { get; } = AzuriteTableStoreTests.CreateStore();
+}
+
+public sealed class SqliteEnquiryStoreTests : EnquiryStoreTests, IDisposable
+{
+    private readonly Functions.LocalMode.LocalDatabase _database = Functions.LocalMode.LocalDatabase.Open(Functions.LocalMode.LocalStoreOptions.InMemory);
+
+    public SqliteEnquiryStoreTests()
+    {
+        Tables = new Functions.LocalMode.SqliteTableStore(_database, TimeProvider.System);
+    }
+
+    protected override ITableStore Tables { get; }
+
+    public void Dispose() => _database.Dispose();
 }

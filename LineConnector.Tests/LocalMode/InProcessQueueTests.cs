@@ -8,12 +8,17 @@ using Microsoft.Extensions.Options;
 
 namespace LineConnector.Tests.LocalMode;
 
-public sealed class InProcessQueueTests : IAsyncDisposable
+/// <summary>The queue's Service Bus semantics, on a store in memory and on one in a file.</summary>
+public abstract class InProcessQueueTests : IAsyncDisposable
 {
     private readonly TestClock _clock = new();
     private readonly CapturingLoggerProvider _logs = new();
     private readonly CancellationTokenSource _stop = new();
     private InProcessQueuePump? _pump;
+    private LocalDatabase? _database;
+
+    /// <summary>Where the store lives: <see cref="LocalStoreOptions.InMemory"/> or a file.</summary>
+    protected abstract string StorePath { get; }
 
     private InProcessQueue Start(IQueueMessageHandler handler, int maxDeliveryCount = 3)
     {
@@ -24,7 +29,8 @@ public sealed class InProcessQueueTests : IAsyncDisposable
             DuplicateDetectionWindow = TimeSpan.FromMinutes(10),
             MaxConcurrentSessions = 4,
         });
-        var queue = new InProcessQueue(options, _clock, new Microsoft.Extensions.Logging.Logger<InProcessQueue>(new Microsoft.Extensions.Logging.LoggerFactory([_logs])));
+        _database = LocalDatabase.Open(StorePath, owner: true);
+        var queue = new InProcessQueue(new LocalQueueStore(_database), options, _clock, new Microsoft.Extensions.Logging.Logger<InProcessQueue>(new Microsoft.Extensions.Logging.LoggerFactory([_logs])));
         _pump = new InProcessQueuePump(queue, [handler], _clock, NullLogger<InProcessQueuePump>.Instance);
         _pump.StartAsync(_stop.Token);
         return queue;
@@ -111,7 +117,7 @@ public sealed class InProcessQueueTests : IAsyncDisposable
         await Idle(queue);
 
         inbound.Handled.Should().ContainSingle();
-        queue.DeadLetters.Should().ContainSingle(d => d.Queue == QueueNames.Outbound && d.Reason.Contains("No handler", StringComparison.Ordinal));
+        (await queue.DeadLettersAsync(QueueNames.Outbound)).Should().ContainSingle(d => d.Queue == QueueNames.Outbound && d.Reason.Contains("No handler", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -125,7 +131,7 @@ public sealed class InProcessQueueTests : IAsyncDisposable
 
         handler.Attempts.Select(a => (a.MessageId, a.DeliveryCount)).Should().Equal(("m1", 1), ("m1", 2), ("m1", 3), ("m2", 1));
         handler.Handled.Select(m => m.MessageId).Should().Equal("m1", "m2");
-        queue.DeadLetters.Should().BeEmpty();
+        (await queue.DeadLettersAsync(QueueNames.Inbound)).Should().BeEmpty();
     }
 
     [Fact]
@@ -138,7 +144,7 @@ public sealed class InProcessQueueTests : IAsyncDisposable
         await Idle(queue);
 
         handler.Attempts.Count(a => a.MessageId == "poison").Should().Be(3);
-        var dead = queue.DeadLetters.Should().ContainSingle().Subject;
+        var dead = (await queue.DeadLettersAsync(QueueNames.Inbound)).Should().ContainSingle().Subject;
         dead.Message.MessageId.Should().Be("poison");
         dead.DeliveryCount.Should().Be(3);
         dead.Reason.Should().Be("handler failed for poison");
@@ -181,7 +187,7 @@ public sealed class InProcessQueueTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Disposing_the_queue_drops_what_is_still_scheduled()
+    public async Task Disposing_the_queue_stops_delivering_what_is_still_scheduled()
     {
         var handler = new ScriptedHandler();
         var queue = Start(handler);
@@ -238,9 +244,15 @@ public sealed class InProcessQueueTests : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _database?.Dispose();
+        DeleteStore();
     }
 
-    private sealed class ScriptedHandler(TimeSpan delay = default, Dictionary<string, int>? failUntilDelivery = null) : IQueueMessageHandler
+    protected virtual void DeleteStore()
+    {
+    }
+
+    protected sealed class ScriptedHandler(TimeSpan delay = default, Dictionary<string, int>? failUntilDelivery = null) : IQueueMessageHandler
     {
         private readonly ConcurrentDictionary<string, int> _running = new();
         private int _runningTotal;
@@ -287,4 +299,18 @@ public sealed class InProcessQueueTests : IAsyncDisposable
             }
         }
     }
+}
+
+public sealed class InMemoryProcessQueueTests : InProcessQueueTests
+{
+    protected override string StorePath => LocalStoreOptions.InMemory;
+}
+
+public sealed class FileProcessQueueTests : InProcessQueueTests
+{
+    private readonly TemporaryFolder _folder = new();
+
+    protected override string StorePath => Path.Combine(_folder.Path, "local.db");
+
+    protected override void DeleteStore() => _folder.Dispose();
 }

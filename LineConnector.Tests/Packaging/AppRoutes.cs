@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using LineConnector.Functions.LocalMode;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -11,7 +13,7 @@ internal static class AppRoutes
 {
     public static async Task<IReadOnlyList<RouteEndpoint>> EndpointsAsync()
     {
-        await using var factory = new WebApplicationFactory<Program>();
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("LocalStore:Path", LocalStoreOptions.InMemory));
         using var client = factory.CreateClient();
         return [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
     }

@@ -47,6 +47,7 @@ internal static class AppSettingCatalog
         [OutboundDeliveryOptions.Section] = [typeof(OutboundDeliveryOptions)],
         [KeyVaultOptions.Section] = [typeof(KeyVaultOptions)],
         [LocalQueueOptions.Section] = [typeof(LocalQueueOptions)],
+        [LocalStoreOptions.Section] = [typeof(LocalStoreOptions)],
         [EnquiryOptions.Section] = [typeof(EnquiryOptions)],
         [DestinationWebhookOptions.Section] = [typeof(DestinationWebhookOptions)],
         [TelemetryOptions.Section] = [typeof(TelemetryOptions)],

@@ -1,5 +1,6 @@
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Hosting;
+using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.TableStorage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -108,9 +109,15 @@ public sealed class TableStorageSettingsTests
     }
 
     [Fact]
-    public void Local_mode_without_settings_uses_the_in_memory_store()
+    public void Local_mode_without_settings_uses_the_local_store_in_its_default_file()
     {
-        HostedStore().Should().BeOfType<InMemoryTableStore>();
+        // The default store of local mode is SQLite in .line-connector/local.db under the working directory (issue 12).
+        var builder = WebApplication.CreateSlimBuilder();
+        ConnectorHost.Configure(builder);
+        using var services = builder.Services.BuildServiceProvider();
+
+        services.GetRequiredService<ITableStore>().Should().BeOfType<SqliteTableStore>();
+        services.GetRequiredService<LocalDatabase>().FilePath.Should().Be(Path.GetFullPath(Path.Combine(".line-connector", "local.db")));
     }
 
     [Fact]

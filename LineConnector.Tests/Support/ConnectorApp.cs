@@ -1,5 +1,6 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Queueing;
+using LineConnector.Functions.LocalMode;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -71,6 +72,8 @@ public sealed class ConnectorApp : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("LocalQueue:RetryDelay", "00:00:00.010");
+        // Each app its own store: tests run side by side in one working directory.
+        builder.UseSetting("LocalStore:Path", LocalStoreOptions.InMemory);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
