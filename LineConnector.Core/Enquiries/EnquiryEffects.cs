@@ -211,7 +211,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
             failed.Add(forward.DestinationId);
             notes.Add($"{forward.DestinationId} is unavailable: {outcome.Reason}.");
             var next = await channel.RouteAsync(enquiry.Id, cause.LastService, failed, freshPresence: false, cancellationToken);
-            return Advance(cause, 1, e =>
+            var failedForward = Advance(cause, 1, e =>
             {
                 if (e.Enquiry.State == EnquiryState.Ongoing)
                 {
@@ -221,6 +221,12 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
 
                 return Allowed(() => channel.Lifecycle.ForwardFailed(e.Enquiry, next, withEvent: cause.Event is not null), notes);
             });
+
+            // A staff reply took the enquiry meanwhile and carried out its own effects: this cause's are no longer
+            // pending, so the event would be neither delivered nor kept. The queue delivers it again, to be decided afresh.
+            return cause.Event is null
+                ? failedForward
+                : e => e.Pending?.Cause == cause.Id ? failedForward(e) : throw new EnquiryChangedException(e.Id);
         }
 
         if (refusals.Count > 0 && messages.Count > 1)

@@ -33,6 +33,7 @@ public sealed class EnquiryWorld : IAsyncDisposable
     public const string CustomInfo = "Check the order number first.";
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _answers = new();
+    private readonly ConcurrentDictionary<string, Func<DestinationMessage, Task<int>>> _answerers = new();
 
     private EnquiryWorld()
     {
@@ -206,16 +207,22 @@ public sealed class EnquiryWorld : IAsyncDisposable
         await Destinations.DisposeAsync();
     }
 
-    private Task AnswerAsync(Support.RecordedRequest request, HttpContext context)
+    /// <summary>Makes destination <paramref name="path"/> answer through <paramref name="answer"/> (it may call the connector before it answers).</summary>
+    public void Answer(string path, Func<DestinationMessage, Task<int>> answer) => _answerers[path] = answer;
+
+    private async Task AnswerAsync(Support.RecordedRequest request, HttpContext context)
     {
         var status = 200;
-        if (_answers.TryGetValue(request.PathAndQuery.TrimStart('/'), out var answers))
+        if (_answerers.TryGetValue(request.PathAndQuery.TrimStart('/'), out var answerer))
+        {
+            status = await answerer(JsonSerializer.Deserialize(request.Body, DestinationJsonContext.Default.DestinationMessage)!);
+        }
+        else if (_answers.TryGetValue(request.PathAndQuery.TrimStart('/'), out var answers))
         {
             status = answers.Count > 1 && answers.TryDequeue(out var next) ? next : answers.TryPeek(out var last) ? last : 200;
         }
 
         context.Response.StatusCode = status;
-        return Task.CompletedTask;
     }
 
     /// <summary>Records every send and passes it on; can be told to fail one send to a queue.</summary>

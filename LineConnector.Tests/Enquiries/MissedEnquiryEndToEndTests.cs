@@ -76,6 +76,46 @@ public class MissedEnquiryEndToEndTests
     }
 
     [Fact]
+    public async Task An_event_whose_forward_fails_while_a_staff_reply_takes_the_enquiry_is_delivered_after_the_kept_ones()
+    {
+        // Found by scripts/fault-run.sh: the reply carried out its own effects in place of the event's, so the event's
+        // failed forward was dropped, the event neither delivered nor kept.
+        await using var world = await StartAsync();
+        world.Answer("backup", 503);
+        var first = "01EVENT000000000000000046";
+        var second = "01EVENT000000000000000047";
+        var id = EnquiryIds.For(Channel, User(43), first);
+        var secondAnswers = 0;
+        world.Answer("desk", async message =>
+        {
+            if (message.Id == first && message.Enquiry.State == "open")
+            {
+                return 503;
+            }
+
+            if (message.Id == second && Interlocked.Increment(ref secondAnswers) == 1)
+            {
+                // The desk's staff answer the first message while the second is on its way, and the desk fails the second.
+                var reply = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, """{"staff":{"id":"aiko"},"messages":[{"type":"text","text":"Hi"}]}""");
+                reply.StatusCode.Should().Be(HttpStatusCode.Accepted, await reply.Content.ReadAsStringAsync());
+                return 503;
+            }
+
+            return 200;
+        });
+
+        await world.PostWebhookAsync(Text(User(43), first));
+        (await world.EnquiryAsync(id)).Should().Match<EnquiryResource>(e => e.State == "missed" && e.KeptEvents == 1);
+        await world.PostWebhookAsync(Text(User(43), second));
+
+        await world.EventuallyAsync(() => secondAnswers >= 2 ? "delivered again" : null, "the second event delivered again");
+        var delivered = world.Received("desk").Where(r => r.Message.Kind == "event").Select(r => r.Message.Id).ToList();
+        delivered.Should().Contain(second, "the event no destination took is delivered once the enquiry is the desk's");
+        delivered.Distinct().Should().Equal(first, second);
+        (await world.EnquiryAsync(id)).Should().Match<EnquiryResource>(e => e.State == "ongoing" && e.DestinationId == "desk" && e.KeptEvents == 0);
+    }
+
+    [Fact]
     public async Task An_event_with_an_empty_source_type_never_holds_up_the_users_next_event()
     {
         await using var world = await StartAsync();
