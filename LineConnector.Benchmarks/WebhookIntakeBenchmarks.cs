@@ -4,6 +4,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Storage;
 using LineConnector.Functions.ServiceBus;
 
 namespace LineConnector.Benchmarks;
@@ -29,7 +30,7 @@ public class WebhookIntakeBenchmarks
     {
         _body = Encoding.UTF8.GetBytes(WebhookBodies.OfSize(BodyBytes));
         _signature = LineSignature.Compute(_body, Secret);
-        _intake = new WebhookIntake(new OneChannel(), new BatchBodySender(), TimeProvider.System);
+        _intake = new WebhookIntake(new OneChannel(), new BatchBodySender(), new RejectedEventLog(new InMemoryTableStore()), TimeProvider.System);
     }
 
     [Benchmark]

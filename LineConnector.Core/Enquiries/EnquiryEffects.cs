@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
+using LineConnector.Core.Line.Events;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
@@ -17,6 +18,9 @@ public sealed record EffectCause(string Id, string Type, JsonElement? Event = nu
 {
     /// <summary>Who last served the source before this enquiry (sticky routing when a destination fails).</summary>
     public LastService? LastService { get; init; }
+
+    /// <summary>The webhook event as the webhook read it, when the cause is one.</summary>
+    public WebhookEvent? Parsed { get; init; }
 }
 
 /// <summary>The destination of an ongoing enquiry cannot take its event now; the queue redelivers it.</summary>
@@ -127,7 +131,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         }
 
         // Recorded before the forward, so that the destination can fetch the content as soon as it sees the event.
-        if (InboundContent.Of(channel.Id, enquiry.Id, webhookEvent) is { } content)
+        if (cause.Parsed is { } parsed && InboundContent.Of(channel.Id, enquiry.Id, parsed) is { } content)
         {
             await enquiries.RecordContentAsync(content, cancellationToken);
         }
@@ -255,7 +259,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         SentAt = clock.GetUtcNow(),
     };
 
-    internal static string SessionOf(StoredEnquiry enquiry) => $"{enquiry.ChannelId}:{enquiry.Enquiry.SourceId}";
+    internal static string SessionOf(StoredEnquiry enquiry) => ConversationSession.Id(enquiry.ChannelId, enquiry.Enquiry.SourceId);
 
     private static InvalidOperationException Vanished(string enquiryId) => new($"Enquiry {enquiryId} disappeared from the store while its effects were carried out.");
 }

@@ -38,14 +38,14 @@ public sealed class InboundProcessor(ChannelRepository channels, EnquiryStore en
         using var document = JsonDocument.Parse(message.Body);
         return EnquiryCheck.IsCheck(document.RootElement)
             ? await HandleCheckAsync(message.MessageId, EnquiryCheck.Read(document.RootElement), cancellationToken)
-            : await HandleEventAsync(message.MessageId, InboundEnvelope.Parse(message.Body), cancellationToken);
+            : await HandleEventAsync(message.MessageId, InboundEnvelope.Read(document.RootElement), cancellationToken);
     }
 
     private async Task<InboundOutcome> HandleEventAsync(string cause, InboundEnvelope envelope, CancellationToken cancellationToken)
     {
-        var webhookEvent = WebhookEventReader.Read(envelope.Event);
+        var webhookEvent = envelope.Parsed;
         var channelId = envelope.ChannelId;
-        var type = string.IsNullOrEmpty(webhookEvent.Type) ? "unknown" : webhookEvent.Type;
+        var type = webhookEvent.Type;
         if (await enquiries.FindProcessedAsync(channelId, cause, cancellationToken) is { } done)
         {
             return new InboundOutcome(done, Repeated: true);
@@ -66,11 +66,11 @@ public sealed class InboundProcessor(ChannelRepository channels, EnquiryStore en
 
         var sourceRow = await enquiries.GetSourceAsync(channelId, sourceId, cancellationToken);
         var current = sourceRow?.CurrentEnquiryId is { } currentId ? await enquiries.GetAsync(currentId, cancellationToken) : null;
-        var reply = webhookEvent is IReplyableEvent { ReplyToken: { Length: > 0 } token } && !webhookEvent.IsStandby
+        var reply = webhookEvent is { ReplyToken: { } token, IsStandby: false }
             ? new OutboundReply(token, envelope.ReceivedAt)
             : null;
         var lastService = Latest(current?.Enquiry.AsLastService(), sourceRow?.LastService);
-        var effectCause = new EffectCause(cause, type, envelope.Event, Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService };
+        var effectCause = new EffectCause(cause, type, envelope.Event, Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService, Parsed = webhookEvent };
         var notes = new List<string> { why };
 
         StoredEnquiry enquiry;

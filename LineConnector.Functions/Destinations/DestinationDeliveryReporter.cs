@@ -2,6 +2,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Outbound;
+using LineConnector.Core.Queueing;
 using LineConnector.Functions.Outbound;
 
 namespace LineConnector.Functions.Destinations;
@@ -53,7 +54,7 @@ public sealed partial class DestinationDeliveryReporter(
             SentAt = clock.GetUtcNow(),
         };
 
-        var outcome = await sender.SendAsync(channelId, destination, message, $"{channelId}:{result.Recipient}", cancellationToken);
+        var outcome = await sender.SendAsync(channelId, destination, message, ConversationSession.Id(channelId, result.Recipient), cancellationToken);
         switch (outcome.Result)
         {
             case DestinationResult.Unavailable:

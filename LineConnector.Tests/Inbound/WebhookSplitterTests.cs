@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Inbound;
+using LineConnector.Core.Line.Events;
+using LineConnector.Core.Queueing;
 using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Inbound;
@@ -66,7 +68,7 @@ public class WebhookSplitterTests
     {
         var batch = Split(WebhookJson.Body("""{"type":"module","mode":"active","timestamp":1,"webhookEventId":"01HD","deliveryContext":{"isRedelivery":false},"module":{"type":"attached","botId":"U1","scopes":["message"]}}"""));
 
-        batch.Messages.Single().SessionId.Should().Be("shop:" + WebhookSplitter.NoSourceSession);
+        batch.Messages.Single().SessionId.Should().Be("shop:" + ConversationSession.NoConversation);
     }
 
     [Fact]
@@ -127,5 +129,89 @@ public class WebhookSplitterTests
         WebhookSplitter.TrySplit("shop", Encoding.UTF8.GetBytes(body), ReceivedAt, out _, out var error).Should().BeFalse();
 
         error.Should().Contain(reason);
+    }
+
+    [Fact]
+    public void Each_message_carries_the_event_as_read_beside_the_event_as_sent()
+    {
+        var rawEvent = WebhookJson.GroupMessage("Cgroup1", "U1", "01HG");
+        var envelope = InboundEnvelope.Parse(Encoding.UTF8.GetString(Split(WebhookJson.Body(rawEvent)).Messages.Single().Body.Span));
+
+        envelope.Parsed.Should().Be(WebhookEventReader.Read(Encoding.UTF8.GetBytes(rawEvent), out _));
+        envelope.Parsed.Kind.Should().Be(WebhookEventKind.Message);
+        envelope.Parsed.Source!.ConversationId.Should().Be("Cgroup1");
+        envelope.Parsed.ReplyToken.Should().Be("r");
+        envelope.Event.GetRawText().Should().Be(rawEvent);
+    }
+
+    [Fact]
+    public void A_message_queued_before_the_webhook_sent_the_event_as_read_is_read_from_the_event()
+    {
+        var rawEvent = WebhookJson.TextMessage("U1", "01HH");
+        var legacy = $$"""{"channelId":"shop","destination":"{{WebhookJson.Destination}}","receivedAt":"2026-11-21T09:00:00+00:00","event":{{rawEvent}}}""";
+
+        var envelope = InboundEnvelope.Parse(legacy);
+
+        envelope.Parsed.Should().Be(WebhookEventReader.Read(Encoding.UTF8.GetBytes(rawEvent), out _));
+        envelope.Parsed.Source!.UserId.Should().Be("U1");
+    }
+
+    [Fact]
+    public void An_event_that_cannot_be_used_is_rejected_on_its_own_and_the_others_are_queued()
+    {
+        var body = WebhookJson.Body(
+            WebhookJson.TextMessage("U1", "01HI1"),
+            """{"type":"message","mode":"active","timestamp":1,"source":{"type":""},"webhookEventId":"01HI2","message":{"type":"text","id":"1","text":"x"}}""",
+            """{"type":"message","mode":"active","timestamp":1,"source":{"type":"user","userId":"U/1"},"message":{"type":"text","id":"1","text":"x"}}""",
+            WebhookJson.TextMessage("U2", "01HI4"));
+
+        var batch = Split(body);
+
+        batch.Messages.Select(m => m.MessageId).Should().Equal("01HI1", "01HI4");
+        batch.RejectedCount.Should().Be(2);
+        batch.Rejected[0].Should().Be(new RejectedEvent(1, "01HI2", "'source.type' is empty", "message", "01HI2"));
+        batch.Rejected[1].Position.Should().Be(2);
+        batch.Rejected[1].Key.Should().StartWith("sha256-", "the event has no id to be known by");
+        batch.Rejected[1].Reason.Should().Be("'source.userId' has '/' at index 1; keys may not contain '/', '\\', '#', '?' or control characters");
+        batch.Rejected[1].ToString().Should().StartWith("events[2] (sha256-");
+    }
+
+    [Fact]
+    public void Only_the_first_rejected_events_are_kept_but_all_are_counted()
+    {
+        var events = Enumerable.Range(0, WebhookSplitter.MaxRejectionsKept + 20).Select(i => $$$"""{"type":"follow","webhookEventId":"01R{{{i}}}","source":{"type":"user","userId":"U#{{{i}}}"}}""");
+
+        var batch = Split(WebhookJson.Body([.. events, WebhookJson.TextMessage("U1", "01OK")]));
+
+        batch.Messages.Should().ContainSingle().Which.MessageId.Should().Be("01OK");
+        batch.RejectedCount.Should().Be(WebhookSplitter.MaxRejectionsKept + 20);
+        batch.Rejected.Should().HaveCount(WebhookSplitter.MaxRejectionsKept);
+        batch.Rejected.Select(r => r.Position).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void A_body_that_is_not_UTF_8_is_refused_naming_the_byte()
+    {
+        var body = Encoding.UTF8.GetBytes(WebhookJson.Body(WebhookJson.TextMessage("U1", "01HJ", text: "ab")));
+        var at = Array.IndexOf(body, (byte)'a');
+        body[at] = 0xff;
+
+        WebhookSplitter.TrySplit("shop", body, ReceivedAt, out _, out var error).Should().BeFalse();
+
+        error.Should().Be($"the body is not UTF-8 (byte {at + 1})");
+    }
+
+    [Theory]
+    [InlineData("""{"destination":"U\ud800","events":[]}""", "'destination' has a lone surrogate escape")]
+    [InlineData("""{"destination":"U1","\udc00":1,"events":[]}""", "a property name of the body has a lone surrogate escape")]
+    [InlineData("""{"destination":"U1/2","events":[]}""", "'destination' has '/' at index 2")]
+    [InlineData("""{"destination":"","events":[]}""", "'destination' is empty")]
+    [InlineData("""{"destination":"U1","destination":"U2","events":[]}""", "'destination' appears more than once")]
+    [InlineData("""{"destination":"U1","events":[],"events":[]}""", "'events' appears more than once")]
+    public void A_body_whose_own_fields_cannot_be_used_is_refused(string body, string reason)
+    {
+        WebhookSplitter.TrySplit("shop", Encoding.UTF8.GetBytes(body), ReceivedAt, out _, out var error).Should().BeFalse();
+
+        error.Should().StartWith(reason);
     }
 }
