@@ -1,4 +1,5 @@
 using System.Text;
+using Azure.Messaging.ServiceBus;
 using BenchmarkDotNet.Attributes;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
@@ -10,8 +11,8 @@ using LineConnector.Functions.ServiceBus;
 namespace LineConnector.Benchmarks;
 
 /// <summary>
-/// The webhook's work per request: verify the signature, split the events, and build the
-/// Service Bus batch request body (the network send itself is not measured).
+/// The webhook's work per request: verify the signature, split the events, and put them in the
+/// Service Bus SDK's messages and batch (the network send itself is not measured).
 /// </summary>
 [MemoryDiagnoser]
 public class WebhookIntakeBenchmarks
@@ -30,7 +31,7 @@ public class WebhookIntakeBenchmarks
     {
         _body = Encoding.UTF8.GetBytes(WebhookBodies.OfSize(BodyBytes));
         _signature = LineSignature.Compute(_body, Secret);
-        _intake = new WebhookIntake(new OneChannel(), new BatchBodySender(), new RejectedEventLog(new InMemoryTableStore()), TimeProvider.System);
+        _intake = new WebhookIntake(new OneChannel(), new ServiceBusQueueSender(new DiscardingServiceBus()), new RejectedEventLog(new InMemoryTableStore()), TimeProvider.System);
     }
 
     [Benchmark]
@@ -48,14 +49,20 @@ public class WebhookIntakeBenchmarks
             ValueTask.FromResult<WebhookChannel?>(_channel);
     }
 
-    /// <summary>Builds the exact REST batch body the Service Bus sender would post.</summary>
-    private sealed class BatchBodySender : IQueueSender
+    /// <summary>A Service Bus client whose senders fill real SDK message batches and send them nowhere.</summary>
+    private sealed class DiscardingServiceBus : ServiceBusClient
     {
-        public Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
-        {
-            _ = ServiceBusRestSender.BatchBody(messages, 0, messages.Count);
-            return Task.CompletedTask;
-        }
+        private readonly DiscardingSender _sender = new();
+
+        public override ServiceBusSender CreateSender(string queueOrTopicName) => _sender;
+    }
+
+    private sealed class DiscardingSender : ServiceBusSender
+    {
+        public override ValueTask<ServiceBusMessageBatch> CreateMessageBatchAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(ServiceBusModelFactory.ServiceBusMessageBatch(256 * 1024, new List<ServiceBusMessage>()));
+
+        public override Task SendMessagesAsync(ServiceBusMessageBatch messageBatch, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }
 

@@ -8,6 +8,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 ConnectorHost.Configure(builder);
 
 var app = builder.Build();
+app.MapHealth();
 app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();

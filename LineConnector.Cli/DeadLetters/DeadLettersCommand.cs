@@ -1,15 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
-using Azure;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using LineConnector.Core.Queueing;
 
 namespace LineConnector.Cli.DeadLetters;
 
 /// <summary>
 /// <c>line-connector dead-letters replay --namespace N --queue line-inbound [--max 100]</c>: sends the
-/// queue's dead-lettered messages back to it (docs/operations.md). Signs in with the Azure CLI's
-/// account or any other DefaultAzureCredential source.
+/// queue's dead-lettered messages back to it (docs/operations.md), through Azure.Messaging.ServiceBus.
+/// Signs in with the Azure CLI's account or any other DefaultAzureCredential source.
 /// </summary>
 public static class DeadLettersCommand
 {
@@ -39,7 +39,7 @@ public static class DeadLettersCommand
         };
         replay.SetAction(async (parse, cancellationToken) =>
         {
-            var client = new DeadLetterQueueClient(NamespaceEndpoint(parse.GetValue(serviceBusNamespace)!), new DefaultAzureCredential());
+            await using var client = Client(parse.GetValue(serviceBusNamespace)!);
             var queueName = parse.GetValue(queue)!;
             try
             {
@@ -60,7 +60,7 @@ public static class DeadLettersCommand
 
                 return 0;
             }
-            catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException)
+            catch (Exception e) when (e is ServiceBusException or UnauthorizedAccessException or AuthenticationFailedException or InvalidDataException)
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return 1;
@@ -69,6 +69,13 @@ public static class DeadLettersCommand
 
         return new Command("dead-letters", "Work with the dead-letter queues of the connector's Service Bus queues.") { replay };
     }
+
+    /// <summary>
+    /// A client for the namespace, signed in as DefaultAzureCredential finds (the Azure CLI's account on an
+    /// operator's machine). AMQP over WebSockets: port 443 only, which networks that block AMQP's 5671 let through.
+    /// </summary>
+    public static ServiceBusClient Client(string serviceBusNamespace) =>
+        new(NamespaceEndpoint(serviceBusNamespace).Host, new DefaultAzureCredential(), new ServiceBusClientOptions { TransportType = ServiceBusTransportType.AmqpWebSockets });
 
     /// <summary>https://{host}/ for a namespace given by name or host name.</summary>
     public static Uri NamespaceEndpoint(string serviceBusNamespace)

@@ -8,10 +8,10 @@ public sealed record DestinationWebhookOptions
     public const string Section = "Destinations";
 
     /// <summary>A destination that has not answered by then is unavailable.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Whether http:// on a loopback address may be called: local mode and tests only; in Azure only https://.</summary>
-    public bool AllowLoopbackHttp { get; init; }
+    public bool AllowLoopbackHttp { get; set; }
 }
 
 /// <summary>

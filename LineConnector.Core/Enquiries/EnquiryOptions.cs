@@ -9,5 +9,5 @@ public sealed record EnquiryOptions
     /// Close an enquiry after this long without activity, on every channel, with the close message and
     /// a notice to its destination; null (the default) never does: LINE has no idle limit.
     /// </summary>
-    public TimeSpan? AutoCloseAfter { get; init; }
+    public TimeSpan? AutoCloseAfter { get; set; }
 }

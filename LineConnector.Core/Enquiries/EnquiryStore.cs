@@ -1,4 +1,5 @@
 using LineConnector.Core.Storage;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -42,6 +43,7 @@ public sealed class EnquiryStore(ITableStore store)
         try
         {
             var etag = await store.InsertAsync(EnquiryTables.Enquiries, EnquiryEntities.EnquiryRow(enquiry with { ETag = null }), cancellationToken);
+            ConnectorMetrics.EnquiryWritten(enquiry.ChannelId, null, enquiry.Enquiry);
             return enquiry with { ETag = etag };
         }
         catch (TableStoreException e) when (e.Status == 409)
@@ -75,6 +77,7 @@ public sealed class EnquiryStore(ITableStore store)
             try
             {
                 var etag = await store.ReplaceAsync(EnquiryTables.Enquiries, EnquiryEntities.EnquiryRow(changed), current.ETag!, cancellationToken);
+                ConnectorMetrics.EnquiryWritten(changed.ChannelId, current.Enquiry, changed.Enquiry);
                 return changed with { ETag = etag };
             }
             catch (TableStoreException e) when (e.Status == 412)

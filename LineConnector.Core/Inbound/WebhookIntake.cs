@@ -2,6 +2,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Inbound;
 
@@ -78,6 +79,7 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
                 if (batch.Messages.Count > 0)
                 {
                     await queue.SendAsync(QueueNames.Inbound, batch.Messages, cancellationToken);
+                    ConnectorMetrics.EventsQueued(channelId, batch.Messages.Count);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Outbound;
 
@@ -111,6 +112,7 @@ public sealed class OutboundDelivery(
             try
             {
                 var replied = await line.ReplyAsync(request.ChannelId, reply.Token, chunk, cancellationToken);
+                ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Reply, chunk.GetArrayLength());
                 return Sent(index, DeliveryMethod.Reply, replied.SentMessages, replied.RequestId);
             }
             catch (LineApiException e) when (e.Kind == LineErrorKind.InvalidReplyToken)
@@ -122,6 +124,7 @@ public sealed class OutboundDelivery(
         try
         {
             var pushed = await line.PushAsync(request.ChannelId, request.Recipient, chunk, RetryKey.For(request.OutboundId, index), cancellationToken);
+            ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Push, chunk.GetArrayLength());
             return Sent(index, DeliveryMethod.Push, pushed.SentMessages, pushed.RequestId);
         }
         catch (LineApiException e) when (e.Kind == LineErrorKind.Duplicate)

@@ -12,11 +12,18 @@ public sealed record QueueMessage(string MessageId, string SessionId, ReadOnlyMe
 
     /// <summary>When set, the message is not delivered before this time (Service Bus scheduled messages).</summary>
     public DateTimeOffset? ScheduledEnqueueTime { get; init; }
+
+    /// <summary>Service Bus application properties: the trace context (<see cref="QueueTracing"/>).</summary>
+    public IReadOnlyDictionary<string, string> ApplicationProperties { get; init; } = QueueTracing.NoProperties;
 }
 
 /// <summary>A message as a queue handler receives it.</summary>
 /// <param name="DeliveryCount">1 on the first delivery.</param>
-public sealed record ReceivedMessage(string MessageId, string SessionId, int DeliveryCount, string Body);
+public sealed record ReceivedMessage(string MessageId, string SessionId, int DeliveryCount, string Body)
+{
+    /// <summary>The message's application properties that are strings (the trace context among them).</summary>
+    public IReadOnlyDictionary<string, string> ApplicationProperties { get; init; } = QueueTracing.NoProperties;
+}
 
 public static class QueueNames
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using LineConnector.Core;
 using LineConnector.Core.Channels;
@@ -119,7 +120,8 @@ public static partial class ChannelAdminEndpoints
         }
     }
 
-    private static async Task<Results<TOk, ValidationProblem, ProblemHttpResult>> RunAsync<TOk>(ILoggerFactory loggers, string operation, string? id, Func<Task<TOk>> action)
+    // Results<,,> reads its cases' endpoint metadata through their static methods: trimming must keep them.
+    private static async Task<Results<TOk, ValidationProblem, ProblemHttpResult>> RunAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(ILoggerFactory loggers, string operation, string? id, Func<Task<TOk>> action)
         where TOk : IResult
     {
         var logger = loggers.CreateLogger("LineConnector.Admin");

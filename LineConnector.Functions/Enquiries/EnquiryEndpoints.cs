@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -165,7 +166,8 @@ public static partial class EnquiryEndpoints
     private static EnquiryApiException Invalid(string field, string message) =>
         new(EnquiryApiFailure.Invalid, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
 
-    private static async Task<Results<TOk, ValidationProblem, ProblemHttpResult>> RunAsync<TOk>(ILoggerFactory loggers, string operation, string id, Func<Task<TOk>> action)
+    // Results<,,> reads its cases' endpoint metadata through their static methods: trimming must keep them.
+    private static async Task<Results<TOk, ValidationProblem, ProblemHttpResult>> RunAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(ILoggerFactory loggers, string operation, string id, Func<Task<TOk>> action)
         where TOk : IResult
     {
         var logger = loggers.CreateLogger("LineConnector.Enquiries");

@@ -1,4 +1,5 @@
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
 using LineConnector.Core.Media;
@@ -53,6 +54,7 @@ public static class ConnectorHost
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
+        services.AddTelemetry(builder.Configuration);
         services.Configure<LineApiOptions>(builder.Configuration.GetSection(LineApiOptions.Section));
         services.AddChannels(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
@@ -93,6 +95,22 @@ public static class ConnectorHost
         }
 
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = connection["clientId"] });
-        services.AddSingleton<IQueueSender>(new ServiceBusRestSender(new Uri($"https://{fullyQualifiedNamespace}/"), credential));
+        // One client (one AMQP connection) for every send; the container disposes it, closing its senders.
+        services.AddSingleton(_ => new ServiceBusClient(fullyQualifiedNamespace, credential, ServiceBusClientOptions()));
+        services.AddSingleton<IQueueSender, ServiceBusQueueSender>();
     }
+
+    private static ServiceBusClientOptions ServiceBusClientOptions() => new()
+    {
+        TransportType = ServiceBusTransportType.AmqpTcp,
+        RetryOptions =
+        {
+            Mode = ServiceBusRetryMode.Exponential,
+            MaxRetries = 3,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            // LINE waits 1-2 s for the webhook's answer: a try that hangs longer is given up and tried again.
+            TryTimeout = TimeSpan.FromSeconds(5),
+        },
+    };
 }

@@ -11,6 +11,7 @@ namespace LineConnector.Functions.LocalMode;
 /// dropped, a failed message is redelivered (first in its session) up to the maximum delivery
 /// count and then dead-lettered. A scheduled message joins its session when its time comes (duplicate
 /// detection applies when it is sent, as in Service Bus); until then it does not count as waiting.
+/// Messages carry the trace context in their application properties, as on Service Bus (<see cref="QueueTracing"/>).
 /// </summary>
 public sealed partial class InProcessQueue : IQueueSender, IDisposable
 {
@@ -41,12 +42,14 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
 
     public Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
     {
+        using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
         lock (_gate)
         {
             var now = _clock.GetUtcNow();
             ForgetExpiredMessageIds(now);
-            foreach (var message in messages)
+            foreach (var sent in messages)
             {
+                var message = QueueTracing.WithTraceContext(sent);
                 var key = queueName + "\n" + message.MessageId;
                 if (_seenMessageIds.TryGetValue(key, out var seenAt) && now - seenAt <= _options.DuplicateDetectionWindow)
                 {

@@ -46,9 +46,11 @@ public sealed partial class InProcessQueuePump(
                 throw new InvalidOperationException($"No handler is registered for queue '{session.Queue}'.");
             }
 
-            await handler.HandleAsync(
-                new ReceivedMessage(message.MessageId, message.SessionId, delivery.DeliveryCount, System.Text.Encoding.UTF8.GetString(message.Body.Span)),
-                stoppingToken);
+            var received = new ReceivedMessage(message.MessageId, message.SessionId, delivery.DeliveryCount, System.Text.Encoding.UTF8.GetString(message.Body.Span))
+            {
+                ApplicationProperties = message.ApplicationProperties,
+            };
+            await QueueTracing.HandleAsync(handler, received, QueueTracing.InProcessSystem, stoppingToken);
             queue.Complete(session);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)

@@ -9,7 +9,8 @@ namespace LineConnector.Functions.QueueTriggers;
 /// <c>{"Data": {"message": ...}, "Metadata": {"MessageId": "\"...\"", ...}}</c>.
 /// The host JSON-encodes a string body once more (so <c>Data.message</c> is a JSON string whose
 /// content is a JSON string literal); the documentation shows a single encoding. Both are accepted,
-/// as are Metadata values with and without their extra quotes.
+/// as are Metadata values with and without their extra quotes. <c>Metadata.ApplicationProperties</c>
+/// gives the message's application properties (the trace context).
 /// </summary>
 public static class HostInvocation
 {
@@ -47,9 +48,59 @@ public static class HostInvocation
         }
 
         var deliveryCount = int.TryParse(Metadata(metadata, "DeliveryCount"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) ? count : 1;
-        message = new ReceivedMessage(messageId, Metadata(metadata, "SessionId") ?? "", deliveryCount, body);
+        message = new ReceivedMessage(messageId, Metadata(metadata, "SessionId") ?? "", deliveryCount, body)
+        {
+            ApplicationProperties = ApplicationProperties(metadata),
+        };
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// The string-valued entries of <c>Metadata.ApplicationProperties</c> (the trace context among them).
+    /// Taken as a JSON object, or as a string holding one (metadata values are JSON-serialized once more),
+    /// each value with or without its extra quotes; anything else gives none.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> ApplicationProperties(JsonElement metadata)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object || !metadata.TryGetProperty("ApplicationProperties", out var value))
+        {
+            return QueueTracing.NoProperties;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            return StringEntries(value);
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return QueueTracing.NoProperties;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(Unwrap(value.GetString()!));
+            return document.RootElement.ValueKind == JsonValueKind.Object ? StringEntries(document.RootElement) : QueueTracing.NoProperties;
+        }
+        catch (JsonException)
+        {
+            return QueueTracing.NoProperties;
+        }
+    }
+
+    private static Dictionary<string, string> StringEntries(JsonElement properties)
+    {
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in properties.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String)
+            {
+                entries[property.Name] = Unwrap(property.Value.GetString()!);
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>A string that is itself a JSON string literal is decoded once more.</summary>

@@ -59,7 +59,7 @@ public static partial class QueueTriggerEndpoints
                 ?? throw new InvalidOperationException($"No handler is registered for queue '{queue}'.");
             try
             {
-                await handler.HandleAsync(message, cancellationToken);
+                await QueueTracing.HandleAsync(handler, message, QueueTracing.ServiceBusSystem, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

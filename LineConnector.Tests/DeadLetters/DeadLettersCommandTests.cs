@@ -8,9 +8,10 @@ public sealed class DeadLettersCommandTests
     [Fact]
     public void The_window_is_the_queues_duplicate_detection_window()
     {
-        var serviceBus = BicepText.Infra("modules", "servicebus.bicep");
+        var queues = InfrastructureTests.Deployment("FlexConsumption").OfType("Microsoft.ServiceBus/namespaces/queues");
 
-        serviceBus.Should().Contain($"duplicateDetectionHistoryTimeWindow: '{System.Xml.XmlConvert.ToString(DeadLetterReplay.DuplicateDetectionWindow)}'");
+        queues.Should().NotBeEmpty().And.OnlyContain(q => q.GetProperty("properties").GetProperty("duplicateDetectionHistoryTimeWindow").GetString()
+            == System.Xml.XmlConvert.ToString(DeadLetterReplay.DuplicateDetectionWindow));
     }
 
     [Theory]
@@ -20,6 +21,15 @@ public sealed class DeadLettersCommandTests
     public void A_namespace_is_given_by_name_or_host_name(string given, string endpoint)
     {
         DeadLettersCommand.NamespaceEndpoint(given).Should().Be(new Uri(endpoint));
+    }
+
+    [Fact]
+    public async Task The_client_reaches_the_namespace_over_AMQP_on_port_443()
+    {
+        await using var client = DeadLettersCommand.Client("sb-linecon-abc");
+
+        client.FullyQualifiedNamespace.Should().Be("sb-linecon-abc.servicebus.windows.net");
+        client.TransportType.Should().Be(Azure.Messaging.ServiceBus.ServiceBusTransportType.AmqpWebSockets);
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public class DestinationSenderTests
         new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build();
 
     private static DestinationSender Sender(RecordingQueueSender queue, IDestinationSecrets secrets) =>
-        new(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, TimeProvider.System), queue, secrets);
+        new(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, TimeProvider.System), queue, secrets, TimeProvider.System);
 
     [Fact]
     public async Task A_queue_destination_gets_the_message_on_its_queue_in_the_conversations_session()

@@ -48,7 +48,9 @@ public sealed class EnquiryWorld : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<EnquiryWorld> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">More changes to the app's services (e.g. telemetry exporters).</param>
+    /// <param name="deskPath">The desk's webhook path and query on the destination server.</param>
+    public static async Task<EnquiryWorld> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string deskPath = "desk")
     {
         var world = new EnquiryWorld();
         world.Destinations = await TestHttpServer.StartAsync(world.AnswerAsync);
@@ -65,7 +67,7 @@ public sealed class EnquiryWorld : IAsyncDisposable
             [$"Channels:{Channel}:CloseMessageText"] = "Thank you. {staff} closed this enquiry.",
             [$"Channels:{Channel}:StaffNameFormat"] = "first",
             [$"Channels:{Channel}:Destinations:desk:Kind"] = "staff",
-            [$"Channels:{Channel}:Destinations:desk:WebhookUrl"] = new Uri(world.Destinations.BaseAddress, "desk").ToString(),
+            [$"Channels:{Channel}:Destinations:desk:WebhookUrl"] = new Uri(world.Destinations.BaseAddress, deskPath).ToString(),
             [$"Channels:{Channel}:Destinations:desk:Secret"] = DeskSecret,
             [$"Channels:{Channel}:Destinations:backup:Kind"] = "bot",
             [$"Channels:{Channel}:Destinations:backup:Transport"] = "https-webhook",
@@ -79,7 +81,11 @@ public sealed class EnquiryWorld : IAsyncDisposable
         }
 
         world.App = new ConnectorApp(
-            services => services.Replace(ServiceDescriptor.Singleton<IQueueSender>(sp => world.Queue.Around(sp.GetRequiredService<InProcessQueue>()))),
+            app =>
+            {
+                app.Replace(ServiceDescriptor.Singleton<IQueueSender>(sp => world.Queue.Around(sp.GetRequiredService<InProcessQueue>())));
+                services?.Invoke(app);
+            },
             all);
         world.Client = world.App.CreateClient();
         return world;

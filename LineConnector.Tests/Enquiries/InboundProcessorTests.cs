@@ -41,7 +41,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             ["Channels:shop:Destinations:desk:Secret"] = "desk-secret",
             ["Channels:shop:Destinations:bot:Secret"] = "bot-secret",
         }).Build());
-        var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets);
+        var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets, _clock);
         _processor = new InboundProcessor(new ChannelRepository(_store), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), new EnquiryOptions(), _clock);
     }
 

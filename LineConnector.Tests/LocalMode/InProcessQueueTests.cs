@@ -179,6 +179,42 @@ public sealed class InProcessQueueTests : IAsyncDisposable
         handler.Attempts.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_message_carries_the_trace_of_its_send_to_the_handlers_span_as_on_service_bus()
+    {
+        var handler = new ScriptedHandler();
+        // Started before the test's span, as the app starts its pump: outside any request.
+        var queue = Start(handler);
+        using var spans = new ConnectorSpans();
+
+        await queue.SendAsync(QueueNames.Inbound, [Message("traced", "s")], CancellationToken.None);
+
+        await Idle(queue);
+        var send = spans.Single($"send {QueueNames.Inbound}");
+        send.ParentSpanId.Should().Be(spans.Root.SpanId);
+        send.GetTagItem("messaging.system").Should().Be(QueueTracing.InProcessSystem);
+        handler.Handled.Single().ApplicationProperties.Should().Contain(QueueTracing.TraceParentProperty, send.Id!);
+        var process = await EventuallyAsync(() => spans.Stopped.FirstOrDefault(a => a.DisplayName == $"process {QueueNames.Inbound}"));
+        process.ParentSpanId.Should().Be(send.SpanId, "the pump runs outside any request: the span's parent is the send, from the message");
+        process.Links.Should().BeEmpty();
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        for (var waited = 0; waited < 200; waited++)
+        {
+            if (probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException("Still waiting.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -30,8 +30,9 @@ internal static class AppSettingCatalog
         "AzureWebJobsStorage__clientId",
         "WEBSITE_RUN_FROM_PACKAGE",
         "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
-        "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        // Read by the host and by the app's exporter too (Hosting/TelemetryServices.cs).
+        TelemetryServices.ConnectionStringSetting,
+        TelemetryServices.AuthenticationStringSetting,
         // The host's identity-based connection of the Service Bus triggers; the app reads the rest of the section.
         $"{ConnectorHost.ServiceBusSection}__credential",
         // Set by the host for the handler.
@@ -47,6 +48,7 @@ internal static class AppSettingCatalog
         [LocalQueueOptions.Section] = [typeof(LocalQueueOptions)],
         [EnquiryOptions.Section] = [typeof(EnquiryOptions)],
         [DestinationWebhookOptions.Section] = [typeof(DestinationWebhookOptions)],
+        [TelemetryOptions.Section] = [typeof(TelemetryOptions)],
     };
 
     /// <summary>Sections the app reads key by key, with those keys ("" for the section's own value).</summary>

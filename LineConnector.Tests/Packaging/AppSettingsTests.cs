@@ -9,33 +9,41 @@ using LineConnector.Functions.TableStorage;
 namespace LineConnector.Tests.Packaging;
 
 /// <summary>
-/// The app settings of the Bicep and of local.settings.sample.json are settings the code reads, and
-/// the Bicep sets those it requires. (<see cref="HostedStartupTests"/> starts the published app with them.)
+/// The app settings a deployment of the Bicep gives the app (on each hosting plan) and those of
+/// local.settings.sample.json are settings the code reads, and the Bicep sets those it requires.
+/// (<see cref="HostedStartupTests"/> starts the published app with them.)
 /// </summary>
 public sealed class AppSettingsTests
 {
-    private static readonly string Main = BicepText.Infra("main.bicep");
-
-    [Fact]
-    public void The_bicep_sets_what_the_host_and_the_app_require()
+    [Theory]
+    [MemberData(nameof(InfrastructureTests.Plans), MemberType = typeof(InfrastructureTests))]
+    public void The_bicep_sets_what_the_host_and_the_app_require(string plan)
     {
-        var settings = BicepAppSettings.Expressions;
+        var deployment = InfrastructureTests.Deployment(plan);
+        var settings = deployment.AppSettings();
 
         settings.Should().ContainKeys(
-            "FUNCTIONS_WORKER_RUNTIME",
-            "FUNCTIONS_EXTENSION_VERSION",
             "AzureWebJobsStorage__accountName",
             $"{ConnectorHost.ServiceBusSection}__fullyQualifiedNamespace",
             $"{KeyVaultOptions.Section}__vaultUri");
         settings.Keys.Should().Contain(
             k => k == $"{TableStorageSettings.Section}__{TableStorageSettings.TableServiceUri}" || k == $"{TableStorageSettings.Section}__{TableStorageSettings.AccountName}",
             "under the host the app needs the channel tables' account");
+        if (plan == "FlexConsumption")
+        {
+            deployment.Site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("runtime").GetProperty("name").GetString()
+                .Should().Be("custom", "Flex Consumption takes the worker runtime from functionAppConfig, not FUNCTIONS_WORKER_RUNTIME");
+        }
+        else
+        {
+            settings.Should().ContainKeys("FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION");
+        }
     }
 
     [Fact]
     public void Every_app_setting_the_bicep_sets_is_read_by_the_host_or_the_app()
     {
-        BicepAppSettings.Expressions.Keys.Where(name => !AppSettingCatalog.IsRead(name)).Should().BeEmpty("a setting nothing reads is a misspelt name or a leftover");
+        AllDeployedSettingNames().Where(name => !AppSettingCatalog.IsRead(name)).Should().BeEmpty("a setting nothing reads is a misspelt name or a leftover");
     }
 
     [Fact]
@@ -56,6 +64,8 @@ public sealed class AppSettingsTests
         AppSettingCatalog.IsRead("keyvault__VAULTURI").Should().BeTrue("configuration keys ignore case");
         AppSettingCatalog.IsRead("Line__Timeout").Should().BeTrue();
         AppSettingCatalog.IsRead("Outbound__ReplyTokenMaxAge").Should().BeTrue();
+        AppSettingCatalog.IsRead("Telemetry__Console").Should().BeTrue();
+        AppSettingCatalog.IsRead("Telemetry__Exporter").Should().BeFalse();
         AppSettingCatalog.IsRead("TableStorage").Should().BeTrue();
         AppSettingCatalog.IsRead("Channels__demo__Destinations__bot__Kind").Should().BeTrue();
         AppSettingCatalog.IsRead("KeyVault__vaultUrl").Should().BeFalse();
@@ -70,26 +80,39 @@ public sealed class AppSettingsTests
     public void The_outbound_handler_is_told_the_queues_delivery_count()
     {
         // OutboundDelivery reports a transient failure as final on the last delivery: it must know the queue's count.
-        BicepAppSettings.Expressions.Should().Contain($"{OutboundDeliveryOptions.Section}__{nameof(OutboundDeliveryOptions.MaxDeliveryCount)}", "string(maxDeliveryCount)");
-        BicepText.ModuleArguments(Main, "serviceBus").Should().Contain("maxDeliveryCount", "maxDeliveryCount");
+        var deployment = InfrastructureTests.Deployment("FlexConsumption");
+        var told = int.Parse(deployment.AppSettings()[$"{OutboundDeliveryOptions.Section}__{nameof(OutboundDeliveryOptions.MaxDeliveryCount)}"], CultureInfo.InvariantCulture);
 
-        var deployed = int.Parse(BicepAppSettings.Deployed()[$"{OutboundDeliveryOptions.Section}__{nameof(OutboundDeliveryOptions.MaxDeliveryCount)}"], CultureInfo.InvariantCulture);
-        deployed.Should().Be(new OutboundDeliveryOptions().MaxDeliveryCount).And.Be(new LocalQueueOptions().MaxDeliveryCount);
+        deployment.OfType("Microsoft.ServiceBus/namespaces/queues").Select(q => q.GetProperty("properties").GetProperty("maxDeliveryCount").GetInt32())
+            .Should().NotBeEmpty().And.OnlyContain(count => count == told);
+        told.Should().Be(new OutboundDeliveryOptions().MaxDeliveryCount).And.Be(new LocalQueueOptions().MaxDeliveryCount);
+        BicepCli.Snapshot(new Dictionary<string, string> { ["maxDeliveryCount"] = "4" }).AppSettings()[$"{OutboundDeliveryOptions.Section}__{nameof(OutboundDeliveryOptions.MaxDeliveryCount)}"]
+            .Should().Be("4", "the setting follows the parameter that sets the queues' count");
     }
 
-    [Fact]
-    public void Every_identity_setting_and_role_is_the_apps_user_assigned_identity()
+    [Theory]
+    [MemberData(nameof(InfrastructureTests.Plans), MemberType = typeof(InfrastructureTests))]
+    public void Every_identity_setting_and_role_is_the_apps_user_assigned_identity(string plan)
     {
-        var settings = BicepAppSettings.Expressions;
+        var deployment = InfrastructureTests.Deployment(plan);
+        var expressions = deployment.AppSettingExpressions;
 
-        settings.Where(s => s.Key.EndsWith("__clientId", StringComparison.Ordinal)).Should().NotBeEmpty()
-            .And.OnlyContain(s => s.Value == "identity.outputs.clientId");
-        settings["WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID"].Should().Be("identity.outputs.id");
-        settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"].Should().Contain("${identity.outputs.clientId}");
-        BicepText.ModuleArguments(Main, "functionApp")["identityId"].Should().Be("identity.outputs.id");
-        foreach (var module in new[] { "monitoring", "storage", "serviceBus", "keyVault" })
+        expressions.Where(s => s.Key.EndsWith("__clientId", StringComparison.Ordinal)).Should().NotBeEmpty()
+            .And.OnlyContain(s => ArmRuntimeValues.ReferencedResource(s.Value) == deployment.AppIdentityId && s.Value.EndsWith(".clientId]", StringComparison.Ordinal));
+        deployment.AppSettings()["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"].Should().Be($"ClientId={ArmRuntimeValues.ClientId};Authorization=AAD");
+        if (plan != "FlexConsumption")
         {
-            BicepText.ModuleArguments(Main, module)["appPrincipalId"].Should().Be("identity.outputs.principalId", "module {0} assigns its roles to the app's identity", module);
+            expressions["WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID"].Should().Be(deployment.AppIdentityId);
         }
+
+        deployment.Site.GetProperty("identity").GetProperty("userAssignedIdentities").EnumerateObject().Select(i => i.Name).Should().Contain(deployment.AppIdentityId);
+        deployment.RoleAssignments()
+            .Where(r => r.PrincipalIdentity is not null && r.PrincipalIdentity != deployment.AppIdentityId)
+            .Where(r => !(plan == "FlexConsumption" && r.ScopeType == "Microsoft.Storage/storageAccounts/blobServices/containers"))
+            .Should().BeEmpty("the only other identity is Flex Consumption's deployment identity, on the releases container");
     }
+
+    /// <summary>The names of the app settings a deployment sets with any of the hosting plans.</summary>
+    internal static IReadOnlyList<string> AllDeployedSettingNames() =>
+        [.. InfrastructureTests.PlanNames.SelectMany(p => InfrastructureTests.Deployment(p).AppSettingExpressions.Keys).Distinct()];
 }

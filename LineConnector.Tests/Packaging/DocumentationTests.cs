@@ -98,7 +98,26 @@ public sealed class DocumentationTests
     {
         var listed = Deploy.Table("## App settings the deployment sets").Select(row => row[0].Trim('`')).ToList();
 
-        listed.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(BicepAppSettings.Expressions.Keys);
+        listed.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(AppSettingsTests.AllDeployedSettingNames());
+    }
+
+    [Fact]
+    public void The_pipelines_role_administrator_condition_allows_exactly_the_roles_the_bicep_assigns()
+    {
+        var block = Deploy.CodeBlocks().Single(b => b.Lines.Any(l => l.Contains("--condition \"$condition\"", StringComparison.Ordinal)));
+        var roles = block.Lines.Single(l => l.StartsWith("roles=", StringComparison.Ordinal));
+        var condition = block.Lines.Single(l => l.StartsWith("condition=", StringComparison.Ordinal));
+        var assigned = BicepCli.Build(RepositoryFiles.PathOf("infra", "modules", "roles.bicep"))
+            .GetProperty("variables").GetProperty("builtInRoles").EnumerateObject().Select(r => r.Value.GetString());
+
+        System.Text.RegularExpressions.Regex.Matches(roles, "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}").Select(m => m.Value)
+            .Should().BeEquivalentTo(assigned, "the pipeline may assign the roles of infra/modules/roles.bicep and no other");
+        block.Lines.Should().Contain("types=\"'ServicePrincipal', '$operator_type'\"");
+        condition.Should().Contain("roleAssignments/write").And.Contain("roleAssignments/delete")
+            .And.Contain("@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {$roles}")
+            .And.Contain("@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {$types}")
+            .And.Contain("@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {$roles}");
+        Deploy.Text.Should().NotContain("--role \"Role Based Access Control Administrator\" --scope \"$scope\"\n", "the role is never given without its condition");
     }
 
     [Fact]

@@ -29,6 +29,13 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
         }
 
         customHandler.GetProperty("enableProxyingHttpRequest").GetBoolean().Should().BeTrue("the webhook checks the signature on the exact bytes LINE sent");
+        // The host binds customHandler onto HttpWorkerOptions by property name (docs/deploy.md, "The
+        // host's contract"): enableHttpProxyingRequest, the spelling of the host's first "mcp"
+        // profile, binds nothing and leaves proxying off; enableForwardingHttpRequest is the older
+        // mode that proxying supersedes; a configurationProfile would drop the "api" route prefix.
+        customHandler.TryGetProperty("enableHttpProxyingRequest", out _).Should().BeFalse("the host reads no such key");
+        customHandler.TryGetProperty("enableForwardingHttpRequest", out _).Should().BeFalse("proxying is the mode the webhook needs, and the only one set");
+        host.RootElement.TryGetProperty("configurationProfile", out _).Should().BeFalse("the custom-handler profiles set routePrefix to \"\"");
         host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString().Should().Be("api");
         host.RootElement.GetProperty("extensionBundle").GetProperty("id").GetString().Should().Be("Microsoft.Azure.Functions.ExtensionBundle");
     }
@@ -38,7 +45,7 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
     {
         var functions = PublishedFunctions();
 
-        functions.Select(f => f.Name).Should().Contain(["LineWebhook", "LineInbound", "LineOutbound"]);
+        functions.Select(f => f.Name).Should().Contain(["LineWebhook", "LineInbound", "LineOutbound", "Health"]);
         functions.SelectMany(f => f.Problems()).Should().BeEmpty();
     }
 
@@ -116,7 +123,7 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
     [Fact]
     public void Queue_functions_listen_on_the_queues_the_bicep_creates()
     {
-        var bicepQueues = BicepText.StringArray(BicepText.Infra("main.bicep"), "queueNames");
+        var bicepQueues = InfrastructureTests.QueueNamesOf(InfrastructureTests.Deployment("FlexConsumption"));
         var triggeredQueues = PublishedFunctions().Where(f => f.TriggerType == "serviceBusTrigger").Select(f => f.QueueName).ToList();
 
         bicepQueues.Should().BeEquivalentTo([QueueNames.Inbound, QueueNames.Outbound]);
@@ -132,6 +139,11 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
 
         zip.Entries.Select(e => e.FullName).Should().BeEquivalentTo(publishedFiles);
         zip.Entries.Should().Contain(e => e.FullName == "host.json");
+        using (var buildId = new StreamReader(zip.GetEntry("build-id")!.Open()))
+        {
+            buildId.ReadToEnd().Trim().Should().Be(published.BuildId, "scripts/deploy-package.sh reads the id the new package reports from here");
+        }
+
         var executable = zip.GetEntry(ExecutableName);
         executable.Should().NotBeNull();
         if (!OperatingSystem.IsWindows())

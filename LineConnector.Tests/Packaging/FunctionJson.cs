@@ -122,7 +122,7 @@ internal sealed record FunctionJson(string Name, JsonElement Root)
     {
         if (Bindings.Count != 1)
         {
-            yield return $"{Name}: a queue function has only its trigger; it sends with the Service Bus REST API, not output bindings";
+            yield return $"{Name}: a queue function has only its trigger; it sends with Azure.Messaging.ServiceBus, not output bindings";
         }
 
         if (string.IsNullOrEmpty(QueueName))

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.KeyVault;
 using LineConnector.Functions.TableStorage;
@@ -9,8 +11,8 @@ namespace LineConnector.Tests.Packaging;
 
 /// <summary>
 /// The published app started as the Functions host starts it in Azure: from the app's folder, told
-/// its port by <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, with the app settings infra/main.bicep gives it
-/// as its environment and nothing else.
+/// its port by <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, with the app settings a deployment of
+/// infra/main.bicep gives it (on the default plan, Flex Consumption) as its environment and nothing else.
 /// </summary>
 [Collection(PublishedFunctionApp.Collection)]
 public sealed class HostedStartupTests(PublishedFunctionApp published)
@@ -29,7 +31,7 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
     public async Task With_the_app_settings_the_bicep_sets_the_published_app_starts_under_the_host()
     {
         var port = FreePort();
-        using var app = Start(BicepAppSettings.Deployed(), port);
+        using var app = Start(InfrastructureTests.Deployment("FlexConsumption").AppSettings(), port);
         var output = ReadOutputAsync(app);
         try
         {
@@ -37,6 +39,9 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
             var status = await FirstAnswerAsync(app, client, "/api/manage/openapi.json");
 
             status.Should().Be(HttpStatusCode.OK, "the handler should listen on the host's port with the Azure adapters configured; it wrote: {0}", app.HasExited ? await output : "(still running)");
+            var health = await client.GetFromJsonAsync<JsonElement>(HealthEndpoint.Route);
+            health.GetProperty("status").GetString().Should().Be("ok");
+            health.GetProperty("build").GetString().Should().Be(published.BuildId, "the package reports the build id it was published with, which scripts/deploy-package.sh waits for");
         }
         finally
         {
@@ -49,8 +54,12 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
     [MemberData(nameof(RequiredSettings))]
     public async Task Without_a_setting_the_code_requires_the_published_app_stops_and_names_it(string setting)
     {
-        var deployed = BicepAppSettings.Deployed();
-        deployed.Should().ContainKey(setting, "the Bicep must set what the app cannot run without");
+        foreach (var plan in InfrastructureTests.PlanNames)
+        {
+            InfrastructureTests.Deployment(plan).AppSettings().Should().ContainKey(setting, "the Bicep must set what the app cannot run without ({0})", plan);
+        }
+
+        var deployed = InfrastructureTests.Deployment("FlexConsumption").AppSettings();
 
         using var app = Start(deployed.Where(s => s.Key != setting).ToDictionary(), FreePort());
         var output = ReadOutputAsync(app);
@@ -91,6 +100,18 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
         {
             start.Environment[name] = value;
         }
+
+        // Nothing leaves this machine: telemetry goes to a closed port on loopback, and the managed
+        // identity is asked for tokens on loopback too (App Service gives every process IDENTITY_ENDPOINT
+        // and IDENTITY_HEADER, which Azure.Identity prefers to the instance metadata service).
+        var closed = $"https://127.0.0.1:{FreePort()}/";
+        if (start.Environment.TryGetValue("APPLICATIONINSIGHTS_CONNECTION_STRING", out var telemetry) && telemetry is not null)
+        {
+            start.Environment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = System.Text.RegularExpressions.Regex.Replace(telemetry, "IngestionEndpoint=[^;]*", "IngestionEndpoint=" + closed);
+        }
+
+        start.Environment["IDENTITY_ENDPOINT"] = closed;
+        start.Environment["IDENTITY_HEADER"] = "hosted-startup-test";
 
         start.Environment[ConnectorHost.CustomHandlerPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Process.Start(start) ?? throw new InvalidOperationException("The published app did not start.");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Xml;
 using LineConnector.Core.Queueing;
 using LineConnector.Functions.Admin;
@@ -7,28 +6,65 @@ using LineConnector.Functions.LocalMode;
 
 namespace LineConnector.Tests.Packaging;
 
-/// <summary>The Bicep files agree with the code: queue names and semantics, app setting names, role ids, parameters.</summary>
-public sealed partial class InfrastructureTests
+/// <summary>
+/// What the compiled Bicep deploys agrees with the code: queue names and semantics, app settings,
+/// roles, parameters, outputs. Read from the Bicep compiler's ARM JSON and from deployment
+/// snapshots (<see cref="BicepCli"/>), one per hosting plan.
+/// </summary>
+public sealed class InfrastructureTests
 {
-    private static readonly string Main = BicepText.Infra("main.bicep");
-    private static readonly IReadOnlyDictionary<string, string> AppSettings = BicepText.ObjectEntries(Main, "appSettings");
+    private const string Queues = "Microsoft.ServiceBus/namespaces/queues";
+    private const string Containers = "Microsoft.Storage/storageAccounts/blobServices/containers";
+
+    /// <summary>Built-in role ids by the names infra/modules/roles.bicep gives them (Azure built-in roles reference).</summary>
+    private static readonly IReadOnlyDictionary<string, string> BuiltInRoles = new Dictionary<string, string>
+    {
+        ["serviceBusDataSender"] = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+        ["serviceBusDataReceiver"] = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
+        ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+        ["storageBlobDataContributor"] = "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        ["storageBlobDataReader"] = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+        ["storageTableDataContributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+        ["keyVaultSecretsUser"] = "4633458b-17de-408a-b874-0445c86b69e6",
+        ["keyVaultSecretsOfficer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+        ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
+    };
+
+    /// <summary>The hosting plans main.bicep offers.</summary>
+    internal static readonly IReadOnlyList<string> PlanNames = ["FlexConsumption", "ElasticPremium", "Dedicated"];
+
+    public static TheoryData<string> Plans() => [.. PlanNames];
+
+    /// <summary>The deployment with infra/main.bicepparam and <paramref name="plan"/> as its hosting plan.</summary>
+    internal static DeploymentSnapshot Deployment(string plan) =>
+        plan == "FlexConsumption" ? BicepCli.Snapshot() : BicepCli.Snapshot(new Dictionary<string, string> { ["hostingPlan"] = $"'{plan}'" });
 
     [Fact]
     public void The_queues_are_the_codes_queues()
     {
-        BicepText.StringArray(Main, "queueNames").Should().BeEquivalentTo([QueueNames.Inbound, QueueNames.Outbound]);
+        QueueNamesOf(Deployment("FlexConsumption")).Should().BeEquivalentTo([QueueNames.Inbound, QueueNames.Outbound]);
+        BicepCli.Main.GetProperty("variables").GetProperty("queueNames").EnumerateArray().Select(q => q.GetString())
+            .Should().BeEquivalentTo([QueueNames.Inbound, QueueNames.Outbound]);
     }
 
     [Fact]
     public void Queues_have_the_semantics_local_mode_imitates()
     {
-        var serviceBus = BicepText.Infra("modules", "servicebus.bicep");
+        var deployment = Deployment("FlexConsumption");
         var local = new LocalQueueOptions();
 
-        serviceBus.Should().Contain("requiresSession: true").And.Contain("requiresDuplicateDetection: true").And.Contain("deadLetteringOnMessageExpiration: true");
-        Duration(Single(serviceBus, @"duplicateDetectionHistoryTimeWindow: '(?<value>[^']+)'")).Should().Be(local.DuplicateDetectionWindow);
-        int.Parse(Single(Main, @"param maxDeliveryCount int = (?<value>\d+)"), System.Globalization.CultureInfo.InvariantCulture).Should().Be(local.MaxDeliveryCount);
-        serviceBus.Should().Contain("disableLocalAuth: true", "only identities with data roles may reach the queues");
+        deployment.OfType(Queues).Should().HaveCount(2);
+        foreach (var queue in deployment.OfType(Queues).Select(q => q.GetProperty("properties")))
+        {
+            queue.GetProperty("requiresSession").GetBoolean().Should().BeTrue();
+            queue.GetProperty("requiresDuplicateDetection").GetBoolean().Should().BeTrue();
+            queue.GetProperty("deadLetteringOnMessageExpiration").GetBoolean().Should().BeTrue();
+            Duration(queue.GetProperty("duplicateDetectionHistoryTimeWindow").GetString()!).Should().Be(local.DuplicateDetectionWindow);
+            queue.GetProperty("maxDeliveryCount").GetInt32().Should().Be(local.MaxDeliveryCount);
+        }
+
+        deployment.Single("Microsoft.ServiceBus/namespaces").GetProperty("properties").GetProperty("disableLocalAuth").GetBoolean()
+            .Should().BeTrue("only identities with data roles may reach the queues");
     }
 
     [Fact]
@@ -37,29 +73,78 @@ public sealed partial class InfrastructureTests
         using var host = JsonDocument.Parse(RepositoryFiles.Read("host.json"));
         var functionTimeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         var renewal = TimeSpan.Parse(host.RootElement.GetProperty("extensions").GetProperty("serviceBus").GetProperty("maxAutoLockRenewalDuration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var lockDuration = Duration(Single(Main, @"var queueLockDuration = '(?<value>[^']+)'"));
 
         renewal.Should().BeGreaterThanOrEqualTo(functionTimeout, "the host renews the session lock for as long as a handler may run");
-        lockDuration.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(5), "Service Bus allows a lock of at most 5 minutes");
+        foreach (var queue in Deployment("FlexConsumption").OfType(Queues))
+        {
+            Duration(queue.GetProperty("properties").GetProperty("lockDuration").GetString()!)
+                .Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(5), "Service Bus allows a lock of at most 5 minutes");
+        }
     }
 
-    [Fact]
-    public void App_settings_configure_the_custom_handler_and_identity_based_connections()
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void App_settings_configure_the_custom_handler_and_identity_based_connections(string plan)
     {
-        AppSettings["FUNCTIONS_WORKER_RUNTIME"].Should().Be("'custom'");
-        AppSettings["FUNCTIONS_EXTENSION_VERSION"].Should().Be("'~4'");
-        AppSettings["AzureWebJobsStorage__credential"].Should().Be("'managedidentity'");
-        AppSettings["ServiceBusConnection__credential"].Should().Be("'managedidentity'");
-        AppSettings.Should().ContainKeys(
+        var deployment = Deployment(plan);
+        var settings = deployment.AppSettings();
+        var site = deployment.Site.GetProperty("properties");
+
+        settings["AzureWebJobsStorage__credential"].Should().Be("managedidentity");
+        settings["ServiceBusConnection__credential"].Should().Be("managedidentity");
+        settings.Should().ContainKeys(
             "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId",
-            "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
-        AppSettings.Keys.Should().NotContain(["AzureWebJobsStorage", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "APPINSIGHTS_INSTRUMENTATIONKEY"], "each would hold a key");
+        settings.Keys.Should().NotContain(["AzureWebJobsStorage", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "APPINSIGHTS_INSTRUMENTATIONKEY"], "each would hold a key");
+        if (plan == "FlexConsumption")
+        {
+            // Flex Consumption refuses these settings: the runtime and the package are in functionAppConfig.
+            settings.Keys.Should().NotContain(["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", "WEBSITE_CONTENTSHARE"]);
+            var runtime = site.GetProperty("functionAppConfig").GetProperty("runtime");
+            runtime.GetProperty("name").GetString().Should().Be("custom");
+            runtime.GetProperty("version").GetString().Should().Be("1.0");
+            site.GetProperty("siteConfig").TryGetProperty("linuxFxVersion", out var linuxFxVersion).Should().BeTrue();
+            linuxFxVersion.ValueKind.Should().Be(JsonValueKind.Null, "Flex Consumption takes no linuxFxVersion");
+        }
+        else
+        {
+            settings["FUNCTIONS_WORKER_RUNTIME"].Should().Be("custom");
+            settings["FUNCTIONS_EXTENSION_VERSION"].Should().Be("~4");
+            settings.Should().ContainKeys("WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID");
+            site.GetProperty("functionAppConfig").ValueKind.Should().Be(JsonValueKind.Null);
+            site.GetProperty("siteConfig").GetProperty("linuxFxVersion").GetString().Should().BeEmpty("the custom handler stack has no language image");
+        }
     }
 
     [Fact]
-    public void Every_function_connection_has_its_identity_based_settings()
+    public void Flex_consumption_is_the_default_plan_with_its_scale_settings()
     {
+        var parameters = BicepCli.Main.GetProperty("parameters");
+        var scale = Deployment("FlexConsumption").Site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency");
+        var plan = Deployment("FlexConsumption").Single("Microsoft.Web/serverfarms");
+
+        parameters.GetProperty("hostingPlan").GetProperty("defaultValue").GetString().Should().Be("FlexConsumption");
+        BicepCli.BuildParameters(RepositoryFiles.PathOf("infra", "main.bicepparam")).GetProperty("hostingPlan").GetProperty("value").GetString().Should().Be("FlexConsumption");
+        plan.GetProperty("sku").GetProperty("name").GetString().Should().Be("FC1");
+        plan.GetProperty("sku").GetProperty("tier").GetString().Should().Be("FlexConsumption");
+        scale.GetProperty("instanceMemoryMB").GetInt32().Should().Be(parameters.GetProperty("flexInstanceMemoryMB").GetProperty("defaultValue").GetInt32());
+        scale.GetProperty("maximumInstanceCount").GetInt32().Should().Be(parameters.GetProperty("flexMaximumInstanceCount").GetProperty("defaultValue").GetInt32());
+        scale.GetProperty("alwaysReady").EnumerateArray().Should().ContainSingle()
+            .Which.GetProperty("name").GetString().Should().Be("http", "the webhook and the APIs are the HTTP group; LINE's webhook should not wait for a cold start");
+        BicepCli.Snapshot(new Dictionary<string, string> { ["flexAlwaysReadyHttpInstances"] = "0" }).Site
+            .GetProperty("properties").GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency").GetProperty("alwaysReady").GetArrayLength()
+            .Should().Be(0, "0 lets the app scale to zero");
+        Deployment("ElasticPremium").Single("Microsoft.Web/serverfarms").GetProperty("sku").GetProperty("name").GetString().Should().Be("EP1");
+        Deployment("Dedicated").Single("Microsoft.Web/serverfarms").GetProperty("sku").GetProperty("name").GetString().Should().Be("P0v3");
+        Deployment("Dedicated").Site.GetProperty("properties").GetProperty("siteConfig").GetProperty("alwaysOn").GetBoolean()
+            .Should().BeTrue("a Dedicated plan must stay loaded for the Service Bus triggers to fire");
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Every_function_connection_has_its_identity_based_settings(string plan)
+    {
+        var settings = Deployment(plan).AppSettings();
         var connections = Directory.EnumerateFiles(RepositoryFiles.PathOf("LineConnector.Functions"), "function.json", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -73,112 +158,191 @@ public sealed partial class InfrastructureTests
         connections.Should().NotBeEmpty();
         foreach (var connection in connections)
         {
-            AppSettings.Should().ContainKeys($"{connection}__fullyQualifiedNamespace", $"{connection}__credential", $"{connection}__clientId");
+            settings.Should().ContainKeys($"{connection}__fullyQualifiedNamespace", $"{connection}__credential", $"{connection}__clientId");
         }
     }
 
     [Fact]
-    public void No_bicep_file_reads_or_writes_a_key()
+    public void No_template_reads_or_writes_a_key()
     {
-        foreach (var file in BicepText.Files())
-        {
-            var text = File.ReadAllText(file);
-            text.Should().NotContainAny(["listKeys(", "AccountKey=", "SharedAccessKey", "listConnectionStrings("], "{0} must use identities only", file);
-        }
+        var template = BicepCli.Main.GetRawText();
+
+        template.Should().NotContainAny(["listKeys(", "AccountKey=", "SharedAccessKey", "listConnectionStrings(", "listSecrets("], "the template must use identities only");
+        template.Should().Contain("\"allowSharedKeyAccess\": false").And.Contain("\"disableLocalAuth\": true").And.Contain("\"DisableLocalAuth\": true");
     }
 
     [Fact]
     public void Role_definition_ids_are_the_built_in_roles()
     {
         // Azure built-in roles reference; a mistyped id would assign nothing, or the wrong role.
-        var expected = new Dictionary<string, string>
+        var roles = BicepCli.Build(RepositoryFiles.PathOf("infra", "modules", "roles.bicep"))
+            .GetProperty("variables").GetProperty("builtInRoles").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        roles.Should().Equal(BuiltInRoles);
+
+        var assigned = PlanNames.SelectMany(p => Deployment(p).RoleAssignments()).Select(r => r.RoleId).Distinct();
+        assigned.Should().BeEquivalentTo(roles.Values, "every role assigned is a role listed, and every role listed is assigned with some plan");
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void The_app_identity_has_exactly_the_roles_its_code_needs(string plan)
+    {
+        var deployment = Deployment(plan);
+        var hostStorage = deployment.Output("storageAccountName");
+        var releasesStorage = deployment.Output("releasesStorageAccountName");
+        var assigned = deployment.RoleAssignments()
+            .Where(r => r.PrincipalIdentity == deployment.AppIdentityId)
+            .Select(r => (Role: RoleName(r.RoleId), r.ScopeType, r.ScopeName))
+            .ToList();
+        List<(string Role, string ScopeType, string ScopeName)> expected =
+        [
+            // The Functions host's storage; it holds no deployment package.
+            ("storageBlobDataOwner", "Microsoft.Storage/storageAccounts", hostStorage),
+            // The channel tables (TableStorage__tableServiceUri).
+            ("storageTableDataContributor", "Microsoft.Storage/storageAccounts", hostStorage),
+            // The webhook and the handlers send; the host's triggers receive.
+            ("serviceBusDataSender", Queues, QueueNames.Inbound),
+            ("serviceBusDataSender", Queues, QueueNames.Outbound),
+            ("serviceBusDataReceiver", Queues, QueueNames.Inbound),
+            ("serviceBusDataReceiver", Queues, QueueNames.Outbound),
+            // KeyVaultChannelSecrets reads; the admin API's create and set-credentials write and delete (adminApiWritesCredentials).
+            ("keyVaultSecretsUser", "Microsoft.KeyVault/vaults", deployment.Output("keyVaultName")),
+            ("keyVaultSecretsOfficer", "Microsoft.KeyVault/vaults", deployment.Output("keyVaultName")),
+            ("monitoringMetricsPublisher", "Microsoft.Insights/components", deployment.Output("appInsightsName")),
+        ];
+        if (plan != "FlexConsumption")
         {
-            ["serviceBusDataSender"] = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
-            ["serviceBusDataReceiver"] = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
-            ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-            ["storageBlobDataContributor"] = "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-            ["storageTableDataContributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
-            ["keyVaultSecretsUser"] = "4633458b-17de-408a-b874-0445c86b69e6",
-            ["keyVaultSecretsOfficer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-            ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
-        };
+            // Run from package: read its own package, and nothing more of the releases account.
+            expected.Add(("storageBlobDataReader", Containers, deployment.Output("releasesContainerName")));
+        }
 
-        var roles = BicepText.ObjectEntries(BicepText.Infra("modules", "roles.bicep"), "builtInRoles")
-            .ToDictionary(e => e.Key, e => e.Value.Trim('\''));
-        roles.Should().Equal(expected);
-
-        var used = BicepText.Files().SelectMany(f => RoleReference().Matches(File.ReadAllText(f))).Select(m => m.Groups["role"].Value).Distinct();
-        used.Should().BeSubsetOf(roles.Keys);
-        used.Should().BeEquivalentTo(roles.Keys, "every role listed is assigned somewhere");
+        hostStorage.Should().NotBe(releasesStorage, "the app owns the host's storage and may only read its packages");
+        assigned.Should().BeEquivalentTo(expected);
+        deployment.RoleAssignments()
+            .Where(r => r.PrincipalIdentity == deployment.AppIdentityId && r.Scope.Contains($"/storageAccounts/{releasesStorage}", StringComparison.Ordinal) && RoleName(r.RoleId) != "storageBlobDataReader")
+            .Should().BeEmpty("the app may only read its packages");
     }
 
     [Fact]
-    public void The_app_identity_has_exactly_the_roles_its_code_needs()
+    public void On_flex_consumption_a_deployment_identity_of_its_own_writes_the_package()
     {
-        var assigned = BicepText.Files().Where(f => f.EndsWith(".bicep", StringComparison.Ordinal))
-            .SelectMany(f => BicepText.RoleAssignments(File.ReadAllText(f)).Select(r => (File: Path.GetFileName(f), r.Role, r.Principal, r.Scope, r.Condition, r.Loop)))
-            .Where(r => r.Principal == "appPrincipalId")
-            .Select(r => (r.File, r.Role, r.Scope, r.Condition, r.Loop))
-            .ToList();
-        const string EachQueue = "i in range(0, length(queueNames))";
+        var deployment = Deployment("FlexConsumption");
+        var storage = deployment.Site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage");
+        var deploymentIdentity = storage.GetProperty("authentication").GetProperty("userAssignedIdentityResourceId").GetString()!;
+        var container = deployment.Single(Containers);
 
-        assigned.Should().BeEquivalentTo(new (string File, string Role, string Scope, string? Condition, string? Loop)[]
+        storage.GetProperty("authentication").GetProperty("type").GetString().Should().Be("UserAssignedIdentity");
+        deploymentIdentity.Should().NotBe(deployment.AppIdentityId, "the identity the app's code uses may not write its own package");
+        ArmRuntimeValues.Evaluate(storage.GetProperty("value").GetString()!)
+            .Should().Be($"https://{deployment.Output("releasesStorageAccountName")}.blob.core.windows.net/{deployment.Output("releasesContainerName")}");
+        deployment.Site.GetProperty("identity").GetProperty("userAssignedIdentities").EnumerateObject().Select(i => i.Name)
+            .Should().BeEquivalentTo([deployment.AppIdentityId, deploymentIdentity], "the platform uses only identities of the site");
+        deployment.RoleAssignments().Where(r => r.PrincipalIdentity == deploymentIdentity).Should().ContainSingle()
+            .Which.Should().Be(deployment.RoleAssignments().Single(r => r.PrincipalIdentity == deploymentIdentity && RoleName(r.RoleId) == "storageBlobDataContributor" && r.Scope == container.GetProperty("id").GetString()));
+        Deployment("ElasticPremium").OfType("Microsoft.ManagedIdentity/userAssignedIdentities").Should().ContainSingle("only Flex Consumption has a deployment identity");
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Role_assignment_names_are_known_before_the_deployment(string plan)
+    {
+        // A name built from a principal id the deployment creates is known only once it runs: the
+        // what-if that reviewers approve could not show the assignment. The snapshot evaluates
+        // everything known beforehand, so such a name would stay an expression.
+        var assignments = Deployment(plan).RoleAssignments();
+
+        assignments.Should().NotBeEmpty();
+        assignments.Select(r => r.Name).Should().OnlyContain(name => IsGuid(name), "every name is a GUID computed before the deployment");
+        assignments.Select(r => r.Name).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void Operators_get_their_roles_with_the_principal_type_the_parameter_file_is_given()
+    {
+        var parameterFile = RepositoryFiles.PathOf("infra", "main.bicepparam");
+        var user = BicepCli.BuildParameters(parameterFile, BicepCli.DeploymentGuideEnvironment);
+        var group = BicepCli.BuildParameters(parameterFile, new Dictionary<string, string>(BicepCli.DeploymentGuideEnvironment) { ["LINECONNECTOR_OPERATOR_PRINCIPAL_TYPE"] = "Group" });
+        var operatorRoles = Deployment("ElasticPremium").RoleAssignments().Where(r => r.Principal == BicepCli.Principals.Operator).ToList();
+
+        user.GetProperty("operatorPrincipalType").GetProperty("value").GetString().Should().Be("User", "the deployment guide exports the signed-in user's id");
+        group.GetProperty("operatorPrincipalType").GetProperty("value").GetString().Should().Be("Group");
+        operatorRoles.Select(r => (RoleName(r.RoleId), r.ScopeType)).Should().BeEquivalentTo(new[]
         {
-            // The Functions host's storage, and the run-from-package blob.
-            ("storage.bicep", "storageBlobDataOwner", "account", null, null),
-            // The channel tables (TableStorage__tableServiceUri).
-            ("storage.bicep", "storageTableDataContributor", "account", null, null),
-            // The webhook and the handlers send (ServiceBusRestSender); the host's triggers receive.
-            ("servicebus.bicep", "serviceBusDataSender", "queues[i]", null, EachQueue),
-            ("servicebus.bicep", "serviceBusDataReceiver", "queues[i]", null, EachQueue),
-            // KeyVaultChannelSecrets reads; the admin API's create and set-credentials write and delete.
-            ("keyvault.bicep", "keyVaultSecretsUser", "vault", null, null),
-            ("keyvault.bicep", "keyVaultSecretsOfficer", "vault", "adminApiWritesCredentials", null),
-            ("monitoring.bicep", "monitoringMetricsPublisher", "appInsights", null, null),
+            ("keyVaultSecretsOfficer", "Microsoft.KeyVault/vaults"),
+            ("storageTableDataContributor", "Microsoft.Storage/storageAccounts"),
+            ("storageBlobDataContributor", Containers),
+            ("serviceBusDataReceiver", Queues),
+            ("serviceBusDataReceiver", Queues),
+            ("serviceBusDataSender", Queues),
+            ("serviceBusDataSender", Queues),
         });
-        BicepText.ModuleArguments(Main, "serviceBus")["queueNames"].Should().Be("queueNames", "the roles cover every queue the app uses");
-        BicepText.Infra("modules", "keyvault.bicep").Should().Contain("enableRbacAuthorization: true", "the roles only apply to a vault that uses Azure RBAC");
+        operatorRoles.Should().OnlyContain(r => r.PrincipalType == "User");
+        Deployment("ElasticPremium").RoleAssignments().Where(r => r.Principal == BicepCli.Principals.Pipeline)
+            .Should().ContainSingle().Which.Should().Match<SnapshotRoleAssignment>(r => RoleName(r.RoleId) == "storageBlobDataContributor" && r.ScopeType == Containers && r.PrincipalType == "ServicePrincipal");
+    }
+
+    [Fact]
+    public void A_key_vault_name_salt_gives_the_vault_a_new_name_and_leaves_the_others()
+    {
+        var salted = BicepCli.Snapshot(new Dictionary<string, string> { ["keyVaultNameSalt"] = "'2'" });
+        var plain = Deployment("FlexConsumption");
+
+        salted.Output("keyVaultName").Should().NotBe(plain.Output("keyVaultName")).And.StartWith("kv").And.HaveLength(plain.Output("keyVaultName").Length);
+        salted.Output("storageAccountName").Should().Be(plain.Output("storageAccountName"));
+        salted.Output("functionAppName").Should().Be(plain.Output("functionAppName"));
     }
 
     [Fact]
     public void By_default_the_admin_api_may_write_credentials()
     {
         // Creating a channel and setting its credentials through the API write to Key Vault.
-        BicepText.ParameterDefault(Main, "adminApiWritesCredentials").Should().Be("true");
-        BicepText.Infra("main.bicepparam").Should().Contain("param adminApiWritesCredentials = true");
+        BicepCli.Main.GetProperty("parameters").GetProperty("adminApiWritesCredentials").GetProperty("defaultValue").GetBoolean().Should().BeTrue();
+        BicepCli.BuildParameters(RepositoryFiles.PathOf("infra", "main.bicepparam")).GetProperty("adminApiWritesCredentials").GetProperty("value").GetBoolean().Should().BeTrue();
     }
 
     [Fact]
     public void Modules_receive_exactly_the_parameters_they_declare()
     {
-        var modules = BicepText.Modules(Main);
-        modules.Should().HaveCount(6);
+        var modules = BicepCli.Main.GetProperty("resources").EnumerateObject()
+            .Where(r => r.Value.GetProperty("type").GetString() == "Microsoft.Resources/deployments")
+            .ToList();
+        modules.Select(m => m.Name).Should().BeEquivalentTo(["monitoring", "storage", "releases", "serviceBus", "keyVault", "functionApp"]);
 
-        foreach (var (path, passed) in modules)
+        foreach (var module in modules)
         {
-            var declared = BicepText.Parameters(BicepText.Infra(path.Split('/')));
-            passed.Should().BeSubsetOf(declared.Keys, "{0} declares every parameter main.bicep passes", path);
-            declared.Where(p => !p.Value).Select(p => p.Key).Should().BeSubsetOf(passed, "main.bicep passes every parameter of {0} that has no default", path);
+            var passed = module.Value.GetProperty("properties").GetProperty("parameters").EnumerateObject().Select(p => p.Name).ToList();
+            var declared = module.Value.GetProperty("properties").GetProperty("template").GetProperty("parameters").EnumerateObject().ToList();
+            passed.Should().BeSubsetOf(declared.Select(p => p.Name), "module {0} declares every parameter main.bicep passes", module.Name);
+            declared.Where(p => !p.Value.TryGetProperty("defaultValue", out _)).Select(p => p.Name)
+                .Should().BeSubsetOf(passed, "main.bicep passes every parameter of module {0} that has no default", module.Name);
         }
     }
 
     [Fact]
     public void The_parameter_file_sets_only_parameters_of_main()
     {
-        var parameterFile = BicepText.Infra("main.bicepparam");
+        var assigned = BicepCli.BuildParameters(RepositoryFiles.PathOf("infra", "main.bicepparam")).EnumerateObject().Select(p => p.Name).ToList();
 
-        parameterFile.Should().Contain("using './main.bicep'");
-        BicepText.AssignedParameters(parameterFile).Should().NotBeEmpty().And.BeSubsetOf(BicepText.Parameters(Main).Keys);
+        RepositoryFiles.Read("infra", "main.bicepparam").Should().Contain("using './main.bicep'");
+        assigned.Should().NotBeEmpty().And.BeSubsetOf(BicepCli.Main.GetProperty("parameters").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
     public void Every_file_states_the_api_versions_it_uses()
     {
-        foreach (var file in BicepText.Files().Where(f => f.EndsWith(".bicep", StringComparison.Ordinal)))
+        // Each module deploys as a deployment named as its file (modules/{name}.bicep).
+        var modules = BicepCli.Main.GetProperty("resources").EnumerateObject().Select(r => r.Value)
+            .Where(r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments")
+            .Select(r => (File: RepositoryFiles.PathOf("infra", "modules", r.GetProperty("name").GetString() + ".bicep"), Template: r.GetProperty("properties").GetProperty("template")))
+            .ToList();
+
+        modules.Should().HaveCount(6).And.OnlyContain(m => File.Exists(m.File));
+        var files = modules.Select(m => (m.File, m.Template, Nested: false)).Prepend((RepositoryFiles.PathOf("infra", "main.bicep"), BicepCli.Main, Nested: true));
+        foreach (var (file, template, nested) in files)
         {
-            var text = File.ReadAllText(file);
-            var header = BicepText.HeaderComment(text);
-            foreach (var (type, version) in BicepText.ResourceTypes(text))
+            var header = string.Join('\n', File.ReadLines(file).TakeWhile(line => line.StartsWith("//", StringComparison.Ordinal)));
+            foreach (var (type, version) in ApiVersions(template, nested))
             {
                 header.Should().Contain(version, "{0} uses {1}@{2}", Path.GetFileName(file), type, version);
             }
@@ -188,30 +352,53 @@ public sealed partial class InfrastructureTests
     [Fact]
     public void Outputs_give_the_function_app_name_and_the_webhook_url_pattern()
     {
+        var deployment = Deployment("FlexConsumption");
         var webhook = FunctionJson.Load(RepositoryFiles.PathOf("LineConnector.Functions", "LineWebhook"));
+        var app = deployment.Site.GetProperty("name").GetString();
 
-        Main.Should().Contain("output functionAppName string");
-        Single(Main, @"output webhookUrlPattern string = '(?<value>[^']+)'").Should().EndWith("/api/" + webhook.HttpRoute);
+        deployment.Output("functionAppName").Should().Be(app);
+        deployment.Output("webhookUrlPattern").Should().Be($"https://{app}.azurewebsites.net/api/{webhook.HttpRoute}");
+        deployment.Output("hostingPlan").Should().Be("FlexConsumption");
     }
 
     [Fact]
     public void Outputs_give_the_apps_url_for_the_command_line_and_the_admin_apis_channels()
     {
-        const string Host = "https://${functionApp.outputs.defaultHostName}";
+        var deployment = Deployment("FlexConsumption");
+        var host = $"https://{deployment.Site.GetProperty("name").GetString()}.azurewebsites.net";
 
-        Single(Main, @"output functionAppUrl string = '(?<value>[^']+)'").Should().Be(Host);
-        Single(Main, @"output adminApiUrl string = '(?<value>[^']+)'").Should().Be(Host + ChannelAdminEndpoints.ChannelsRoute);
+        deployment.Output("functionAppUrl").Should().Be(host);
+        deployment.Output("adminApiUrl").Should().Be(host + ChannelAdminEndpoints.ChannelsRoute);
     }
 
-    private static string Single(string text, string pattern)
+    internal static IReadOnlyList<string> QueueNamesOf(DeploymentSnapshot deployment) =>
+        [.. deployment.OfType(Queues).Select(q => q.GetProperty("name").GetString()!.Split('/')[^1])];
+
+    internal static string RoleName(string roleId) => BuiltInRoles.Single(r => r.Value == roleId).Key;
+
+    private static IEnumerable<(string Type, string Version)> ApiVersions(JsonElement template, bool nested)
     {
-        var match = Regex.Match(text, pattern, RegexOptions.Multiline);
-        match.Success.Should().BeTrue("the file should contain {0}", pattern);
-        return match.Groups["value"].Value;
+        foreach (var resource in template.GetProperty("resources").EnumerateObject().Select(r => r.Value))
+        {
+            var type = resource.GetProperty("type").GetString()!;
+            if (type == "Microsoft.Resources/deployments")
+            {
+                if (nested)
+                {
+                    foreach (var inner in ApiVersions(resource.GetProperty("properties").GetProperty("template"), nested))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                continue;
+            }
+
+            yield return (type, resource.GetProperty("apiVersion").GetString()!);
+        }
     }
+
+    private static bool IsGuid(string text) => Guid.TryParse(text, out _);
 
     private static TimeSpan Duration(string iso8601) => XmlConvert.ToTimeSpan(iso8601);
-
-    [GeneratedRegex(@"builtInRoles\.(?<role>\w+)")]
-    private static partial Regex RoleReference();
 }

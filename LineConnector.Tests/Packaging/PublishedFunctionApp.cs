@@ -20,12 +20,15 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
 
     public string Zip => Path.Combine(_workDirectory, "LineConnector.Functions.zip");
 
+    /// <summary>The build id the package is stamped with, as scripts/package.sh stamps it.</summary>
+    public string BuildId { get; } = $"test-{Guid.NewGuid():N}";
+
     public async Task InitializeAsync()
     {
         var project = RepositoryFiles.PathOf("LineConnector.Functions", "LineConnector.Functions.csproj");
         var start = new ProcessStartInfo(
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            ["publish", project, "--configuration", "Release", "--output", Folder, $"-p:FunctionAppZip={Zip}", "--disable-build-servers", "--nologo"])
+            ["publish", project, "--configuration", "Release", "--output", Folder, $"-p:FunctionAppZip={Zip}", $"-p:BuildId={BuildId}", "--disable-build-servers", "--nologo"])
         {
             WorkingDirectory = RepositoryFiles.Root,
             RedirectStandardOutput = true,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -27,13 +28,14 @@ public class QueueTriggerEndpointTests
 
     private static string SingleEncoded(string body) => JsonSerializer.Serialize(body);
 
-    private static string Invocation(string data, bool quotedMetadata = true)
+    private static string Invocation(string data, bool quotedMetadata = true, string? applicationProperties = null)
     {
         string Meta(string value) => quotedMetadata ? JsonSerializer.Serialize(JsonSerializer.Serialize(value)) : JsonSerializer.Serialize(value);
+        var properties = applicationProperties is null ? "" : $",\"ApplicationProperties\":{applicationProperties}";
         return $$"""
             {"Data":{"message":{{data}}},
              "Metadata":{"DeliveryCount":{{(quotedMetadata ? "\"2\"" : "2")}},"MessageId":{{Meta("01KA")}},"SessionId":{{Meta("shop:U1")}},
-                         "EnqueuedTimeUtc":{{Meta("2026-11-21T09:00:00")}},"SequenceNumber":"7","ContentType":null,"sys":{"MethodName":"LineInbound","UtcNow":"2026-11-21T09:00:01Z"} } }
+                         "EnqueuedTimeUtc":{{Meta("2026-11-21T09:00:00")}},"SequenceNumber":"7","ContentType":null{{properties}},"sys":{"MethodName":"LineInbound","UtcNow":"2026-11-21T09:00:01Z"} } }
             """;
     }
 
@@ -64,6 +66,87 @@ public class QueueTriggerEndpointTests
         answer.TryGetProperty("ReturnValue", out _).Should().BeTrue();
         var message = handler.Received.Single();
         message.Should().Be(new ReceivedMessage("01KA", "shop:U1", 2, Body));
+    }
+
+    private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private const string TraceProperties = $$"""{"traceparent":"{{TraceParent}}","tracestate":"congo=t61rcWkgMzE","attempt":3}""";
+
+    // UNCONFIRMED (custom-handler-contract.md): whether the host gives Metadata.ApplicationProperties as an
+    // object or as a JSON-serialized string, and its values with or without extra quotes. Each is read.
+    public static TheoryData<string> ApplicationPropertiesForms() =>
+    [
+        TraceProperties,
+        JsonSerializer.Serialize(TraceProperties),
+        $$"""{"traceparent":{{JsonSerializer.Serialize(JsonSerializer.Serialize(TraceParent))}},"tracestate":"\"congo=t61rcWkgMzE\""}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ApplicationPropertiesForms))]
+    public async Task The_messages_application_properties_reach_the_handler_as_object_or_serialized_string(string properties)
+    {
+        var handler = new RecordingHandler(QueueNames.Inbound);
+        await using var app = App(handler);
+
+        var response = await Invoke(app, "LineInbound", Invocation(DoubleEncoded(Body), applicationProperties: properties));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        handler.Received.Single().ApplicationProperties.Should().Equal(new Dictionary<string, string>
+        {
+            [QueueTracing.TraceParentProperty] = TraceParent,
+            [QueueTracing.TraceStateProperty] = "congo=t61rcWkgMzE",
+        });
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("null")]
+    [InlineData("\"not json\"")]
+    [InlineData("[1,2]")]
+    public async Task Without_readable_application_properties_the_message_has_none(string? properties)
+    {
+        var handler = new RecordingHandler(QueueNames.Inbound);
+        await using var app = App(handler);
+
+        var response = await Invoke(app, "LineInbound", Invocation(DoubleEncoded(Body), applicationProperties: properties));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        handler.Received.Single().ApplicationProperties.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_handler_runs_in_a_span_that_continues_the_messages_trace_linked_to_the_invocation()
+    {
+        using var spans = new ConnectorSpans();
+        var handler = new RecordingHandler(QueueNames.Inbound);
+        await using var app = App(handler);
+        var sentIn = $"00-{spans.Root.TraceId}-{spans.Root.SpanId}-01";
+
+        var response = await Invoke(app, "LineInbound", Invocation(DoubleEncoded(Body), applicationProperties: $$"""{"traceparent":"{{sentIn}}"}"""));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var process = spans.Single($"process {QueueNames.Inbound}");
+        process.Kind.Should().Be(ActivityKind.Consumer);
+        process.ParentSpanId.Should().Be(spans.Root.SpanId, "the span continues the trace the message was sent in");
+        process.Links.Should().ContainSingle("the span links the host's invocation (the request's span)");
+        process.GetTagItem("messaging.message.id").Should().Be("01KA");
+        process.GetTagItem("messaging.servicebus.message.delivery_count").Should().Be(2);
+        process.Status.Should().Be(ActivityStatusCode.Unset);
+    }
+
+    [Fact]
+    public async Task A_failed_handler_marks_its_span_failed()
+    {
+        using var spans = new ConnectorSpans();
+        var handler = new RecordingHandler(QueueNames.Inbound, fail: true);
+        await using var app = App(handler);
+        var sentIn = $"00-{spans.Root.TraceId}-{spans.Root.SpanId}-01";
+
+        var response = await Invoke(app, "LineInbound", Invocation(DoubleEncoded(Body), applicationProperties: $$"""{"traceparent":"{{sentIn}}"}"""));
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        var process = spans.Single($"process {QueueNames.Inbound}");
+        process.Status.Should().Be(ActivityStatusCode.Error);
+        process.GetTagItem("error.type").Should().Be(typeof(InvalidOperationException).FullName);
     }
 
     [Fact]

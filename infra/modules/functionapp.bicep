@@ -1,96 +1,156 @@
-// The Linux function app: its plan (Elastic Premium by default, or a Dedicated App Service plan),
-// configured for the custom handler, running as the user-assigned identity, with the app settings
-// main.bicep composes. No Azure Files content share (it would need a storage key): the app runs
-// from the package in the releases container (WEBSITE_RUN_FROM_PACKAGE), read with the identity.
-// API versions: Microsoft.Web/serverfarms, sites and sites/basicPublishingCredentialsPolicies 2024-11-01.
+// The Linux function app, its plan and its configuration for the custom handler, running as the
+// user-assigned identity with the app settings main.bicep composes. Three plans:
+//   FlexConsumption  FC1: scales to zero, billed per execution, always-ready instances on request;
+//                    the runtime is "custom" (functionAppConfig), the platform deploys the package
+//                    into the releases container with the deployment identity.
+//   ElasticPremium   EP1-EP3: one instance always running; runs the package from the releases
+//                    container (WEBSITE_RUN_FROM_PACKAGE, read with the app's identity).
+//   Dedicated        an App Service plan (Always On); runs from the package like Elastic Premium.
+// No Azure Files content share on any plan (it would need a storage key).
+// API versions: Microsoft.Web/serverfarms, sites and sites/basicPublishingCredentialsPolicies 2025-03-01.
+
+import { AppSettings, HostingPlan, Tags } from 'types.bicep'
 
 @description('Azure region.')
 param location string
 
-@description('Name of the App Service plan.')
+@description('Name of the plan.')
 param planName string
 
 @description('Name of the function app (its host name is {name}.azurewebsites.net).')
 param appName string
 
-@description('ElasticPremium (event-driven scale out) or Dedicated (a fixed App Service plan).')
-@allowed([
-  'ElasticPremium'
-  'Dedicated'
-])
-param hostingPlan string
+@description('The hosting plan.')
+param hostingPlan HostingPlan
 
-@description('Elastic Premium size.')
-@allowed([
-  'EP1'
-  'EP2'
-  'EP3'
-])
+@description('Flex Consumption: memory of each instance, in MB.')
+param flexInstanceMemoryMB int
+
+@description('Flex Consumption: most instances the app scales out to.')
+param flexMaximumInstanceCount int
+
+@description('Flex Consumption: instances of the HTTP functions kept running (0: the app scales to zero).')
+param flexAlwaysReadyHttpInstances int
+
+@description('Elastic Premium size: EP1, EP2 or EP3.')
 param elasticPremiumSku string
 
 @description('Dedicated plan size, e.g. B1, S1, P0v3, P1v3.')
 param dedicatedSku string
 
-@description('Most instances the Elastic Premium plan scales out to.')
-@minValue(1)
-@maxValue(100)
+@description('Elastic Premium: most instances the plan scales out to.')
 param maximumElasticWorkerCount int
 
-@description('Resource id of the user-assigned identity.')
+@description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
+@description('Flex Consumption: resource id of the identity the platform writes the package with; empty on the other plans.')
+param deploymentIdentityId string
+
+@description('Flex Consumption: URL of the blob container the platform deploys the package to; empty on the other plans.')
+param deploymentContainerUrl string
+
 @description('App settings (name to value). No keys or secrets: every connection is identity-based.')
-param appSettings object
+param appSettings AppSettings
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
+var isFlex = hostingPlan == 'FlexConsumption'
 var isElasticPremium = hostingPlan == 'ElasticPremium'
 
-var elasticPremiumPlan = {
-  kind: 'elastic'
-  sku: {
-    name: elasticPremiumSku
-    tier: 'ElasticPremium'
+var plans = {
+  FlexConsumption: {
+    kind: 'functionapp'
+    sku: {
+      name: 'FC1'
+      tier: 'FlexConsumption'
+    }
+    properties: {
+      // true = Linux.
+      reserved: true
+    }
   }
-  properties: {
-    // true = Linux.
-    reserved: true
-    maximumElasticWorkerCount: maximumElasticWorkerCount
+  ElasticPremium: {
+    kind: 'elastic'
+    sku: {
+      name: elasticPremiumSku
+      tier: 'ElasticPremium'
+    }
+    properties: {
+      reserved: true
+      maximumElasticWorkerCount: maximumElasticWorkerCount
+    }
+  }
+  Dedicated: {
+    kind: 'linux'
+    sku: {
+      name: dedicatedSku
+    }
+    properties: {
+      reserved: true
+    }
   }
 }
 
-var dedicatedPlan = {
-  kind: 'linux'
-  sku: {
-    name: dedicatedSku
-  }
-  properties: {
-    reserved: true
-  }
-}
-
-var planShape = isElasticPremium ? elasticPremiumPlan : dedicatedPlan
-
-resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
-  kind: planShape.kind
-  sku: planShape.sku
-  properties: planShape.properties
+  kind: plans[hostingPlan].kind
+  sku: plans[hostingPlan].sku
+  properties: plans[hostingPlan].properties
 }
 
-resource app 'Microsoft.Web/sites@2024-11-01' = {
+// Flex Consumption takes the runtime, scale and deployment source here instead of app settings
+// (FUNCTIONS_WORKER_RUNTIME, WEBSITE_RUN_FROM_PACKAGE) and site properties (linuxFxVersion).
+var flexConfig = {
+  runtime: {
+    // The Flex Consumption stacks list "custom" 1.0 (az functionapp list-flexconsumption-runtimes).
+    name: 'custom'
+    version: '1.0'
+  }
+  scaleAndConcurrency: {
+    instanceMemoryMB: flexInstanceMemoryMB
+    maximumInstanceCount: flexMaximumInstanceCount
+    // "http" is the group of every HTTP function: the webhook and the APIs.
+    alwaysReady: flexAlwaysReadyHttpInstances > 0
+      ? [
+          {
+            name: 'http'
+            instanceCount: flexAlwaysReadyHttpInstances
+          }
+        ]
+      : []
+  }
+  deployment: {
+    storage: {
+      type: 'blobContainer'
+      value: deploymentContainerUrl
+      authentication: {
+        type: 'UserAssignedIdentity'
+        userAssignedIdentityResourceId: deploymentIdentityId
+      }
+    }
+  }
+}
+
+resource app 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
   location: location
   tags: tags
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
-    userAssignedIdentities: {
-      '${identityId}': {}
-    }
+    // On Flex Consumption the deployment identity must be the site's too, for the platform to use it.
+    userAssignedIdentities: isFlex
+      ? {
+          '${identityId}': {}
+          '${deploymentIdentityId}': {}
+        }
+      : {
+          '${identityId}': {}
+        }
   }
   properties: {
     serverFarmId: plan.id
@@ -98,17 +158,16 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
+    functionAppConfig: isFlex ? flexConfig : null
     siteConfig: {
       // The custom handler stack has no language image: an empty linuxFxVersion, as the Functions
-      // stacks API gives for "custom" on Linux. The handler is self-contained, so the image's .NET
-      // version does not matter.
-      linuxFxVersion: ''
-      use32BitWorkerProcess: false
+      // stacks API gives for "custom" on Linux. Flex Consumption takes no linuxFxVersion at all.
+      linuxFxVersion: isFlex ? null : ''
       // A Dedicated plan must stay loaded for the Service Bus triggers to fire; Elastic Premium
-      // keeps its own always-ready instance and does not support Always On.
-      alwaysOn: !isElasticPremium
+      // keeps its own always-ready instance and Flex Consumption its always-ready ones.
+      alwaysOn: hostingPlan == 'Dedicated'
       // Elastic Premium: the scale controller asks the running host (which connects with the app's
-      // identity) for the queues' scale status.
+      // identity) for the queues' scale status. Flex Consumption always scales that way.
       functionsRuntimeScaleMonitoringEnabled: isElasticPremium
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
@@ -123,8 +182,8 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
   }
 }
 
-// No publishing passwords: the package is deployed through Blob Storage with Microsoft Entra ID.
-resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+// No publishing passwords: packages are deployed with Microsoft Entra ID.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'ftp'
   properties: {
@@ -132,7 +191,7 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'scm'
   properties: {
@@ -141,5 +200,4 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 }
 
 output name string = app.name
-output id string = app.id
 output defaultHostName string = app.properties.defaultHostName

@@ -5,9 +5,10 @@
 // The app reads secrets (Secrets User); it writes and deletes them (Secrets Officer) only when the
 // admin API is allowed to put credentials. Operators who put credentials with the portal or az CLI
 // get Officer.
-// API versions: Microsoft.KeyVault/vaults 2024-11-01, Microsoft.Authorization/roleAssignments 2022-04-01.
+// API versions: Microsoft.KeyVault/vaults 2025-05-01, Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
+import { PrincipalType, Tags } from 'types.bicep'
 
 @description('Azure region.')
 param location string
@@ -22,7 +23,10 @@ param name string
 @maxValue(90)
 param softDeleteRetentionInDays int
 
-@description('Principal id of the function app\'s identity.')
+@description('Resource id of the function app\'s identity: known before the deployment, it names the role assignments (a what-if sees them).')
+param appIdentityId string
+
+@description('Principal id of the function app\'s identity (known only once the identity exists).')
 param appPrincipalId string
 
 @description('Whether the admin API writes and deletes channel credentials (gives the app Key Vault Secrets Officer).')
@@ -32,17 +36,12 @@ param adminApiWritesCredentials bool
 param operatorPrincipalId string
 
 @description('Type of the operator principal.')
-@allowed([
-  'User'
-  'Group'
-  'ServicePrincipal'
-])
-param operatorPrincipalType string
+param operatorPrincipalType PrincipalType
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -66,7 +65,7 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
 }
 
 resource appReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, appPrincipalId, builtInRoles.keyVaultSecretsUser)
+  name: guid(vault.id, appIdentityId, builtInRoles.keyVaultSecretsUser)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.keyVaultSecretsUser)
@@ -76,7 +75,7 @@ resource appReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 }
 
 resource appWritesCredentials 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (adminApiWritesCredentials) {
-  name: guid(vault.id, appPrincipalId, builtInRoles.keyVaultSecretsOfficer)
+  name: guid(vault.id, appIdentityId, builtInRoles.keyVaultSecretsOfficer)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.keyVaultSecretsOfficer)

@@ -5,6 +5,7 @@
 // Microsoft.Insights/components 2020-02-02, Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
+import { Tags } from 'types.bicep'
 
 @description('Azure region.')
 param location string
@@ -20,11 +21,14 @@ param appInsightsName string
 @maxValue(730)
 param retentionInDays int
 
-@description('Principal id of the function app\'s identity.')
+@description('Resource id of the function app\'s identity: known before the deployment, it names the role assignment (a what-if sees it).')
+param appIdentityId string
+
+@description('Principal id of the function app\'s identity (known only once the identity exists).')
 param appPrincipalId string
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: workspaceName
@@ -52,7 +56,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 resource appPublishesTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(appInsights.id, appPrincipalId, builtInRoles.monitoringMetricsPublisher)
+  name: guid(appInsights.id, appIdentityId, builtInRoles.monitoringMetricsPublisher)
   scope: appInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.monitoringMetricsPublisher)

@@ -11,8 +11,11 @@ var builtInRoles = {
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   // The Functions host's own storage (keys, leases, timers) needs this on blobs.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  // The pipeline uploads the deployment package to the releases container.
+  // Upload the deployment package to the releases container: the pipeline, operators and, on Flex
+  // Consumption, the deployment identity the platform writes the package with.
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  // Read the deployment package: the app's identity on Elastic Premium and Dedicated (run from package).
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
   // The connector's channel tables (and the host's diagnostic events).
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Read channel secrets and access tokens.

@@ -2,10 +2,11 @@
 // LINE conversation), detect duplicates for 10 minutes (MessageId = webhookEventId or the outbound
 // message id), dead-letter after maxDeliveryCount failed deliveries and on expiry. SAS keys are off:
 // only Microsoft Entra identities with data roles reach the queues.
-// API versions: Microsoft.ServiceBus/namespaces (+ queues) 2024-01-01,
+// API versions: Microsoft.ServiceBus/namespaces (+ queues) 2026-01-01,
 // Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
+import { PrincipalType, Tags } from 'types.bicep'
 
 @description('Azure region.')
 param location string
@@ -16,7 +17,7 @@ param location string
 param name string
 
 @description('Queue names (the code\'s QueueNames).')
-param queueNames array
+param queueNames string[]
 
 @description('Deliveries before a message is dead-lettered (a failed invocation is one delivery).')
 @minValue(1)
@@ -28,24 +29,22 @@ param lockDuration string
 @description('How long a message may wait before it expires and is dead-lettered.')
 param messageTimeToLive string
 
-@description('Principal id of the function app\'s identity.')
+@description('Resource id of the function app\'s identity: known before the deployment, it names the role assignments (a what-if sees them).')
+param appIdentityId string
+
+@description('Principal id of the function app\'s identity (known only once the identity exists).')
 param appPrincipalId string
 
 @description('Principal (user or group) that inspects and replays dead-lettered messages; empty for none.')
 param operatorPrincipalId string
 
 @description('Type of the operator principal.')
-@allowed([
-  'User'
-  'Group'
-  'ServicePrincipal'
-])
-param operatorPrincipalType string
+param operatorPrincipalType PrincipalType
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
   tags: tags
@@ -60,7 +59,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   }
 }
 
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = [
   for queueName in queueNames: {
     parent: namespace
     name: queueName
@@ -82,7 +81,7 @@ resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [
 // Each queue is sent to and received from by the app: roles are scoped to the queues, not the namespace.
 resource appSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for i in range(0, length(queueNames)): {
-    name: guid(queues[i].id, appPrincipalId, builtInRoles.serviceBusDataSender)
+    name: guid(queues[i].id, appIdentityId, builtInRoles.serviceBusDataSender)
     scope: queues[i]
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.serviceBusDataSender)
@@ -94,7 +93,7 @@ resource appSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 
 resource appReceives 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for i in range(0, length(queueNames)): {
-    name: guid(queues[i].id, appPrincipalId, builtInRoles.serviceBusDataReceiver)
+    name: guid(queues[i].id, appIdentityId, builtInRoles.serviceBusDataReceiver)
     scope: queues[i]
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.serviceBusDataReceiver)

@@ -1,11 +1,12 @@
-// The storage account: the Functions host's storage (identity-based AzureWebJobsStorage), the
-// connector's tables (created by the connector on first use), and the private container the
-// deployment package is run from. Shared key
-// access is off: every client authenticates with Microsoft Entra ID.
-// API versions: Microsoft.Storage/storageAccounts (+ blobServices, containers) 2025-01-01,
+// The Functions host's storage account (identity-based AzureWebJobsStorage: keys, leases) and the
+// connector's tables (created by the connector on first use). It holds no deployment package: those
+// are in the releases account (releases.bicep), which the app may only read. Shared key access is
+// off: every client authenticates with Microsoft Entra ID.
+// API versions: Microsoft.Storage/storageAccounts (+ blobServices) 2025-01-01,
 // Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
+import { PrincipalType, Tags } from 'types.bicep'
 
 @description('Azure region.')
 param location string
@@ -26,28 +27,20 @@ param name string
 ])
 param skuName string
 
-@description('Private container holding the function app\'s deployment package (WEBSITE_RUN_FROM_PACKAGE).')
-param releasesContainerName string
+@description('Resource id of the function app\'s identity: known before the deployment, it names the role assignments (a what-if sees them).')
+param appIdentityId string
 
-@description('Principal id of the function app\'s identity.')
+@description('Principal id of the function app\'s identity (known only once the identity exists).')
 param appPrincipalId string
 
-@description('Principal that uploads deployment packages (the pipeline); empty for none.')
-param deploymentPrincipalId string
-
-@description('Principal (user or group) that edits channel entities in the portal\'s Storage browser and may upload a deployment package by hand; empty for none.')
+@description('Principal (user or group) that edits channel entities in the portal\'s Storage browser; empty for none.')
 param operatorPrincipalId string
 
 @description('Type of the operator principal.')
-@allowed([
-  'User'
-  'Group'
-  'ServicePrincipal'
-])
-param operatorPrincipalType string
+param operatorPrincipalType PrincipalType
 
 @description('Tags for the resources.')
-param tags object
+param tags Tags
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -80,18 +73,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
   }
 }
 
-resource releases 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
-  parent: blobService
-  name: releasesContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
-
-// The host keeps keys, leases and its secrets in blobs; the minimum role for identity-based
-// AzureWebJobsStorage (it also covers reading the package from the releases container).
+// The host keeps keys, leases and its secrets in blobs: the minimum role for identity-based
+// AzureWebJobsStorage. This account holds no deployment package.
 resource appBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, appPrincipalId, builtInRoles.storageBlobDataOwner)
+  name: guid(account.id, appIdentityId, builtInRoles.storageBlobDataOwner)
   scope: account
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageBlobDataOwner)
@@ -102,33 +87,12 @@ resource appBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 // The connector's tables (it creates them on first use); the host also writes its diagnostic events to a table.
 resource appTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(account.id, appPrincipalId, builtInRoles.storageTableDataContributor)
+  name: guid(account.id, appIdentityId, builtInRoles.storageTableDataContributor)
   scope: account
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageTableDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
-  }
-}
-
-// Skipped when the operator is the deployer too: the operator's assignment below covers it.
-resource deployerUploadsPackages 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deploymentPrincipalId) && deploymentPrincipalId != operatorPrincipalId) {
-  name: guid(releases.id, deploymentPrincipalId, builtInRoles.storageBlobDataContributor)
-  scope: releases
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageBlobDataContributor)
-    principalId: deploymentPrincipalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-resource operatorUploadsPackages 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
-  name: guid(releases.id, operatorPrincipalId, builtInRoles.storageBlobDataContributor)
-  scope: releases
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.storageBlobDataContributor)
-    principalId: operatorPrincipalId
-    principalType: operatorPrincipalType
   }
 }
 
@@ -143,7 +107,5 @@ resource operatorEditsTables 'Microsoft.Authorization/roleAssignments@2022-04-01
 }
 
 output name string = account.name
-output blobEndpoint string = account.properties.primaryEndpoints.blob
 // https://{name}.table.core.windows.net/ (or the sovereign cloud's suffix): the app's TableStorage__tableServiceUri.
 output tableEndpoint string = account.properties.primaryEndpoints.table
-output releasesContainerName string = releases.name

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -5,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Line.Api;
 
@@ -168,10 +170,39 @@ public sealed class LineApiClient
         return (await ReadJsonAsync("quota consumption", response, LineApiJsonContext.Default.QuotaConsumptionResponse, cancellationToken)).TotalUsage;
     }
 
-    /// <summary>Sends a call, retrying transient failures; returns the first 2xx answer (its body buffered unless streamed).</summary>
+    /// <summary>
+    /// Sends a call in a span of its own (the HTTP attempts are its children), retrying transient failures;
+    /// returns the first 2xx answer (its body buffered unless streamed). A failure is counted by its kind.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(Call call, string channelId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelId);
+        using var activity = ConnectorTelemetry.Source.StartActivity($"line {call.Operation}", ActivityKind.Internal);
+        activity?.SetTag(ConnectorTelemetry.ChannelAttribute, channelId).SetTag(ConnectorTelemetry.LineOperationAttribute, call.Operation);
+        try
+        {
+            var response = await SendWithRetriesAsync(call, channelId, activity, cancellationToken);
+            activity?.SetTag(ConnectorTelemetry.LineRequestIdAttribute, RequestId(response));
+            return response;
+        }
+        catch (LineApiException e)
+        {
+            ConnectorMetrics.LineCallFailed(channelId, e);
+            activity?.SetTag(ConnectorTelemetry.LineErrorKindAttribute, e.Kind.ToString())
+                .SetTag(ConnectorTelemetry.LineRequestIdAttribute, e.RequestId)
+                .SetTag(ConnectorTelemetry.LineAttemptsAttribute, e.Attempts);
+            ConnectorTelemetry.Failed(activity, e);
+            throw;
+        }
+        catch (Exception e)
+        {
+            ConnectorTelemetry.Failed(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(Call call, string channelId, Activity? activity, CancellationToken cancellationToken)
+    {
         var token = await _tokens.GetTokenAsync(channelId, cancellationToken);
         if (!IsUsableToken(token))
         {
@@ -191,6 +222,7 @@ public sealed class LineApiClient
                     response = await _http.SendAsync(request, call.Streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, linked.Token);
                     if (response.IsSuccessStatusCode)
                     {
+                        activity?.SetTag(ConnectorTelemetry.LineAttemptsAttribute, attempt);
                         var success = response;
                         response = null;
                         return success;
