@@ -142,20 +142,15 @@ public static class WebhookSplitter
         }
 
         var messages = new QueueMessage[events.Count];
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using var writer = new Utf8JsonWriter(buffer);
-        var envelope = new EnvelopeWriter(writer, channelId, destination, receivedAt);
+        using var envelope = new EnvelopeWriter(channelId, destination, receivedAt);
         for (var i = 0; i < messages.Length; i++)
         {
             var (start, length, webhookEvent) = events[i];
             var rawEvent = body.Slice(start, length);
-            buffer.ResetWrittenCount();
-            writer.Reset();
-            envelope.Write(webhookEvent, rawEvent);
             messages[i] = new QueueMessage(
                 webhookEvent.WebhookEventId ?? ContentId(rawEvent),
                 ConversationSession.Id(channelId, webhookEvent.Source?.ConversationId),
-                buffer.WrittenSpan.ToArray());
+                envelope.Write(webhookEvent, rawEvent));
         }
 
         batch = new WebhookBatch(destination, messages, rejected, rejectedCount);
@@ -202,27 +197,57 @@ public static class WebhookSplitter
         return offset;
     }
 
-    /// <summary>Writes the <see cref="InboundEnvelope"/> JSON of each event: the same channel, destination and time, the event as read, the event as sent.</summary>
-    private readonly struct EnvelopeWriter(Utf8JsonWriter writer, string channelId, string destination, DateTimeOffset receivedAt)
+    /// <summary>
+    /// Writes the <see cref="InboundEnvelope"/> JSON of each event of a webhook: the part that is the same
+    /// for all (channel, destination, time), the event as read, and the event's bytes as LINE sent them.
+    /// </summary>
+    private sealed class EnvelopeWriter : IDisposable
     {
-        private readonly JsonEncodedText _channelId = JsonEncodedText.Encode(channelId);
-        private readonly JsonEncodedText _destination = JsonEncodedText.Encode(destination);
+        private readonly byte[] _prefix;
+        private readonly ArrayBufferWriter<byte> _parsed = new(512);
+        private readonly Utf8JsonWriter _writer;
 
-        public void Write(WebhookEvent webhookEvent, ReadOnlySpan<byte> rawEvent)
+        public EnvelopeWriter(string channelId, string destination, DateTimeOffset receivedAt)
         {
-            writer.WriteStartObject();
-            writer.WriteString("channelId"u8, _channelId);
-            writer.WriteString("destination"u8, _destination);
-            writer.WriteString("receivedAt"u8, receivedAt);
-            writer.WritePropertyName("parsed"u8);
-            JsonSerializer.Serialize(writer, webhookEvent, InboundJsonContext.Default.WebhookEvent);
+            var prefix = new ArrayBufferWriter<byte>(160);
+            using (var writer = new Utf8JsonWriter(prefix))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("channelId"u8, channelId);
+                writer.WriteString("destination"u8, destination);
+                writer.WriteString("receivedAt"u8, receivedAt);
+                writer.WritePropertyName("parsed"u8);
+                writer.WriteNullValue();
+            }
 
-            // The body was read as JSON and UTF-8 already: the event's bytes go in as LINE sent them.
-            writer.WritePropertyName("event"u8);
-            writer.WriteRawValue(rawEvent, skipInputValidation: true);
-            writer.WriteEndObject();
-            writer.Flush();
+            // Drop the placeholder null: each event's own part takes its place.
+            _prefix = prefix.WrittenSpan[..^"null".Length].ToArray();
+            _writer = new Utf8JsonWriter(_parsed);
         }
+
+        /// <summary>The envelope: the prefix, the event as read, and (the body was read as JSON and UTF-8 already) the event's bytes unchanged.</summary>
+        public byte[] Write(WebhookEvent webhookEvent, ReadOnlySpan<byte> rawEvent)
+        {
+            _parsed.ResetWrittenCount();
+            _writer.Reset();
+            JsonSerializer.Serialize(_writer, webhookEvent, InboundJsonContext.Default.WebhookEvent);
+            var parsed = _parsed.WrittenSpan;
+            var envelope = new byte[_prefix.Length + parsed.Length + EventProperty.Length + rawEvent.Length + 1];
+            var rest = envelope.AsSpan();
+            _prefix.CopyTo(rest);
+            rest = rest[_prefix.Length..];
+            parsed.CopyTo(rest);
+            rest = rest[parsed.Length..];
+            EventProperty.CopyTo(rest);
+            rest = rest[EventProperty.Length..];
+            rawEvent.CopyTo(rest);
+            rest[^1] = (byte)'}';
+            return envelope;
+        }
+
+        private static ReadOnlySpan<byte> EventProperty => ",\"event\":"u8;
+
+        public void Dispose() => _writer.Dispose();
     }
 }
 

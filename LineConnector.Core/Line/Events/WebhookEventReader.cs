@@ -47,11 +47,11 @@ public static class WebhookEventReader
         var scan = new Scan();
         while (NextProperty(ref reader, ref scan, null))
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (Is(ref reader, "type"u8))
             {
                 scan.Type = ReadText(ref reader, ref scan, "type", ref scan.Seen.Type);
             }
-            else if (reader.ValueTextEquals("mode"u8))
+            else if (Is(ref reader, "mode"u8))
             {
                 scan.Mode = ReadText(ref reader, ref scan, "mode", ref scan.Seen.Mode);
                 if (scan.Mode is not (null or ActiveMode or StandbyMode))
@@ -59,22 +59,22 @@ public static class WebhookEventReader
                     scan.Fail($"'mode' is '{scan.Mode}', not '{ActiveMode}' or '{StandbyMode}'");
                 }
             }
-            else if (reader.ValueTextEquals("webhookEventId"u8))
+            else if (Is(ref reader, "webhookEventId"u8))
             {
                 scan.WebhookEventId = ReadId(ref reader, ref scan, "webhookEventId", ref scan.Seen.WebhookEventId);
             }
-            else if (reader.ValueTextEquals("source"u8))
+            else if (Is(ref reader, "source"u8))
             {
                 scan.Source = ReadSource(ref reader, ref scan);
             }
-            else if (reader.ValueTextEquals("replyToken"u8))
+            else if (Is(ref reader, "replyToken"u8))
             {
                 // Its problems count only if the type turns out to carry a reply token (the type may come later).
                 scan.Into = Field.ReplyToken;
                 scan.ReplyToken = ReadId(ref reader, ref scan, "replyToken", ref scan.Seen.ReplyToken);
                 scan.Into = Field.Event;
             }
-            else if (reader.ValueTextEquals("message"u8))
+            else if (Is(ref reader, "message"u8))
             {
                 scan.Into = Field.Message;
                 scan.Message = ReadMessage(ref reader, ref scan);
@@ -140,7 +140,7 @@ public static class WebhookEventReader
         }
 
         var problem = text.Length == 0 ? $"'{path}' is empty"
-            : text.Any(char.IsControl) ? $"'{path}' has a control character"
+            : HasControl(text) ? $"'{path}' has a control character"
             : null;
         if (problem is not null)
         {
@@ -179,19 +179,19 @@ public static class WebhookEventReader
         var seen = default(SourceSeen);
         while (NextProperty(ref reader, ref scan, "source"))
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (Is(ref reader, "type"u8))
             {
                 type = ReadText(ref reader, ref scan, "source.type", ref seen.Type);
             }
-            else if (reader.ValueTextEquals("userId"u8))
+            else if (Is(ref reader, "userId"u8))
             {
                 userId = ReadId(ref reader, ref scan, "source.userId", ref seen.UserId);
             }
-            else if (reader.ValueTextEquals("groupId"u8))
+            else if (Is(ref reader, "groupId"u8))
             {
                 groupId = ReadId(ref reader, ref scan, "source.groupId", ref seen.GroupId);
             }
-            else if (reader.ValueTextEquals("roomId"u8))
+            else if (Is(ref reader, "roomId"u8))
             {
                 roomId = ReadId(ref reader, ref scan, "source.roomId", ref seen.RoomId);
             }
@@ -232,15 +232,15 @@ public static class WebhookEventReader
         var seen = default(MessageSeen);
         while (NextProperty(ref reader, ref scan, "message"))
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (Is(ref reader, "type"u8))
             {
                 type = ReadText(ref reader, ref scan, "message.type", ref seen.Type);
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (Is(ref reader, "id"u8))
             {
                 id = ReadId(ref reader, ref scan, "message.id", ref seen.Id);
             }
-            else if (reader.ValueTextEquals("contentProvider"u8))
+            else if (Is(ref reader, "contentProvider"u8))
             {
                 provider = ReadContentProvider(ref reader, ref scan, ref seen.ContentProvider);
             }
@@ -270,7 +270,7 @@ public static class WebhookEventReader
         var seenType = false;
         while (NextProperty(ref reader, ref scan, "message.contentProvider"))
         {
-            if (reader.ValueTextEquals("type"u8))
+            if (Is(ref reader, "type"u8))
             {
                 type = ReadText(ref reader, ref scan, "message.contentProvider.type", ref seenType);
             }
@@ -364,6 +364,23 @@ public static class WebhookEventReader
         }
 
         return text;
+    }
+
+    /// <summary>Whether the property name the reader is on is <paramref name="name"/> (compared as bytes unless it has escapes).</summary>
+    private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
+        reader.ValueIsEscaped ? reader.ValueTextEquals(name) : reader.ValueSpan.SequenceEqual(name);
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Skips the value the reader is on and all inside it; a string in it with a lone surrogate makes the event unusable.</summary>
