@@ -168,7 +168,7 @@ public static class ChannelCommands
         return rule.Kind switch
         {
             RoutingKind.Sticky => $"sticky, else {Routing(rule.Fallback!)}",
-            RoutingKind.Time => $"time: {string.Join("; ", rule.TimeWindows.Select(w => $"{string.Join(",", w.Days.Select(ChannelTexts.Day.Format))} {HourMinute.Format(w.From)}-{HourMinute.Format(w.To)} -> {w.Destination}"))}; other times -> {rule.OtherTimesDestination}",
+            RoutingKind.Time => $"time: {string.Join("; ", rule.TimeWindows.Select(w => $"{string.Join(",", w.Days.Select(ChannelTexts.Day.Format))} {HourMinute.Format(w.From)}-{HourMinute.Format(w.To)} -> {string.Join(" > ", w.Destinations)}"))}; other times -> {string.Join(" > ", rule.OtherTimes)}",
             RoutingKind.Percentage => $"{kind}: {string.Join(", ", rule.Targets.Select(t => $"{t.Destination} {t.Weight}%"))}",
             _ => $"{kind}: {string.Join(" > ", rule.Targets.Select(t => t.Destination))}",
         };

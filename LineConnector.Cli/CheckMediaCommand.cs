@@ -66,7 +66,7 @@ public static class CheckMediaCommand
             {
                 var report = new MediaReport(
                     verdict,
-                    probe.Kind.ToString().ToLowerInvariant(),
+                    MediaTexts.Kind.Format(probe.Kind),
                     probe.Container,
                     probe.VideoCodec,
                     probe.AudioCodecs,
@@ -99,7 +99,7 @@ public static class CheckMediaCommand
             return "the media was not read";
         }
 
-        var parts = new List<string> { probe.Kind.ToString().ToLowerInvariant() };
+        var parts = new List<string> { MediaTexts.Kind.Format(probe.Kind) };
         if (probe.Container is { } container)
         {
             parts.Add(container);

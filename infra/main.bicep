@@ -80,7 +80,7 @@ param storageSku string = 'Standard_LRS'
 @description('Elastic Premium and Dedicated: name of the deployment package in the releases container; scripts/deploy-package.sh uploads it.')
 param packageBlobName string = 'LineConnector.Functions.zip'
 
-@description('Deliveries of a queue message before it is dead-lettered; the outbound handler is told the same number (Outbound__MaxDeliveryCount) so that it reports a message as failed on its last delivery.')
+@description('Deliveries of a queue message before it is dead-lettered; the outbound and inbound handlers are told the same number (Outbound__MaxDeliveryCount, Enquiries__MaxDeliveryCount) so that they record a message that fails for good on its last delivery.')
 @minValue(1)
 @maxValue(100)
 param maxDeliveryCount int = 10
@@ -247,6 +247,7 @@ var appSettings = {
   Line__ApiBaseUrl: lineApiBaseUrl
   Line__DataApiBaseUrl: lineDataApiBaseUrl
   Outbound__MaxDeliveryCount: string(maxDeliveryCount)
+  Enquiries__MaxDeliveryCount: string(maxDeliveryCount)
 }
 
 // Elastic Premium and Dedicated only: Flex Consumption refuses these settings and takes the runtime

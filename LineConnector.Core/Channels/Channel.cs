@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 
 namespace LineConnector.Core.Channels;
@@ -24,15 +23,6 @@ public enum ChannelStatus
 
     /// <summary>Gone for good: the webhook answers 404 and the LINE account may back another channel.</summary>
     Deleted,
-}
-
-/// <summary>How a staff member's name appears in LINE's <c>sender.name</c> and in <c>{staff}</c>.</summary>
-[JsonConverter(typeof(StaffNameFormatJson))]
-public enum StaffNameFormat
-{
-    None,
-    FirstName,
-    FirstAndLastName,
 }
 
 /// <summary>What an operator edits on a channel (everything but its id, status and LINE account).</summary>
@@ -71,6 +61,10 @@ public sealed record ChannelSettings
     /// <summary>How long after their last enquiry a returning user goes back to the same destination (sticky routing).</summary>
     public int StickyPeriodMinutes { get; set; } = DefaultStickyPeriodMinutes;
 
+    /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
+    [JsonIgnore]
+    public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);
+
     [JsonIgnore]
     public TimeSpan MissedEnquiryTimeout => TimeSpan.FromSeconds(MissedEnquiryTimeoutSeconds);
 
@@ -78,49 +72,4 @@ public sealed record ChannelSettings
     public TimeSpan StickyPeriod => TimeSpan.FromMinutes(StickyPeriodMinutes);
 }
 
-/// <summary>The welcome, away and close-enquiry messages (setters: see <see cref="ChannelSettings"/>).</summary>
-public sealed record AutoMessages
-{
-    public const string DefaultWelcomeText = "Thank you for your message. A member of our team will be with you shortly.";
-    public const string DefaultAwayText = "Sorry, nobody can answer right now. We will get back to you as soon as we can.";
-    public const string DefaultCloseText = "This enquiry is now closed. Send us a message any time if you need anything else.";
-
-    /// <summary>Sent when an enquiry opens.</summary>
-    public AutoMessage Welcome { get; set; } = new();
-
-    /// <summary>Sent only when no staff can answer: no destination available, or the enquiry is missed.</summary>
-    public AutoMessage Away { get; set; } = new();
-
-    /// <summary>Sent when staff or the system close an enquiry.</summary>
-    public AutoMessage Close { get; set; } = new();
-
-    [JsonIgnore]
-    public string WelcomeText => Welcome.Text ?? DefaultWelcomeText;
-
-    [JsonIgnore]
-    public string AwayText => Away.Text ?? DefaultAwayText;
-
-    [JsonIgnore]
-    public string CloseText => Close.Text ?? DefaultCloseText;
-}
-
-/// <param name="Text">The text, with an optional <c>{staff}</c> placeholder; null for the default text.</param>
-public sealed partial record AutoMessage(bool Enabled = false, string? Text = null)
-{
-    /// <summary>The channel's limit for a text message (UTF-16 code units), one less than LINE's 5,000.</summary>
-    public const int MaxTextLength = 4_999;
-
-    /// <summary>The one placeholder a text may hold: the staff member's name in the channel's format.</summary>
-    public const string StaffPlaceholder = "{staff}";
-
-    /// <summary>Placeholders in <paramref name="text"/> other than <see cref="StaffPlaceholder"/>, which nothing would replace.</summary>
-    public static IEnumerable<string> UnknownPlaceholders(string text) =>
-        Placeholder().Matches(text).Select(m => m.Value).Where(p => p != StaffPlaceholder);
-
-    [GeneratedRegex(@"\{[A-Za-z][A-Za-z0-9_]*\}")]
-    private static partial Regex Placeholder();
-}
-
 internal sealed class ChannelStatusJson() : EnumTextJsonConverter<ChannelStatus>(ChannelTexts.Status);
-
-internal sealed class StaffNameFormatJson() : EnumTextJsonConverter<StaffNameFormat>(ChannelTexts.StaffNameFormat);

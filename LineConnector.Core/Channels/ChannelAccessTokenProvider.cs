@@ -8,7 +8,7 @@ namespace LineConnector.Core.Channels;
 /// otherwise a stateless token minted with the LINE channel id and channel secret and cached for
 /// less than its life (LINE's stateless tokens last 15 minutes and cannot be revoked).
 /// </summary>
-public sealed class ChannelAccessTokenProvider(ChannelRepository repository, IChannelSecretStore secrets, LineAccountClient line, TimeProvider clock)
+public sealed class ChannelAccessTokenProvider(ChannelCache channels, IChannelSecretStore secrets, LineAccountClient line, TimeProvider clock)
     : IChannelAccessTokenProvider
 {
     /// <summary>A minted token is used until this long before it expires.</summary>
@@ -68,7 +68,7 @@ public sealed class ChannelAccessTokenProvider(ChannelRepository repository, ICh
         ChannelSummary? channel;
         try
         {
-            channel = await repository.GetSummaryAsync(channelId, cancellationToken);
+            channel = await channels.GetSummaryAsync(channelId, reread: false, cancellationToken);
         }
         catch (TableStoreException e)
         {

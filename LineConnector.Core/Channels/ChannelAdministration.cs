@@ -9,7 +9,7 @@ namespace LineConnector.Core.Channels;
 /// <see cref="ChannelOperationException"/> and <see cref="LineAccountException"/>.
 /// </summary>
 public sealed class ChannelAdministration(
-    ChannelRepository repository, IChannelSecretWriter secrets, LineAccountClient line, ChannelAccessTokenProvider tokens, ChannelSummaryCache summaries)
+    ChannelRepository repository, IChannelSecretWriter secrets, LineAccountClient line, ChannelAccessTokenProvider tokens, ChannelCache cache)
 {
     public Task<StoredChannel> CreateAsync(ChannelCreateRequest request, CancellationToken cancellationToken) =>
         ForgettingAsync(request?.Id, () => CreateChannelAsync(request!, cancellationToken));
@@ -23,7 +23,7 @@ public sealed class ChannelAdministration(
     public Task<StoredChannel> SetCredentialsAsync(string id, ChannelCredentialsRequest? request, CancellationToken cancellationToken) =>
         ForgettingAsync(id, () => SetChannelCredentialsAsync(id, request, cancellationToken));
 
-    /// <summary>Whatever a write changed, this instance's webhook reads the channel afresh next time.</summary>
+    /// <summary>Whatever a write changed, this instance reads the channel afresh next time.</summary>
     private async Task<StoredChannel> ForgettingAsync(string? id, Func<Task<StoredChannel>> write)
     {
         try
@@ -34,7 +34,7 @@ public sealed class ChannelAdministration(
         {
             if (id is not null)
             {
-                summaries.Forget(id);
+                cache.Forget(id);
             }
         }
     }

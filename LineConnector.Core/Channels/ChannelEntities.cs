@@ -85,15 +85,21 @@ internal static class ChannelEntities
                 [P.Days] = string.Join(",", w.Days.Select(ChannelTexts.Day.Format)),
                 [P.From] = HourMinute.Format(w.From),
                 [P.To] = HourMinute.Format(w.To),
-                [P.Destination] = w.Destination,
+                [P.Destination] = DestinationList(w.Destinations),
             });
         }
 
-        if (rule.OtherTimesDestination is { } other)
+        if (rule.OtherTimes.Count > 0)
         {
-            yield return new TableRow(channelId, ChannelTables.OtherTimesRowKey, new Dictionary<string, object?> { [P.Destination] = other });
+            yield return new TableRow(channelId, ChannelTables.OtherTimesRowKey, new Dictionary<string, object?> { [P.Destination] = DestinationList(rule.OtherTimes) });
         }
     }
+
+    /// <summary>A time condition's destinations in one property, in order: <c>desk</c>, <c>desk, faq-bot</c> (ids hold no comma).</summary>
+    private static string DestinationList(IReadOnlyList<string> ids) => string.Join(", ", ids);
+
+    private static List<string> ReadDestinationList(string? text) =>
+        [.. (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     /// <summary>Two digits keep row key order (the order of alternatives) right up to 99 rows.</summary>
     private static string RowKey(string kind, int index) => string.Create(CultureInfo.InvariantCulture, $"{kind}-{index + 1:00}");
@@ -228,13 +234,13 @@ internal static class ChannelEntities
         locations.RulePrefix = prefix;
         var targets = new List<RoutingTarget>();
         var windows = new List<TimeWindow>();
-        string? otherTimes = null;
+        List<string> otherTimes = [];
         foreach (var row in rows)
         {
             var r = new RowReader(ChannelTables.Routing, row, problems);
             if (kind == RoutingKind.Time && row.RowKey == ChannelTables.OtherTimesRowKey)
             {
-                otherTimes = r.Text(P.Destination, required: true);
+                otherTimes = ReadDestinationList(r.Text(P.Destination, required: true));
                 continue;
             }
 
@@ -258,7 +264,7 @@ internal static class ChannelEntities
                 var days = ReadDays(row, r, problems);
                 var from = ReadTime(row, r, P.From, problems);
                 var to = ReadTime(row, r, P.To, problems);
-                windows.Add(new TimeWindow { Days = days, From = from, To = to, Destination = destination });
+                windows.Add(new TimeWindow(days, from, to, ReadDestinationList(destination)));
             }
             else
             {
@@ -266,7 +272,7 @@ internal static class ChannelEntities
             }
         }
 
-        return new RoutingRule { Kind = kind, Targets = targets, TimeWindows = windows, OtherTimesDestination = otherTimes };
+        return new RoutingRule { Kind = kind, Targets = targets, TimeWindows = windows, OtherTimes = otherTimes };
     }
 
     private static List<DayOfWeek> ReadDays(TableRow row, RowReader r, List<ChannelProblem> problems)
@@ -349,10 +355,12 @@ internal static class ChannelEntities
 
                 if ((TryIndex(sub, "routing.targets[", out index, out rest) || TryIndex(sub, "routing.timeWindows[", out index, out rest)) && index < RuleRows.Count)
                 {
-                    return new(ChannelTables.Routing, RuleRows[index], Pascal(rest), error.Message);
+                    // A window's destinations[i] is its Destination property, which lists them all.
+                    var property = rest.StartsWith("destinations", StringComparison.Ordinal) ? P.Destination : Pascal(rest);
+                    return new(ChannelTables.Routing, RuleRows[index], property, error.Message);
                 }
 
-                if (sub == "routing.otherTimesDestination")
+                if (sub.StartsWith("routing.otherTimes", StringComparison.Ordinal))
                 {
                     return new(ChannelTables.Routing, ChannelTables.OtherTimesRowKey, P.Destination, error.Message);
                 }

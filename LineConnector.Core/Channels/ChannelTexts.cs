@@ -1,31 +1,22 @@
 namespace LineConnector.Core.Channels;
 
-/// <summary>The texts of the channel model's enums, shared by the admin API, the command line and Table entities.</summary>
+/// <summary>The texts of the channel model's enums, shared by the admin API, the command line, Table entities and explanations.</summary>
 public static class ChannelTexts
 {
-    public static readonly EnumText<ChannelStatus> Status = new(
-        (ChannelStatus.Active, "active"),
-        (ChannelStatus.Suspended, "suspended"),
-        (ChannelStatus.Deleted, "deleted"));
+    public static readonly EnumText<ChannelStatus> Status = EnumText.Kebab<ChannelStatus>();
 
     public static readonly EnumText<StaffNameFormat> StaffNameFormat = new(
         (Channels.StaffNameFormat.None, "none"),
         (Channels.StaffNameFormat.FirstName, "first"),
         (Channels.StaffNameFormat.FirstAndLastName, "first-last"));
 
-    public static readonly EnumText<RoutingKind> RoutingKind = new(
-        (Channels.RoutingKind.Alternative, "alternative"),
-        (Channels.RoutingKind.Percentage, "percentage"),
-        (Channels.RoutingKind.Time, "time"),
-        (Channels.RoutingKind.Sticky, "sticky"));
+    public static readonly EnumText<RoutingKind> RoutingKind = EnumText.Kebab<RoutingKind>();
 
-    public static readonly EnumText<DestinationKind> DestinationKind = new(
-        (Channels.DestinationKind.Bot, "bot"),
-        (Channels.DestinationKind.Staff, "staff"));
+    public static readonly EnumText<DestinationKind> DestinationKind = EnumText.Kebab<DestinationKind>();
 
-    public static readonly EnumText<DestinationTransport> Transport = new(
-        (DestinationTransport.HttpsWebhook, "https-webhook"),
-        (DestinationTransport.ServiceBusQueue, "service-bus-queue"));
+    public static readonly EnumText<DestinationTransport> Transport = EnumText.Kebab<DestinationTransport>();
+
+    public static readonly EnumText<AutoMessageKind> AutoMessage = EnumText.Kebab<AutoMessageKind>();
 
     public static readonly EnumText<DayOfWeek> Day = new(
         (DayOfWeek.Monday, "mon"),

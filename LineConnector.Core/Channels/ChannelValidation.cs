@@ -1,10 +1,14 @@
 using System.Globalization;
 using System.Net;
+using LineConnector.Core.Line;
 
 namespace LineConnector.Core.Channels;
 
 /// <summary>
-/// The rules of a channel's settings. Every failure is reported, each naming its field and the
+/// The rules of a channel's settings, in one place. A channel is judged when it is written (the
+/// admin API and the command line) and when it is read from the store (<see cref="ChannelEntities"/>,
+/// which is also how local mode's configuration is loaded), never per message: routing and enquiry
+/// handling take a channel that passed. Every failure is reported, each naming its field and the
 /// limit it breaks, e.g. <c>name: at most 40 characters (got 41)</c>. Lengths are counted in UTF-16
 /// code units, as LINE counts them.
 /// </summary>
@@ -96,10 +100,10 @@ public static class ChannelValidation
             return;
         }
 
-        var usesTargets = rule.Kind is RoutingKind.Alternative or RoutingKind.Percentage;
         var targets = rule.Targets ?? [];
         var windows = rule.TimeWindows ?? [];
-        if (usesTargets)
+        var otherTimes = rule.OtherTimes ?? [];
+        if (rule.Kind is RoutingKind.Alternative or RoutingKind.Percentage)
         {
             CheckTargets(errors, $"{field}.targets", rule.Kind, targets, destinations);
         }
@@ -120,7 +124,7 @@ public static class ChannelValidation
                 CheckTimeWindow(errors, $"{field}.timeWindows[{i}]", windows[i], destinations);
             }
 
-            CheckReference(errors, $"{field}.otherTimesDestination", rule.OtherTimesDestination, destinations);
+            CheckCondition(errors, $"{field}.otherTimes", otherTimes, i => $"{field}.otherTimes[{i}]", destinations);
         }
         else
         {
@@ -129,9 +133,9 @@ public static class ChannelValidation
                 errors.Add(new($"{field}.timeWindows", "only for the time rule"));
             }
 
-            if (rule.OtherTimesDestination is not null)
+            if (otherTimes.Count > 0)
             {
-                errors.Add(new($"{field}.otherTimesDestination", "only for the time rule"));
+                errors.Add(new($"{field}.otherTimes", "only for the time rule"));
             }
         }
 
@@ -154,26 +158,14 @@ public static class ChannelValidation
 
     private static void CheckTargets(List<FieldError> errors, string field, RoutingKind kind, IReadOnlyList<RoutingTarget> targets, HashSet<string> destinations)
     {
-        if (targets.Count is 0 or > RoutingRule.MaxDestinationsPerCondition)
-        {
-            errors.Add(new(field, $"1 to {RoutingRule.MaxDestinationsPerCondition} destinations (got {targets.Count})"));
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var present = targets.Where(t => t is not null).ToList();
+        CheckCondition(errors, field, targets.Select(t => t?.Destination).ToList(), i => $"{field}[{i}].destination", destinations);
         var sum = 0;
         for (var i = 0; i < targets.Count; i++)
         {
-            var target = targets[i];
-            if (target is null)
+            if (targets[i] is not { } target)
             {
-                errors.Add(new($"{field}[{i}]", "required"));
                 continue;
-            }
-
-            CheckReference(errors, $"{field}[{i}].destination", target.Destination, destinations);
-            if (target.Destination is { } id && !seen.Add(id))
-            {
-                errors.Add(new($"{field}[{i}].destination", $"'{id}' is listed twice"));
             }
 
             if (kind == RoutingKind.Percentage)
@@ -194,9 +186,31 @@ public static class ChannelValidation
             }
         }
 
-        if (kind == RoutingKind.Percentage && targets.Count > 0 && targets.All(t => t?.Weight is not null) && sum != 100)
+        if (kind == RoutingKind.Percentage && present.Count > 0 && present.All(t => t.Weight is not null) && sum != 100)
         {
             errors.Add(new(field, $"weights must sum to 100 (got {sum})"));
+        }
+    }
+
+    /// <summary>
+    /// One condition's destinations (DESIGN §5: up to 5 per condition): 1 to 5 of the channel's
+    /// destination ids, each once. <paramref name="item"/> names the field of the i-th id.
+    /// </summary>
+    private static void CheckCondition(List<FieldError> errors, string field, IReadOnlyList<string?> ids, Func<int, string> item, HashSet<string> destinations)
+    {
+        if (ids.Count is 0 or > RoutingRule.MaxDestinationsPerCondition)
+        {
+            errors.Add(new(field, $"1 to {RoutingRule.MaxDestinationsPerCondition} destinations (got {ids.Count})"));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            CheckReference(errors, item(i), ids[i], destinations);
+            if (ids[i] is { } id && !seen.Add(id))
+            {
+                errors.Add(new(item(i), $"'{id}' is listed twice"));
+            }
         }
     }
 
@@ -224,7 +238,18 @@ public static class ChannelValidation
             errors.Add(new($"{field}.days", "a day is listed twice"));
         }
 
-        CheckReference(errors, $"{field}.destination", window.Destination, destinations);
+        CheckWholeMinute(errors, $"{field}.from", window.From);
+        CheckWholeMinute(errors, $"{field}.to", window.To);
+        var ids = window.Destinations ?? [];
+        CheckCondition(errors, $"{field}.destinations", ids, i => $"{field}.destinations[{i}]", destinations);
+    }
+
+    private static void CheckWholeMinute(List<FieldError> errors, string field, TimeOnly time)
+    {
+        if (time.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            errors.Add(new(field, "a time of day in whole minutes (HH:MM)"));
+        }
     }
 
     private static void CheckDestination(List<FieldError> errors, string field, Destination destination)
@@ -344,8 +369,12 @@ public static class ChannelValidation
         {
             errors.Add(new($"{field}.text", "must not be empty; leave it out for the default text"));
         }
+        else if (message.Text is { } text && string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(new($"{field}.text", "must not be blank; leave it out for the default text"));
+        }
 
-        CheckText(errors, $"{field}.text", message.Text ?? "", 0, AutoMessage.MaxTextLength);
+        CheckText(errors, $"{field}.text", message.Text ?? "", 0, MessageLimits.MaxTextLength);
         foreach (var placeholder in AutoMessage.UnknownPlaceholders(message.Text ?? ""))
         {
             errors.Add(new($"{field}.text", $"unknown placeholder {placeholder}; only {AutoMessage.StaffPlaceholder} is replaced"));
@@ -379,7 +408,7 @@ public static class ChannelValidation
         {
             errors.Add(new(field, "required: an IANA time zone id such as Asia/Tokyo"));
         }
-        else if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) || !zone.HasIanaId)
+        else if (!ChannelTimeZone.TryFind(timeZone, out _, out _))
         {
             errors.Add(new(field, $"'{timeZone}' is not an IANA time zone id (such as Asia/Tokyo)"));
         }

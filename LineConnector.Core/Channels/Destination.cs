@@ -49,6 +49,11 @@ public sealed record WeeklySchedule
 {
     [JsonConverter(typeof(ScheduleDaysJson))]
     public required IReadOnlyDictionary<DayOfWeek, IReadOnlyList<TimeRange>> Days { get; init; }
+
+    /// <summary>One window per day and range, Monday first: both read an end not after the start as the next day's.</summary>
+    [JsonIgnore]
+    public IEnumerable<WeeklyWindow> Windows =>
+        Days.OrderBy(d => ((int)d.Key + 6) % 7).SelectMany(d => d.Value.Select(range => new WeeklyWindow([d.Key], range.From, range.To)));
 }
 
 /// <summary>From a time of day to another; an end not after the start is on the next day (00:00-00:00: all day).</summary>

@@ -7,8 +7,14 @@ namespace LineConnector.Core.Channels;
 /// <summary>Times of day as operators write them: <c>HH:MM</c>, 00:00 to 23:59.</summary>
 public static class HourMinute
 {
-    public static bool TryParse(string? text, out TimeOnly time) =>
-        TimeOnly.TryParseExact(text?.Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    /// <summary>Parses exactly two digits, a colon and two digits (surrounding spaces are ignored).</summary>
+    public static bool TryParse(string? text, out TimeOnly time)
+    {
+        time = default;
+        var trimmed = text?.Trim();
+        return trimmed is { Length: 5 } && trimmed[2] == ':'
+            && TimeOnly.TryParseExact(trimmed, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
 
     public static string Format(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 }

@@ -11,7 +11,7 @@ public enum RoutingKind
     /// <summary>Destinations with weights summing to 100, chosen deterministically per enquiry.</summary>
     Percentage,
 
-    /// <summary>Windows of days and hours in the channel's time zone, each with a destination, and an "other times" destination.</summary>
+    /// <summary>Windows of days and hours in the channel's time zone, each with its destinations, and the destinations for other times.</summary>
     Time,
 
     /// <summary>A returning user goes to whoever last served them within the channel's sticky period, else the fallback rule.</summary>
@@ -19,14 +19,18 @@ public enum RoutingKind
 }
 
 /// <summary>
-/// How a channel chooses the destination of a new enquiry. Which members are used depends on
-/// <see cref="Kind"/>: <see cref="Targets"/> for alternative and percentage, <see cref="TimeWindows"/>
-/// and <see cref="OtherTimesDestination"/> for time, <see cref="Fallback"/> for sticky.
+/// How a channel chooses the destination of a new enquiry (DESIGN §5, Routing rules): the one model
+/// of a rule, as the admin API's JSON, the Table rows and the router see it. Which members are used
+/// depends on <see cref="Kind"/>: <see cref="Targets"/> for alternative and percentage,
+/// <see cref="TimeWindows"/> and <see cref="OtherTimes"/> for time, <see cref="Fallback"/> for sticky
+/// (whose period is the channel's <see cref="ChannelSettings.StickyPeriodMinutes"/>).
+/// <see cref="ChannelValidation"/> judges a rule when it is written and when it is read from the
+/// store; the router decides on it as it is.
 /// Lists have setters so that JSON leaving them out keeps them empty (see <see cref="ChannelSettings"/>).
 /// </summary>
 public sealed record RoutingRule
 {
-    /// <summary>At most this many destinations per condition.</summary>
+    /// <summary>At most this many destinations per condition: the alternative list, the percentage split, one time window, the other times.</summary>
     public const int MaxDestinationsPerCondition = 5;
 
     public required RoutingKind Kind { get; init; }
@@ -34,12 +38,13 @@ public sealed record RoutingRule
     /// <summary>Alternative: in order of preference. Percentage: each with its weight.</summary>
     public IReadOnlyList<RoutingTarget> Targets { get; set; } = [];
 
+    /// <summary>Time: the first window that holds the current local time decides.</summary>
     public IReadOnlyList<TimeWindow> TimeWindows { get; set; } = [];
 
-    /// <summary>The destination outside every time window.</summary>
-    public string? OtherTimesDestination { get; init; }
+    /// <summary>Time: the destinations outside every window, tried in order.</summary>
+    public IReadOnlyList<string> OtherTimes { get; set; } = [];
 
-    /// <summary>For sticky: the rule for a user with nobody to return to (alternative, percentage or time).</summary>
+    /// <summary>Sticky: the rule for a user with nobody to return to (alternative, percentage or time).</summary>
     public RoutingRule? Fallback { get; init; }
 }
 
@@ -48,22 +53,14 @@ public sealed record RoutingRule
 public sealed record RoutingTarget(string Destination, int? Weight = null);
 
 /// <summary>
-/// A time routing window: on each of <see cref="Days"/>, from <see cref="From"/> to <see cref="To"/>
-/// in the channel's time zone. A window whose end is not after its start runs past midnight into
-/// the next day (22:00 to 06:00; 00:00 to 00:00 is the whole day).
+/// A window of a time rule: a <see cref="WeeklyWindow"/> with its destinations (1 to 5), tried in
+/// order like an alternative rule. A window whose destinations are all unavailable does not fall
+/// through to the other times: list a catch-all destination last in the window if one should take over.
 /// </summary>
-public sealed record TimeWindow
-{
-    [JsonConverter(typeof(DayListJson))]
-    public required IReadOnlyList<DayOfWeek> Days { get; init; }
-
-    [JsonConverter(typeof(HourMinuteJson))]
-    public required TimeOnly From { get; init; }
-
-    [JsonConverter(typeof(HourMinuteJson))]
-    public required TimeOnly To { get; init; }
-
-    public required string Destination { get; init; }
-}
+public sealed record TimeWindow(
+    IReadOnlyList<DayOfWeek> Days,
+    TimeOnly From,
+    TimeOnly To,
+    [property: JsonRequired] IReadOnlyList<string> Destinations) : WeeklyWindow(Days, From, To);
 
 internal sealed class RoutingKindJson() : EnumTextJsonConverter<RoutingKind>(ChannelTexts.RoutingKind);

@@ -5,17 +5,17 @@ namespace LineConnector.Core.Channels;
 /// <summary>
 /// What the webhook knows of a channel: its row in the channel store (a deleted channel is
 /// unknown) and its secrets, with the previous secret while its grace period lasts.
-/// Rows come through <see cref="ChannelSummaryCache"/>; a lookup that refreshes secrets reads the
+/// Rows come through <see cref="ChannelCache"/>; a lookup that refreshes secrets reads the
 /// row again too. Unknown channels are not cached, so a newly created channel answers LINE's Verify at once.
 /// </summary>
-public sealed class StoredWebhookChannels(ChannelRepository repository, IChannelSecretStore secrets, ChannelSummaryCache summaries, TimeProvider clock) : IWebhookChannelSource
+public sealed class StoredWebhookChannels(IChannelSecretStore secrets, ChannelCache channels, TimeProvider clock) : IWebhookChannelSource
 {
     public async ValueTask<WebhookChannel?> FindAsync(string channelId, bool refreshSecrets, CancellationToken cancellationToken)
     {
         ChannelSummary? channel;
         try
         {
-            channel = await SummaryAsync(channelId, refreshSecrets, cancellationToken);
+            channel = await channels.GetSummaryAsync(channelId, refreshSecrets, cancellationToken);
         }
         catch (TableStoreException e)
         {
@@ -40,25 +40,5 @@ public sealed class StoredWebhookChannels(ChannelRepository repository, IChannel
         }
 
         return new WebhookChannel(channelId, accepted, channel.BotUserId);
-    }
-
-    private async Task<ChannelSummary?> SummaryAsync(string channelId, bool reread, CancellationToken cancellationToken)
-    {
-        if (!reread && summaries.TryGet(channelId, out var cached))
-        {
-            return cached;
-        }
-
-        var summary = await repository.GetSummaryAsync(channelId, cancellationToken);
-        if (summary is null)
-        {
-            summaries.Forget(channelId);
-        }
-        else
-        {
-            summaries.Remember(summary);
-        }
-
-        return summary;
     }
 }

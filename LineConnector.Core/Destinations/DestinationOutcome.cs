@@ -12,6 +12,12 @@ public enum DestinationResult
     Refused,
 }
 
+public static class DestinationTexts
+{
+    /// <summary>How telemetry names a result: <c>accepted</c>, <c>unavailable</c>, <c>refused</c>.</summary>
+    public static readonly EnumText<DestinationResult> Result = EnumText.Kebab<DestinationResult>();
+}
+
 /// <param name="Status">The HTTP status, when the destination answered.</param>
 /// <param name="Reason">A sentence for the record; never a secret.</param>
 public sealed record DestinationOutcome(DestinationResult Result, int? Status, string Reason);

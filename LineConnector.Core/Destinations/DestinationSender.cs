@@ -26,10 +26,10 @@ public sealed class DestinationSender(DestinationWebhookClient webhooks, IQueueS
         try
         {
             var outcome = await SendAsync(channelId, destination, message, sessionId, JsonSerializer.SerializeToUtf8Bytes(message, DestinationJsonContext.Default.DestinationMessage), cancellationToken);
-            activity?.SetTag(ConnectorTelemetry.DestinationResultAttribute, ConnectorMetrics.ResultText(outcome.Result));
+            activity?.SetTag(ConnectorTelemetry.DestinationResultAttribute, DestinationTexts.Result.Format(outcome.Result));
             if (outcome.Result != DestinationResult.Accepted)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, ConnectorMetrics.ResultText(outcome.Result));
+                activity?.SetStatus(ActivityStatusCode.Error, DestinationTexts.Result.Format(outcome.Result));
             }
 
             return outcome;

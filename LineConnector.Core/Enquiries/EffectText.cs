@@ -1,4 +1,5 @@
 using System.Globalization;
+using LineConnector.Core.Channels;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -43,12 +44,12 @@ public static class EffectText
         };
     }
 
-    public static string Kind(AutoMessageKind kind) => kind.ToString().ToLowerInvariant();
+    public static string Kind(AutoMessageKind kind) => ChannelTexts.AutoMessage.Format(kind);
 
     private static AutoMessageKind ParseKind(string text, string line) =>
-        Enum.TryParse<AutoMessageKind>(text, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && Kind(kind) == text
+        ChannelTexts.AutoMessage.TryParse(text, out var kind) && Kind(kind) == text
             ? kind
-            : throw new FormatException($"'{line}' names no auto-message (welcome, away or close).");
+            : throw new FormatException($"'{line}' names no auto-message ({ChannelTexts.AutoMessage.Choices}).");
 
     private static string Time(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
 

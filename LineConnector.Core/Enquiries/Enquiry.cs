@@ -12,7 +12,8 @@ public enum EnquiryState
     Ongoing,
 
     /// <summary>Nobody accepted within the channel's timeout, or no destination was available. Still the
-    /// source's enquiry: staff may take it up, and the user's messages stay in it.</summary>
+    /// source's enquiry: staff may take it up, and the user's messages stay in it. While it has no
+    /// destination its events are kept, and it is offered to the routing rule again until one takes it.</summary>
     Missed,
 
     Closed,
@@ -62,6 +63,18 @@ public sealed record Enquiry
     public DateTimeOffset? ClosedAt { get; init; }
 
     public EnquiryCloser? ClosedBy { get; init; }
+
+    /// <summary>
+    /// How many of the source's events no destination has received yet, kept in order while the enquiry
+    /// is missed without one; the next <see cref="ForwardEvent"/> delivers them first.
+    /// </summary>
+    public int KeptEvents { get; init; }
+
+    /// <summary>While missed without a destination: when it is offered to the routing rule again (a scheduled missed check).</summary>
+    public DateTimeOffset? OfferAt { get; init; }
+
+    /// <summary>How many offers found no destination since it lost its last one; the back-off grows with it.</summary>
+    public int Offers { get; init; }
 
     /// <summary>Who served this enquiry and when, for sticky routing of the source's next one; null if it was never served.</summary>
     public LastService? AsLastService() =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
@@ -9,7 +10,7 @@ public sealed record StaffReplyRequest
 {
     public StaffMember? Staff { get; init; }
 
-    /// <summary>A JSON array of 1 to 5 LINE message objects, e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
+    /// <summary>A JSON array of LINE message objects (up to <see cref="EnquiryService.MaxMessagesPerReply"/>, sent in order), e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
     public JsonElement Messages { get; init; }
 }
 
@@ -21,6 +22,8 @@ public sealed record StaffMember(string? Id, string? FirstName = null, string? L
 public sealed record CloseRequest(string? StaffMemberId = null);
 
 /// <summary>An enquiry as the API shows it.</summary>
+/// <param name="KeptEvents">Events of the user's that no destination has yet (a missed enquiry without one keeps them); the destination that takes it receives them first.</param>
+/// <param name="OfferAt">While missed without a destination: when it is next offered to the routing rule.</param>
 public sealed record EnquiryResource(
     string Id,
     string ChannelId,
@@ -35,15 +38,18 @@ public sealed record EnquiryResource(
     DateTimeOffset? LastServedAt,
     DateTimeOffset LastActivityAt,
     DateTimeOffset? ClosedAt,
-    string? ClosedBy)
+    string? ClosedBy,
+    int KeptEvents,
+    DateTimeOffset? OfferAt)
 {
     public static EnquiryResource Of(StoredEnquiry stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var e = stored.Enquiry;
         return new EnquiryResource(
-            e.Id, stored.ChannelId, EnquiryEntities.StateText(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
-            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryEntities.CloserText(by) : null);
+            e.Id, stored.ChannelId, EnquiryTexts.State.Format(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
+            e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null,
+            e.KeptEvents, e.OfferAt);
     }
 }
 
@@ -63,7 +69,34 @@ public sealed record PresenceRequest
 public sealed record StaffPresenceRequest(string? Id, bool? Available);
 
 /// <summary>A destination's presence after a change.</summary>
-public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff);
+/// <param name="OfferedEnquiries">Missed enquiries without a destination offered to the routing rule again because someone became available.</param>
+public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff, int OfferedEnquiries);
+
+/// <summary>What the content route finds for a user's image, video, audio or file (<see cref="EnquiryService.FetchContentAsync"/>).</summary>
+public abstract record ContentAnswer
+{
+    private ContentAnswer()
+    {
+    }
+
+    /// <summary>The bytes as LINE's content API answered them; the caller disposes of them.</summary>
+    public sealed record Ready(MessageContent Content) : ContentAnswer;
+
+    /// <summary>LINE is still converting the video or audio: ask again later.</summary>
+    public sealed record Preparing : ContentAnswer;
+
+    /// <summary>LINE could not convert it: it can never be fetched.</summary>
+    public sealed record Unusable(string Reason) : ContentAnswer;
+
+    /// <summary>LINE no longer keeps it.</summary>
+    public sealed record Gone(string Reason, LineApiException Error) : ContentAnswer;
+
+    /// <summary>LINE failed (<see cref="LineApiException.IsTransient"/>: for now) or refused the request.</summary>
+    public sealed record LineFailed(LineApiException Error) : ContentAnswer;
+}
+
+/// <summary>A channel's enquiries in one state (admin API), oldest first.</summary>
+public sealed record EnquiryListResource(string ChannelId, string State, IReadOnlyList<EnquiryResource> Enquiries);
 
 /// <summary>A what-if answer as the admin API shows it.</summary>
 public sealed record WhatIfResource(
@@ -85,5 +118,6 @@ public sealed record WhatIfResource(
 [JsonSerializable(typeof(ReplyAccepted))]
 [JsonSerializable(typeof(PresenceRequest))]
 [JsonSerializable(typeof(PresenceResource))]
+[JsonSerializable(typeof(EnquiryListResource))]
 [JsonSerializable(typeof(WhatIfResource))]
 public sealed partial class EnquiryApiJsonContext : JsonSerializerContext;

@@ -4,47 +4,61 @@ using LineConnector.Core.Routing;
 namespace LineConnector.Core.Enquiries;
 
 /// <summary>
-/// A channel as enquiry handling uses it for one message: its settings turned into decisions
-/// (<see cref="ChannelDecisions"/>), its destinations' presence read once, at the clock's time.
+/// A channel as enquiry handling uses it for one message: its settings as they are, at the clock's
+/// time. Its destinations' presence is read once, and only when the message needs routing (most
+/// continue an enquiry that has its destination).
 /// </summary>
 public sealed class EnquiryChannel
 {
-    private readonly Routing.RoutingRule _rule;
-    private readonly TimeZoneInfo _zone;
-    private readonly IReadOnlyList<DestinationStatus> _statuses;
     private readonly Router _router;
+    private readonly PresenceStore _presence;
+    private IReadOnlyList<DestinationStatus>? _statuses;
 
-    public EnquiryChannel(Channel channel, IReadOnlyDictionary<string, DestinationPresence> presence, EnquiryOptions options, TimeProvider clock)
+    public EnquiryChannel(Channel channel, PresenceStore presence, EnquiryOptions options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(presence);
         ArgumentNullException.ThrowIfNull(options);
         Channel = channel;
-        AutoMessages = ChannelDecisions.AutoMessages(channel.Settings);
-        Lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
-        _rule = ChannelDecisions.Rule(channel.Settings);
-        _zone = ChannelDecisions.TimeZone(channel.Settings);
-        _statuses = ChannelDecisions.Statuses(channel.Settings, presence);
+        var windows = channel.Settings.Destinations.SelectMany(d => d.Schedule?.Windows ?? []).Concat(Windows(channel.Settings.Routing)).ToList();
+        Lifecycle = new EnquiryLifecycle(clock, channel.Settings, options.AutoCloseAfter, new OfferSchedule(options, windows, channel.Settings.Zone));
         _router = new Router(clock);
+        _presence = presence;
     }
 
     public Channel Channel { get; }
 
     public string Id => Channel.Id;
 
-    public AutoMessageSettings AutoMessages { get; }
-
     public EnquiryLifecycle Lifecycle { get; }
 
     public Destination? Destination(string destinationId) => Channel.Settings.Destinations.FirstOrDefault(d => d.Id == destinationId);
 
-    /// <exception cref="InvalidRoutingRuleException">The channel's rule does not validate (a hand edit gone wrong).</exception>
-    public DestinationChoice Route(string enquiryId, LastService? lastService, IReadOnlySet<string> failed) =>
-        _router.Route(_rule, new RoutingRequest
+    /// <summary>The auto-message's text for this channel, with the staff member's name in its format.</summary>
+    public string AutoMessage(AutoMessageKind kind, StaffName? staff) =>
+        Channel.Settings.AutoMessages.Render(kind, Channel.Settings.StaffNameFormat, staff);
+
+    /// <param name="freshPresence">Read the destinations' presence now rather than as read recently on this instance (an offer made because someone became available).</param>
+    public async Task<DestinationChoice> RouteAsync(string enquiryId, LastService? lastService, IReadOnlySet<string> failed, bool freshPresence, CancellationToken cancellationToken)
+    {
+        _statuses ??= DestinationStatus.Of(
+            Channel.Settings, freshPresence ? await _presence.GetAsync(Id, cancellationToken) : await _presence.GetRecentAsync(Id, cancellationToken));
+        return _router.Route(Channel.Settings.Routing, new RoutingRequest
         {
             EnquiryId = enquiryId,
-            TimeZone = _zone,
+            TimeZone = Channel.Settings.Zone,
             Destinations = _statuses,
+            StickyPeriod = Channel.Settings.StickyPeriod,
             LastService = lastService,
             FailedDestinations = failed,
         });
+    }
+
+    /// <summary>The windows of a time rule (also as a sticky rule's fallback): when one opens, routing may find someone.</summary>
+    private static IEnumerable<WeeklyWindow> Windows(RoutingRule? rule) => rule switch
+    {
+        { Kind: RoutingKind.Time } => rule.TimeWindows,
+        { Kind: RoutingKind.Sticky } => Windows(rule.Fallback),
+        _ => [],
+    };
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
-using LineConnector.Core.Line.Events;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
@@ -18,72 +17,113 @@ public sealed record EffectCause(string Id, string Type, JsonElement? Event = nu
 {
     /// <summary>Who last served the source before this enquiry (sticky routing when a destination fails).</summary>
     public LastService? LastService { get; init; }
-
-    /// <summary>The webhook event as the webhook read it, when the cause is one.</summary>
-    public WebhookEvent? Parsed { get; init; }
 }
 
 /// <summary>The destination of an ongoing enquiry cannot take its event now; the queue redelivers it.</summary>
 public sealed class DestinationUnavailableException(string message) : Exception(message);
 
+/// <summary>A change of an enquiry and its conversation's rows, applied to the enquiry as stored; null: nothing to change.</summary>
+public delegate EnquiryWrite? EnquiryChange(StoredEnquiry enquiry);
+
+/// <summary>The enquiry as <see cref="EnquiryEffects.RunAsync"/> last wrote it, and what the effects did since, which goes with the message's record.</summary>
+public sealed record EffectRun(StoredEnquiry Enquiry, EnquiryChange? Unwritten);
+
 /// <summary>
-/// Carries out an enquiry's pending effects in order, recording progress on the enquiry after each,
-/// so that a redelivered cause resumes where the last attempt stopped. A forward that finds its
-/// destination unavailable becomes the lifecycle's <see cref="EnquiryLifecycle.ForwardFailed"/>, whose
-/// effects (the next destination, or the away message) go in front of the rest. Every effect is
-/// idempotent by its id (auto-messages <c>{enquiry id}:{kinds}</c>, checks by due time, forwards by
-/// the event's id), except that a destination may see a forward again after a crash right after it.
+/// Carries out an enquiry's pending effects in order, so that a redelivered cause resumes where the last
+/// attempt stopped. What a forward or a close notice did is written before the next effect is carried
+/// out: a destination would see it again. What an auto-message or a scheduled check did goes with the
+/// next write (in the end, with the message's record): done again after a crash, it has the same id, and
+/// Service Bus drops the repeat. A forward that finds its destination unavailable becomes the lifecycle's
+/// <see cref="EnquiryLifecycle.ForwardFailed"/>, whose effects (the next destination, or the away message)
+/// go in front of the rest. Every effect is idempotent by its id (auto-messages <c>{enquiry id}:{kinds}</c>,
+/// checks by due time, forwards by the event's id), except that a destination may see a forward again
+/// after a crash right after it.
 /// </summary>
 public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, TimeProvider clock)
 {
-    /// <summary>Runs the effects pending for <paramref name="cause"/>; notes say what each did. Returns the enquiry as left.</summary>
-    public async Task<StoredEnquiry> RunAsync(EnquiryChannel channel, StoredEnquiry enquiry, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
+    /// <summary>Runs the effects pending for <paramref name="cause"/>; notes say what each did.</summary>
+    public async Task<EffectRun> RunAsync(EnquiryChannel channel, StoredEnquiry enquiry, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        ArgumentNullException.ThrowIfNull(cause);
+        ArgumentNullException.ThrowIfNull(enquiry);
         var failed = new HashSet<string>(StringComparer.Ordinal);
-        while (enquiry.Pending is { } pending && pending.Cause == cause.Id && pending.Effects.Count > 0)
+        EnquiryChange? unwritten = null;
+        var store = false;
+        while (true)
         {
-            var effect = pending.Effects[0];
-            switch (effect)
+            var now = unwritten?.Invoke(enquiry)?.Enquiry ?? enquiry;
+            if (now.Pending is not { } pending || pending.Cause != cause.Id || pending.Effects.Count == 0)
             {
-                case SendAutoMessage:
-                    var batch = pending.Effects.TakeWhile(e => e is SendAutoMessage).Cast<SendAutoMessage>().ToList();
-                    await SendAutoMessagesAsync(channel, enquiry, batch, cause, notes, cancellationToken);
-                    enquiry = await AdvanceAsync(enquiry, cause, batch.Count, null, cancellationToken);
-                    break;
-
-                case ForwardEvent forward:
-                    enquiry = await ForwardAsync(channel, enquiry, forward, cause, failed, notes, cancellationToken);
-                    break;
-
-                case ScheduleMissedCheck missed:
-                    await ScheduleAsync(channel, enquiry, EnquiryCheck.Missed, missed.At, cause, notes, cancellationToken);
-                    enquiry = await AdvanceAsync(enquiry, cause, 1, null, cancellationToken);
-                    break;
-
-                case ScheduleAutoCloseCheck autoClose:
-                    await ScheduleAsync(channel, enquiry, EnquiryCheck.AutoClose, autoClose.At, cause, notes, cancellationToken);
-                    enquiry = await AdvanceAsync(enquiry, cause, 1, null, cancellationToken);
-                    break;
-
-                case TellDestinationClosed tell:
-                    await TellClosedAsync(channel, enquiry, tell.DestinationId, notes, cancellationToken);
-                    enquiry = await AdvanceAsync(enquiry, cause, 1, null, cancellationToken);
-                    break;
-
-                default:
-                    throw new InvalidOperationException($"Unknown effect {effect}.");
+                return new EffectRun(enquiry, unwritten);
             }
+
+            if (unwritten is not null && store)
+            {
+                enquiry = await enquiries.UpdateAsync(enquiry, unwritten.Invoke, cancellationToken) ?? throw Vanished(enquiry.Id);
+                unwritten = null;
+                continue;
+            }
+
+            var effect = pending.Effects[0];
+            var change = await CarryOutAsync(channel, now, pending, cause, failed, notes, cancellationToken);
+            unwritten = unwritten is null ? change : Then(unwritten, change);
+            store = effect is ForwardEvent or TellDestinationClosed;
+        }
+    }
+
+    /// <summary>
+    /// Writes the last effect's change, clears the pending effects of <paramref name="cause"/> and stores the
+    /// message's record, in one write. When the effects are no longer the cause's (the enquiry API closed the
+    /// enquiry meanwhile), only the record is written.
+    /// </summary>
+    public async Task<StoredEnquiry> FinishAsync(EffectRun run, string cause, ProcessedCause? record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var finished = false;
+        var enquiry = await enquiries.UpdateAsync(run.Enquiry, e =>
+        {
+            var write = run.Unwritten is { } change ? change(e) : new EnquiryWrite(e);
+            finished = write?.Enquiry.Pending?.Cause == cause;
+            return finished ? write! with { Enquiry = write.Enquiry with { Pending = null }, Record = record } : null;
+        }, cancellationToken) ?? throw Vanished(run.Enquiry.Id);
+
+        if (!finished && record is not null)
+        {
+            await enquiries.RecordAsync(record, run.Enquiry.Enquiry.SourceId, once: false, cancellationToken);
         }
 
         return enquiry;
     }
 
-    /// <summary>Clears the pending effects of <paramref name="cause"/> once they are done and the cause is recorded.</summary>
-    public async Task<StoredEnquiry> FinishAsync(StoredEnquiry enquiry, string cause, CancellationToken cancellationToken) =>
-        await enquiries.UpdateAsync(enquiry.Id, e => e.Pending?.Cause == cause ? e with { Pending = null } : null, cancellationToken)
-        ?? throw Vanished(enquiry.Id);
+    private async Task<EnquiryChange> CarryOutAsync(
+        EnquiryChannel channel, StoredEnquiry enquiry, PendingEffects pending, EffectCause cause, HashSet<string> failed, List<string> notes, CancellationToken cancellationToken)
+    {
+        switch (pending.Effects[0])
+        {
+            case SendAutoMessage:
+                var batch = pending.Effects.TakeWhile(e => e is SendAutoMessage).Cast<SendAutoMessage>().ToList();
+                await SendAutoMessagesAsync(channel, enquiry, batch, cause, notes, cancellationToken);
+                return Advance(cause, batch.Count);
+
+            case ForwardEvent forward:
+                return await ForwardAsync(channel, enquiry, forward, cause, failed, notes, cancellationToken);
+
+            case ScheduleMissedCheck missed:
+                await ScheduleAsync(channel, enquiry, EnquiryCheck.Missed, missed.At, cause, notes, cancellationToken);
+                return Advance(cause, 1);
+
+            case ScheduleAutoCloseCheck autoClose:
+                await ScheduleAsync(channel, enquiry, EnquiryCheck.AutoClose, autoClose.At, cause, notes, cancellationToken);
+                return Advance(cause, 1);
+
+            case TellDestinationClosed tell:
+                await TellClosedAsync(channel, enquiry, tell.DestinationId, notes, cancellationToken);
+                return Advance(cause, 1);
+
+            case var effect:
+                throw new InvalidOperationException($"Unknown effect {effect}.");
+        }
+    }
 
     private async Task SendAutoMessagesAsync(EnquiryChannel channel, StoredEnquiry enquiry, List<SendAutoMessage> batch, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
     {
@@ -104,7 +144,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         foreach (var message in batch)
         {
             var staff = message.StaffMemberId is not null && message.StaffMemberId == enquiry.Enquiry.StaffMemberId ? enquiry.StaffName : null;
-            builder.AddText(channel.AutoMessages.Render(message.Kind, staff));
+            builder.AddText(channel.AutoMessage(message.Kind, staff));
         }
 
         OutboundRequest request;
@@ -122,55 +162,82 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         notes.Add($"The {kinds} message is queued for LINE as {request.OutboundId}.");
     }
 
-    private async Task<StoredEnquiry> ForwardAsync(
+    /// <summary>Forwards the kept events, oldest first, then the cause's event; the destination's answer to the last decides.</summary>
+    private async Task<EnquiryChange> ForwardAsync(
         EnquiryChannel channel, StoredEnquiry enquiry, ForwardEvent forward, EffectCause cause, HashSet<string> failed, List<string> notes, CancellationToken cancellationToken)
     {
-        if (cause.Event is not { } webhookEvent)
+        var kept = await enquiries.GetKeptAsync(enquiry, cancellationToken);
+        var messages = new List<DestinationMessage>(kept.Count + 1);
+        foreach (var k in kept)
         {
-            throw new InvalidOperationException($"Enquiry {enquiry.Id} has an event to forward to {forward.DestinationId}, but {cause.Id} is no event.");
+            using var document = JsonDocument.Parse(k.Event);
+            var keptEvent = document.RootElement.Clone();
+            messages.Add(Message(channel, enquiry, DestinationMessage.EventKind, k.EventId, Source(keptEvent), keptEvent));
         }
 
-        // Recorded before the forward, so that the destination can fetch the content as soon as it sees the event.
-        if (cause.Parsed is { } parsed && InboundContent.Of(channel.Id, enquiry.Id, parsed) is { } content)
+        if (cause.Event is { } webhookEvent)
         {
-            await enquiries.RecordContentAsync(content, cancellationToken);
+            messages.Add(Message(channel, enquiry, DestinationMessage.EventKind, cause.Id, cause.Source, webhookEvent));
         }
 
         var destination = channel.Destination(forward.DestinationId);
         var outcome = destination is null
             ? new DestinationOutcome(DestinationResult.Unavailable, null, $"{forward.DestinationId} is no longer one of the channel's destinations")
-            : await destinations.SendAsync(channel.Id, destination, Message(channel, enquiry, DestinationMessage.EventKind, cause.Id, cause.Source, webhookEvent), SessionOf(enquiry), cancellationToken);
-
-        switch (outcome.Result)
+            : new DestinationOutcome(DestinationResult.Accepted, null, "nothing to forward");
+        var refusals = new List<string>();
+        for (var i = 0; destination is not null && i < messages.Count; i++)
         {
-            case DestinationResult.Accepted when destination!.Kind == DestinationKind.Bot:
-                // A bot answers at once: its 2xx accepts the enquiry. A staff service's 2xx only says the event arrived.
-                notes.Add($"The event went to {forward.DestinationId} ({outcome.Reason}), which accepts the enquiry.");
-                return await AdvanceAsync(enquiry, cause, 1, e => Allowed(() => channel.Lifecycle.Accept(e, forward.DestinationId), notes), cancellationToken);
+            outcome = await destinations.SendAsync(channel.Id, destination, messages[i], SessionOf(enquiry), cancellationToken);
+            if (outcome.Result == DestinationResult.Unavailable)
+            {
+                break;
+            }
 
-            case DestinationResult.Accepted:
-                notes.Add($"The event went to {forward.DestinationId} ({outcome.Reason}).");
-                return await AdvanceAsync(enquiry, cause, 1, null, cancellationToken);
-
-            case DestinationResult.Refused:
-                notes.Add($"The event was not delivered to {forward.DestinationId}: {outcome.Reason}.");
-                return await AdvanceAsync(enquiry, cause, 1, null, cancellationToken);
-
-            default:
-                failed.Add(forward.DestinationId);
-                notes.Add($"{forward.DestinationId} is unavailable: {outcome.Reason}.");
-                var next = channel.Route(enquiry.Id, cause.LastService, failed);
-                return await AdvanceAsync(enquiry, cause, 1, e =>
-                {
-                    if (e.State == EnquiryState.Ongoing)
-                    {
-                        // An accepted enquiry stays with its destination: the queue redelivers the event until it takes it.
-                        throw new DestinationUnavailableException($"Enquiry {e.Id} is ongoing with {e.DestinationId}, which is unavailable: {outcome.Reason}.");
-                    }
-
-                    return Allowed(() => channel.Lifecycle.ForwardFailed(e, next), notes);
-                }, cancellationToken);
+            if (outcome.Result == DestinationResult.Refused)
+            {
+                refusals.Add($"{messages[i].Id}: {outcome.Reason}");
+            }
         }
+
+        var what = (kept.Count, cause.Event) switch
+        {
+            (0, _) => "The event",
+            (1, null) => "The kept event",
+            (_, null) => $"The {kept.Count} kept events",
+            _ => $"The {kept.Count} kept event(s) and the event",
+        };
+        if (outcome.Result == DestinationResult.Unavailable)
+        {
+            failed.Add(forward.DestinationId);
+            notes.Add($"{forward.DestinationId} is unavailable: {outcome.Reason}.");
+            var next = await channel.RouteAsync(enquiry.Id, cause.LastService, failed, freshPresence: false, cancellationToken);
+            return Advance(cause, 1, e =>
+            {
+                if (e.Enquiry.State == EnquiryState.Ongoing)
+                {
+                    // An accepted enquiry stays with its destination: the queue redelivers the event until it takes it.
+                    throw new DestinationUnavailableException($"Enquiry {e.Id} is ongoing with {e.Enquiry.DestinationId}, which is unavailable: {outcome.Reason}.");
+                }
+
+                return Allowed(() => channel.Lifecycle.ForwardFailed(e.Enquiry, next, withEvent: cause.Event is not null), notes);
+            });
+        }
+
+        if (refusals.Count > 0 && messages.Count > 1)
+        {
+            notes.Add($"Not delivered to {forward.DestinationId}: {string.Join("; ", refusals)}.");
+        }
+
+        // A bot answers at once: its 2xx accepts the enquiry. A staff service's 2xx only says the event arrived.
+        var accepts = outcome.Result == DestinationResult.Accepted && destination!.Kind == DestinationKind.Bot && messages.Count > 0;
+        notes.Add(messages.Count switch
+        {
+            0 => $"No event is waiting for {forward.DestinationId}.",
+            1 when outcome.Result == DestinationResult.Refused => $"{what} was not delivered to {forward.DestinationId}: {outcome.Reason}.",
+            _ when accepts => $"{what} went to {forward.DestinationId} ({outcome.Reason}), which accepts the enquiry.",
+            _ => $"{what} went to {forward.DestinationId} ({outcome.Reason}).",
+        });
+        return Advance(cause, 1, accepts ? e => Allowed(() => channel.Lifecycle.Accept(e.Enquiry, forward.DestinationId), notes) : null, delivered: kept.Count);
     }
 
     private async Task ScheduleAsync(EnquiryChannel channel, StoredEnquiry enquiry, string kind, DateTimeOffset at, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
@@ -211,26 +278,61 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
     }
 
     /// <summary>
-    /// Marks the first <paramref name="done"/> pending effects as done and applies <paramref name="transition"/>
-    /// (if any) to the enquiry as stored now; the transition's effects go in front of what is left.
-    /// Does nothing if the pending effects are no longer this cause's (the enquiry API closed it meanwhile).
+    /// The change that marks the first <paramref name="done"/> pending effects as done and applies
+    /// <paramref name="transition"/> (if any) to the enquiry as stored then; the transition's effects go in
+    /// front of what is left. <paramref name="delivered"/> kept events are no longer kept. An event the
+    /// transition keeps is stored with it. No change when the pending effects are no longer this cause's
+    /// (the enquiry API closed the enquiry meanwhile).
     /// </summary>
-    private async Task<StoredEnquiry> AdvanceAsync(StoredEnquiry enquiry, EffectCause cause, int done, Func<Enquiry, EnquiryTransition?>? transition, CancellationToken cancellationToken) =>
-        await enquiries.UpdateAsync(enquiry.Id, e =>
+    private static EnquiryChange Advance(EffectCause cause, int done, Func<StoredEnquiry, EnquiryTransition?>? transition = null, int delivered = 0) => e =>
+    {
+        if (e.Pending is not { } pending || pending.Cause != cause.Id)
         {
-            if (e.Pending is not { } pending || pending.Cause != cause.Id)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            var rest = pending.Effects.Skip(done);
-            if (transition?.Invoke(e.Enquiry) is not { } t)
-            {
-                return e with { Pending = pending with { Effects = rest.ToList() } };
-            }
+        var rest = pending.Effects.Skip(done);
+        var forgotten = Enumerable.Range(0, Math.Min(delivered, e.Enquiry.KeptEvents)).Select(i => e.FirstKept + i).ToList();
+        var advanced = e with
+        {
+            Enquiry = e.Enquiry with { KeptEvents = e.Enquiry.KeptEvents - forgotten.Count },
+            FirstKept = e.FirstKept + forgotten.Count,
+            Pending = pending with { Effects = rest.ToList() },
+        };
+        if (transition?.Invoke(advanced) is not { } t)
+        {
+            return new EnquiryWrite(advanced) { Forget = forgotten };
+        }
 
-            return e with { Enquiry = t.Enquiry, Pending = pending with { Effects = t.Effects.Concat(rest).ToList() } };
-        }, cancellationToken) ?? throw Vanished(enquiry.Id);
+        var changed = advanced with { Enquiry = t.Enquiry, Pending = pending with { Effects = t.Effects.Concat(rest).ToList() } };
+        return new EnquiryWrite(changed) { Forget = forgotten, Keep = Kept(advanced, changed, cause) };
+    };
+
+    /// <summary>One change after another, as one write (only a forward's change keeps or forgets events, and it is written at once).</summary>
+    private static EnquiryChange Then(EnquiryChange first, EnquiryChange second) => e =>
+    {
+        if (first(e) is not { } done)
+        {
+            return null;
+        }
+
+        return second(done.Enquiry) is { } then
+            ? then with { Keep = then.Keep ?? done.Keep, Forget = [.. done.Forget, .. then.Forget] }
+            : done;
+    };
+
+    /// <summary>The cause's event, when the change keeps one more event than before.</summary>
+    internal static KeptEvent? Kept(StoredEnquiry before, StoredEnquiry after, EffectCause cause)
+    {
+        if (after.Enquiry.KeptEvents <= before.Enquiry.KeptEvents)
+        {
+            return null;
+        }
+
+        return cause.Event is { } webhookEvent
+            ? new KeptEvent(after.Id, after.FirstKept + before.Enquiry.KeptEvents, cause.Id, webhookEvent.GetRawText())
+            : throw new InvalidOperationException($"Enquiry {after.Id} keeps an event, but {cause.Id} is no event.");
+    }
 
     /// <summary>A transition the enquiry's state (changed meanwhile) no longer allows leaves it as it is, with a note.</summary>
     private static EnquiryTransition? Allowed(Func<EnquiryTransition> transition, List<string> notes)
@@ -252,7 +354,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
     {
         Kind = kind,
         Id = id,
-        Enquiry = new EnquiryInfo(enquiry.Id, EnquiryEntities.StateText(enquiry.Enquiry.State), enquiry.Enquiry.StaffMemberId),
+        Enquiry = new EnquiryInfo(enquiry.Id, EnquiryTexts.State.Format(enquiry.Enquiry.State), enquiry.Enquiry.StaffMemberId),
         Channel = ChannelInfo.Of(channel.Channel),
         Source = source,
         Event = webhookEvent,
@@ -260,6 +362,10 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
     };
 
     internal static string SessionOf(StoredEnquiry enquiry) => ConversationSession.Id(enquiry.ChannelId, enquiry.Enquiry.SourceId);
+
+    /// <summary>The <c>source</c> of a webhook event as LINE sent it.</summary>
+    internal static JsonElement? Source(JsonElement webhookEvent) =>
+        webhookEvent.ValueKind == JsonValueKind.Object && webhookEvent.TryGetProperty("source", out var source) ? source : null;
 
     private static InvalidOperationException Vanished(string enquiryId) => new($"Enquiry {enquiryId} disappeared from the store while its effects were carried out.");
 }

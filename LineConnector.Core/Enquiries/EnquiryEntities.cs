@@ -1,4 +1,5 @@
 using System.Globalization;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
@@ -17,17 +18,20 @@ public sealed class EnquiryRowException(string table, string partitionKey, strin
     public string Property { get; } = property;
 }
 
-/// <summary>Enquiry rows to and from flat Table properties: states as words, times as DateTime.</summary>
+/// <summary>
+/// Rows of <see cref="EnquiryTables.Conversations"/> to and from flat Table properties: states as
+/// words, times as DateTime, keys as <see cref="EnquiryTables"/> makes them.
+/// </summary>
 internal static class EnquiryEntities
 {
     public static TableRow EnquiryRow(StoredEnquiry stored)
     {
         var e = stored.Enquiry;
-        return new TableRow(stored.ChannelId, e.Id, new Dictionary<string, object?>
+        return new TableRow(PartitionOf(stored), EnquiryTables.EnquiryRow(e.Id), new Dictionary<string, object?>
         {
             [P.SourceId] = e.SourceId,
             [P.SourceType] = stored.SourceType,
-            [P.State] = StateText(e.State),
+            [P.State] = EnquiryTexts.State.Format(e.State),
             [P.DestinationId] = e.DestinationId,
             [P.StaffMemberId] = e.StaffMemberId,
             [P.StaffFirstName] = stored.StaffName?.FirstName,
@@ -39,22 +43,29 @@ internal static class EnquiryEntities
             [P.LastServedAt] = e.LastServedAt,
             [P.LastActivityAt] = e.LastActivityAt,
             [P.ClosedAt] = e.ClosedAt,
-            [P.ClosedBy] = e.ClosedBy is { } by ? CloserText(by) : null,
+            [P.ClosedBy] = e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null,
             [P.ReplyToken] = stored.LatestReply?.Token,
             [P.ReplyTokenReceivedAt] = stored.LatestReply?.WebhookReceivedAt,
             [P.PendingCause] = stored.Pending?.Cause,
             [P.PendingEffects] = stored.Pending is { } pending ? EffectText.Format(pending.Effects) : null,
+            [P.KeptEvents] = e.KeptEvents == 0 ? null : e.KeptEvents,
+            [P.FirstKept] = stored.FirstKept == 0 ? null : stored.FirstKept,
+            [P.OfferAt] = e.OfferAt,
+            [P.Offers] = e.Offers == 0 ? null : e.Offers,
         }, stored.ETag);
     }
 
-    public static StoredEnquiry ReadEnquiry(TableRow row)
+    public static StoredEnquiry ReadEnquiry(TableRow row) => ReadEnquiry(row.RowKey[EnquiryTables.EnquiryRow("").Length..], row);
+
+    /// <param name="table">The table the row is in (also an enquiry table of earlier versions, whose rows have the same properties).</param>
+    public static StoredEnquiry ReadEnquiry(string id, TableRow row, string table = EnquiryTables.Conversations)
     {
-        var r = new Reader(EnquiryTables.Enquiries, row);
+        var r = new Reader(row, table);
         var enquiry = new Enquiry
         {
-            Id = row.RowKey,
+            Id = id,
             SourceId = r.Required(P.SourceId),
-            State = r.Word(P.State, ParseState, "open, ongoing, missed or closed") ?? throw r.Missing(P.State),
+            State = r.Word(P.State, EnquiryTexts.State) ?? throw r.Missing(P.State),
             DestinationId = r.Text(P.DestinationId),
             StaffMemberId = r.Text(P.StaffMemberId),
             OpenedAt = r.Time(P.OpenedAt) ?? throw r.Missing(P.OpenedAt),
@@ -63,7 +74,10 @@ internal static class EnquiryEntities
             LastServedAt = r.Time(P.LastServedAt),
             LastActivityAt = r.Time(P.LastActivityAt) ?? throw r.Missing(P.LastActivityAt),
             ClosedAt = r.Time(P.ClosedAt),
-            ClosedBy = r.Word(P.ClosedBy, ParseCloser, "destination, staff or auto-close"),
+            ClosedBy = r.Word(P.ClosedBy, EnquiryTexts.Closer),
+            KeptEvents = (int)(r.Number(P.KeptEvents, int.MaxValue) ?? 0),
+            OfferAt = r.Time(P.OfferAt),
+            Offers = (int)(r.Number(P.Offers, int.MaxValue) ?? 0),
         };
 
         var token = r.Text(P.ReplyToken);
@@ -85,19 +99,20 @@ internal static class EnquiryEntities
         var first = r.Text(P.StaffFirstName);
         return new StoredEnquiry
         {
-            ChannelId = row.PartitionKey,
+            ChannelId = EnquiryIds.TryParse(id, out var channelId) ? channelId : throw r.Wrong("RowKey", "is no enquiry id"),
             Enquiry = enquiry,
             SourceType = r.Required(P.SourceType),
             StaffName = first is null ? null : new StaffName(first, r.Text(P.StaffLastName)),
             OpenedByEventId = r.Text(P.OpenedByEventId),
             LatestReply = token is not null && tokenAt is { } at ? new OutboundReply(token, at) : null,
             Pending = pending,
+            FirstKept = r.Number(P.FirstKept, long.MaxValue) ?? 0,
             ETag = row.ETag,
         };
     }
 
     public static TableRow SourceRow(SourceRecord source) =>
-        new(source.ChannelId, source.SourceId, new Dictionary<string, object?>
+        new(EnquiryTables.Partition(source.ChannelId, source.SourceId), EnquiryTables.SourceRow(source.SourceId), new Dictionary<string, object?>
         {
             [P.CurrentEnquiryId] = source.CurrentEnquiryId,
             [P.LastDestinationId] = source.LastService?.DestinationId,
@@ -105,31 +120,34 @@ internal static class EnquiryEntities
             [P.LastServedAt] = source.LastService?.ServedAt,
         }, source.ETag);
 
-    public static SourceRecord ReadSource(TableRow row)
+    public static SourceRecord ReadSource(string channelId, string sourceId, TableRow row, string table = EnquiryTables.Conversations)
     {
-        var r = new Reader(EnquiryTables.Sources, row);
+        var r = new Reader(row, table);
         var destination = r.Text(P.LastDestinationId);
         var servedAt = r.Time(P.LastServedAt);
         var last = destination is not null && servedAt is { } at ? new LastService(destination, r.Text(P.LastStaffMemberId), at) : null;
-        return new SourceRecord(row.PartitionKey, row.RowKey, r.Text(P.CurrentEnquiryId), last, row.ETag);
+        return new SourceRecord(channelId, sourceId, r.Text(P.CurrentEnquiryId), last, row.ETag);
     }
 
-    public static TableRow ProcessedRow(ProcessedCause processed) =>
-        new(processed.ChannelId, processed.Cause, new Dictionary<string, object?>
+    /// <param name="sourceId">The conversation the message belongs to (its partition); null for an event without a source.</param>
+    public static TableRow ProcessedRow(ProcessedCause processed, string? sourceId) =>
+        new(EnquiryTables.Partition(processed.ChannelId, sourceId), EnquiryTables.EventRow(processed.Cause), new Dictionary<string, object?>
         {
+            [P.MessageId] = TableText(processed.Cause),
+            [P.SourceId] = sourceId is null ? null : TableText(sourceId),
             [P.EnquiryId] = processed.EnquiryId,
-            [P.EventType] = processed.EventType,
+            [P.EventType] = TableText(processed.EventType),
             [P.Outcome] = processed.Outcome,
             [P.Detail] = TableText(processed.Detail),
             [P.ProcessedAt] = processed.ProcessedAt,
         });
 
-    public static ProcessedCause ReadProcessed(TableRow row)
+    public static ProcessedCause ReadProcessed(string channelId, string cause, TableRow row)
     {
-        var r = new Reader(EnquiryTables.Processed, row);
+        var r = new Reader(row);
         return new ProcessedCause(
-            row.PartitionKey,
-            row.RowKey,
+            channelId,
+            cause,
             r.Text(P.EnquiryId),
             r.Text(P.EventType) ?? "",
             r.Text(P.Outcome) ?? "",
@@ -137,40 +155,45 @@ internal static class EnquiryEntities
             r.Time(P.ProcessedAt) ?? throw r.Missing(P.ProcessedAt));
     }
 
-    public static TableRow ContentRow(InboundContent content) =>
-        new(content.ChannelId, content.MessageId, new Dictionary<string, object?>
+    /// <param name="partition">The partition of the enquiry the content went to.</param>
+    public static TableRow ContentRow(InboundContent content, string partition) =>
+        new(partition, EnquiryTables.ContentRow(content.MessageId), new Dictionary<string, object?>
         {
             [P.EnquiryId] = content.EnquiryId,
             [P.Kind] = content.Kind,
         });
 
-    public static InboundContent ReadContent(TableRow row)
+    public static InboundContent ReadContent(string channelId, string messageId, TableRow row, string table = EnquiryTables.Conversations)
     {
-        var r = new Reader(EnquiryTables.Content, row);
-        return new InboundContent(row.PartitionKey, row.RowKey, r.Required(P.EnquiryId), r.Required(P.Kind));
+        var r = new Reader(row, table);
+        return new InboundContent(channelId, messageId, r.Required(P.EnquiryId), r.Required(P.Kind));
     }
 
-    public static string StateText(EnquiryState state) => state.ToString().ToLowerInvariant();
+    /// <param name="partition">The partition of the enquiry that keeps the event.</param>
+    public static TableRow KeptRow(KeptEvent kept, string partition) =>
+        new(partition, EnquiryTables.KeptRow(kept.EnquiryId, kept.Number), new Dictionary<string, object?>
+        {
+            [P.MessageId] = kept.EventId,
+            [P.Event] = kept.Event,
+        });
 
-    public static string CloserText(EnquiryCloser closer) => closer switch
+    public static KeptEvent ReadKept(string enquiryId, long number, TableRow row)
     {
-        EnquiryCloser.Destination => "destination",
-        EnquiryCloser.Staff => "staff",
-        EnquiryCloser.AutoClose => "auto-close",
-        _ => throw new ArgumentOutOfRangeException(nameof(closer), closer, "Unknown closer."),
-    };
+        var r = new Reader(row);
+        return new KeptEvent(enquiryId, number, r.Required(P.MessageId), r.Required(P.Event));
+    }
+
+    /// <summary>
+    /// The partition of an enquiry: its conversation's. For enquiries opened since the conversations table,
+    /// also the one its id names; those carried over from earlier versions keep ids that name another.
+    /// </summary>
+    public static string PartitionOf(StoredEnquiry enquiry) => EnquiryTables.Partition(enquiry.ChannelId, enquiry.Enquiry.SourceId);
 
     /// <summary>A string property holds at most 32,768 characters.</summary>
     public static string TableText(string text) => text.Length <= TableRules.MaxStringLength ? text : text[..(TableRules.MaxStringLength - 1)] + "…";
 
-    private static EnquiryState? ParseState(string text) =>
-        Enum.GetValues<EnquiryState>().Select(s => (EnquiryState?)s).FirstOrDefault(s => StateText(s!.Value) == text);
-
-    private static EnquiryCloser? ParseCloser(string text) =>
-        Enum.GetValues<EnquiryCloser>().Select(c => (EnquiryCloser?)c).FirstOrDefault(c => CloserText(c!.Value) == text);
-
     /// <summary>Reads properties written by the connector or typed in the portal (a time as a String too).</summary>
-    internal readonly struct Reader(string table, TableRow row)
+    internal readonly struct Reader(TableRow row, string table = EnquiryTables.Conversations)
     {
         public string? Text(string property) => row.Properties.GetValueOrDefault(property) switch
         {
@@ -191,6 +214,16 @@ internal static class EnquiryEntities
             var other => throw Wrong(property, $"must be a DateTime (got '{other}')"),
         };
 
+        public long? Number(string property, long max) => row.Properties.GetValueOrDefault(property) switch
+        {
+            null => null,
+            int n when n >= 0 => n,
+            long n when n >= 0 && n <= max => n,
+            string { Length: 0 } => null,
+            string text when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= max => n,
+            var other => throw Wrong(property, $"must be a whole number from 0 (got '{other}')"),
+        };
+
         public bool? Flag(string property) => row.Properties.GetValueOrDefault(property) switch
         {
             null => null,
@@ -200,9 +233,11 @@ internal static class EnquiryEntities
             var other => throw Wrong(property, $"must be a Boolean, true or false (got '{other}')"),
         };
 
-        public T? Word<T>(string property, Func<string, T?> parse, string choices)
-            where T : struct =>
-            Text(property) is { } text ? parse(text) ?? throw Wrong(property, $"must be {choices} (got '{text}')") : null;
+        public T? Word<T>(string property, EnumText<T> words)
+            where T : struct, Enum =>
+            Text(property) is not { } text ? null
+            : words.TryParse(text, out var value) ? value
+            : throw Wrong(property, $"must be {words.Choices} (got '{text}')");
 
         public EnquiryRowException Missing(string property) => Wrong(property, "is required");
 

@@ -1,45 +1,7 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
-
-/// <summary>A channel's enquiry settings.</summary>
-public sealed record EnquiryPolicy
-{
-    public static readonly TimeSpan DefaultMissedTimeout = TimeSpan.FromSeconds(Channels.ChannelSettings.DefaultMissedEnquiryTimeoutSeconds);
-
-    /// <summary>An open enquiry nobody accepts within this time is missed.</summary>
-    public TimeSpan MissedTimeout { get; init; } = DefaultMissedTimeout;
-
-    /// <summary>Close an enquiry after this long without activity; null (the default) never does: LINE has no idle limit.</summary>
-    public TimeSpan? AutoCloseAfter { get; init; }
-
-    public AutoMessageSettings AutoMessages { get; init; } = new();
-
-    public IReadOnlyList<FieldError> Validate()
-    {
-        var errors = new List<FieldError>();
-        if (MissedTimeout <= TimeSpan.Zero)
-        {
-            errors.Add(new FieldError("missedTimeout", $"The missed timeout must be positive; {MissedTimeout} was given."));
-        }
-
-        if (AutoCloseAfter is { } after && after <= TimeSpan.Zero)
-        {
-            errors.Add(new FieldError("autoCloseAfter", $"Auto-close must be after a positive time, or off; {after} was given."));
-        }
-
-        if (AutoMessages is null)
-        {
-            errors.Add(new FieldError("autoMessages", "The auto-message settings are required."));
-        }
-        else
-        {
-            errors.AddRange(AutoMessages.Validate().Select(e => e with { Field = $"autoMessages.{e.Field}" }));
-        }
-
-        return errors;
-    }
-}
 
 /// <summary>The enquiry after a transition, what the caller must do, and why.</summary>
 public sealed record EnquiryTransition(Enquiry Enquiry, IReadOnlyList<EnquiryEffect> Effects, IReadOnlyList<string> Explanation);
@@ -63,35 +25,46 @@ public sealed class EnquiryTransitionException(string enquiryId, EnquiryState st
 /// <remarks>
 /// <code>
 /// (none/closed) --user event--> open (destination found: welcome, forward, missed check)
-///                            \-> missed (none available: welcome, away)
+///                            \-> missed (none available: welcome, away; the event kept, an offer scheduled)
 /// open    --accepted / staff reply--> ongoing
 /// open    --missed check due---------> missed (away)
 /// open    --forward failed, next-----> open, to the next destination
-/// open    --forward failed, none-----> missed (away)
+/// open    --forward failed, none-----> missed (away; the event kept, an offer scheduled)
 /// missed  --accepted / staff reply--> ongoing
-/// missed  --user event---------------> missed (forwarded; routed again if it has no destination)
+/// missed  --user event---------------> missed (forwarded; routed again if it has no destination, else kept)
+/// missed  --missed check due---------> without a destination: offered again (kept events forwarded,
+///                                      or the next offer scheduled)
 /// open/ongoing/missed --close--------> closed (close message)
 /// closed  --user event---------------> a new enquiry
 /// </code>
-/// The away message goes at most once per enquiry: only on entering missed.
+/// The away message goes at most once per enquiry: only on entering missed. No event is lost: one that
+/// no destination takes is kept (<see cref="Enquiry.KeptEvents"/>), and the next forward delivers the kept
+/// ones first. A missed enquiry without a destination is offered again on the user's next event and at
+/// the times of the <see cref="OfferSchedule"/> (without one, only on the user's next event).
 /// </remarks>
 public sealed class EnquiryLifecycle
 {
     private readonly TimeProvider _clock;
-    private readonly EnquiryPolicy _policy;
+    private readonly ChannelSettings _channel;
+    private readonly TimeSpan? _autoCloseAfter;
+    private readonly OfferSchedule? _offers;
 
-    public EnquiryLifecycle(TimeProvider clock, EnquiryPolicy policy)
+    /// <param name="channel">The channel's settings as they are: its missed-enquiry timeout and auto-messages.</param>
+    /// <param name="autoCloseAfter">The app's auto-close (<see cref="EnquiryOptions.AutoCloseAfter"/>): channels have no setting of their own. Null: never.</param>
+    /// <param name="offers">When a missed enquiry without a destination is offered again; null: only on the user's next event.</param>
+    public EnquiryLifecycle(TimeProvider clock, ChannelSettings channel, TimeSpan? autoCloseAfter = null, OfferSchedule? offers = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        ArgumentNullException.ThrowIfNull(policy);
-        var errors = policy.Validate();
-        if (errors.Count > 0)
+        ArgumentNullException.ThrowIfNull(channel);
+        if (autoCloseAfter is { } after && after <= TimeSpan.Zero)
         {
-            throw new ArgumentException("The enquiry policy is invalid: " + string.Join("; ", errors), nameof(policy));
+            throw new ArgumentOutOfRangeException(nameof(autoCloseAfter), after, "Auto-close must be after a positive time, or off.");
         }
 
         _clock = clock;
-        _policy = policy;
+        _channel = channel;
+        _autoCloseAfter = autoCloseAfter;
+        _offers = offers;
     }
 
     /// <summary>
@@ -138,13 +111,16 @@ public sealed class EnquiryLifecycle
         explanation.AddRange(choice.Explanation);
         if (choice.DestinationId is null)
         {
+            explanation.Add($"The event is kept for the destination that takes the enquiry ({Kept(current.KeptEvents + 1)} now).");
             explanation.Add("The event is not forwarded; the away message was already sent.");
-            return new EnquiryTransition(touched, [], explanation);
+            return new EnquiryTransition(touched with { KeptEvents = current.KeptEvents + 1 }, [], explanation);
         }
 
-        explanation.Add($"The event goes to {choice.DestinationId}.");
+        explanation.Add(current.KeptEvents > 0
+            ? $"The {Kept(current.KeptEvents)} and then the event go to {choice.DestinationId}."
+            : $"The event goes to {choice.DestinationId}.");
         return new EnquiryTransition(
-            touched with { DestinationId = choice.DestinationId, StaffMemberId = choice.StaffMemberId },
+            Found(touched, choice),
             [new ForwardEvent(choice.DestinationId, choice.StaffMemberId)],
             explanation);
     }
@@ -154,7 +130,8 @@ public sealed class EnquiryLifecycle
     /// <paramref name="next"/> is the rule's choice with that destination among the failed ones.
     /// An ongoing enquiry is refused: it stays with its destination, so retry the delivery instead.
     /// </summary>
-    public EnquiryTransition ForwardFailed(Enquiry enquiry, DestinationChoice next)
+    /// <param name="withEvent">The forward was to carry the triggering event (an offer by a missed check carries only kept events); with nobody left, it is kept.</param>
+    public EnquiryTransition ForwardFailed(Enquiry enquiry, DestinationChoice next, bool withEvent = true)
     {
         ArgumentNullException.ThrowIfNull(enquiry);
         ArgumentNullException.ThrowIfNull(next);
@@ -187,18 +164,23 @@ public sealed class EnquiryLifecycle
                 explanation);
         }
 
-        var withoutDestination = enquiry with { DestinationId = null, StaffMemberId = null };
+        var kept = enquiry.KeptEvents + (withEvent ? 1 : 0);
+        var (withoutDestination, offer) = Unrouted(
+            enquiry with { State = EnquiryState.Missed, DestinationId = null, StaffMemberId = null, AcceptBy = null, KeptEvents = kept },
+            _clock.GetUtcNow());
+        if (kept > 0)
+        {
+            explanation.Add($"The undelivered events are kept for the destination that takes the enquiry ({Kept(kept)} now).");
+        }
+
         if (enquiry.State == EnquiryState.Missed)
         {
             explanation.Add("The enquiry stays missed, now without a destination; the away message was already sent.");
-            return new EnquiryTransition(withoutDestination, [], explanation);
+            return new EnquiryTransition(withoutDestination, offer, explanation);
         }
 
         explanation.Add("No staff can answer, so the enquiry is missed.");
-        return new EnquiryTransition(
-            withoutDestination with { State = EnquiryState.Missed, AcceptBy = null },
-            AwayMessage(),
-            explanation);
+        return new EnquiryTransition(withoutDestination, [.. AwayMessage(), .. offer], explanation);
     }
 
     /// <summary>The destination accepted the enquiry (answered 2xx to a forwarded event), optionally naming the staff member.</summary>
@@ -252,19 +234,42 @@ public sealed class EnquiryLifecycle
             ?? throw Refuse(enquiry, Trigger, $"Enquiry {enquiry.Id} has no destination; the reply must come from one, so the user's answers have somewhere to go.");
 
         var now = _clock.GetUtcNow();
-        var explanation = enquiry.State == EnquiryState.Ongoing
-            ? $"Staff member {staffMemberId} replied in enquiry {enquiry.Id}."
-            : $"Staff member {staffMemberId} replied in enquiry {enquiry.Id}, which was {Describe(enquiry.State)}; it is now ongoing.";
+        var explanation = new List<string>
+        {
+            enquiry.State == EnquiryState.Ongoing
+                ? $"Staff member {staffMemberId} replied in enquiry {enquiry.Id}."
+                : $"Staff member {staffMemberId} replied in enquiry {enquiry.Id}, which was {Describe(enquiry.State)}; it is now ongoing.",
+        };
+
+        // The destination that takes up a missed enquiry gets what the user said while nobody had it.
+        List<EnquiryEffect> effects = [];
+        if (enquiry.KeptEvents > 0)
+        {
+            effects.Add(new ForwardEvent(destination, staffMemberId));
+            explanation.Add($"The {Kept(enquiry.KeptEvents)} go to {destination}.");
+        }
+
         return new EnquiryTransition(
             Serve(enquiry, now) with { DestinationId = destination, StaffMemberId = staffMemberId },
-            [],
-            [explanation]);
+            effects,
+            explanation);
     }
 
-    /// <summary>The time an open enquiry had to be accepted has come (scheduled by <see cref="ScheduleMissedCheck"/>).</summary>
-    public EnquiryTransition MissedCheckDue(Enquiry enquiry)
+    /// <summary>
+    /// A missed check scheduled by <see cref="ScheduleMissedCheck"/> for <paramref name="due"/> has come: an
+    /// open enquiry nobody accepted in time is missed; a missed one without a destination is offered to
+    /// <paramref name="route"/> again, and when nobody takes it and this is its scheduled offer
+    /// (<see cref="Enquiry.OfferAt"/>), the next offer is scheduled.
+    /// </summary>
+    /// <param name="route">Routes the enquiry; null: it is not offered again.</param>
+    public EnquiryTransition MissedCheckDue(Enquiry enquiry, DateTimeOffset? due = null, Func<DestinationChoice>? route = null)
     {
         ArgumentNullException.ThrowIfNull(enquiry);
+        if (enquiry.State == EnquiryState.Missed && enquiry.DestinationId is null && route is not null)
+        {
+            return Offer(enquiry, due, route);
+        }
+
         if (enquiry.State != EnquiryState.Open || enquiry.AcceptBy is not { } acceptBy)
         {
             return new EnquiryTransition(enquiry, [], [$"Enquiry {enquiry.Id} is {Describe(enquiry.State)}; the missed check has nothing to do."]);
@@ -279,14 +284,14 @@ public sealed class EnquiryLifecycle
         return new EnquiryTransition(
             enquiry with { State = EnquiryState.Missed, AcceptBy = null },
             AwayMessage(),
-            [$"Nobody accepted enquiry {enquiry.Id} within {TimeText.Duration(_policy.MissedTimeout)}, so it is missed."]);
+            [$"Nobody accepted enquiry {enquiry.Id} within {TimeText.Duration(_channel.MissedEnquiryTimeout)}, so it is missed."]);
     }
 
     /// <summary>The time the enquiry might be idle long enough to auto-close has come (scheduled by <see cref="ScheduleAutoCloseCheck"/>).</summary>
     public EnquiryTransition AutoCloseCheckDue(Enquiry enquiry)
     {
         ArgumentNullException.ThrowIfNull(enquiry);
-        if (enquiry.State == EnquiryState.Closed || _policy.AutoCloseAfter is not { } after)
+        if (enquiry.State == EnquiryState.Closed || _autoCloseAfter is not { } after)
         {
             var why = enquiry.State == EnquiryState.Closed ? "is closed" : "cannot auto-close: auto-close is off";
             return new EnquiryTransition(enquiry, [], [$"Enquiry {enquiry.Id} {why}; the auto-close check has nothing to do."]);
@@ -313,12 +318,54 @@ public sealed class EnquiryLifecycle
         return CloseNow(enquiry, by, $"Enquiry {enquiry.Id} is closed by the {Describe(by)}.");
     }
 
+    /// <summary>The enquiry is missed without a destination: the missed check offers it to the routing rule again.</summary>
+    private EnquiryTransition Offer(Enquiry enquiry, DateTimeOffset? due, Func<DestinationChoice> route)
+    {
+        var choice = Decided(route());
+        var explanation = new List<string> { $"Enquiry {enquiry.Id} is missed without a destination, so it is offered to the routing rule again." };
+        explanation.AddRange(choice.Explanation);
+        if (choice.DestinationId is { } destination)
+        {
+            explanation.Add(enquiry.KeptEvents > 0 ? $"The {Kept(enquiry.KeptEvents)} go to {destination}." : $"{destination} takes it; no event is waiting.");
+            return new EnquiryTransition(Found(enquiry, choice), [new ForwardEvent(destination, choice.StaffMemberId)], explanation);
+        }
+
+        if (_offers is null || due is null || due != enquiry.OfferAt)
+        {
+            explanation.Add("Nobody takes it now; its scheduled offers go on.");
+            return new EnquiryTransition(enquiry, [], explanation);
+        }
+
+        var now = _clock.GetUtcNow();
+        var next = _offers.Next(now, enquiry.Offers + 1);
+        explanation.Add($"Nobody takes it now; it is offered again at {next:O}.");
+        return new EnquiryTransition(enquiry with { OfferAt = next, Offers = enquiry.Offers + 1 }, [new ScheduleMissedCheck(next)], explanation);
+    }
+
+    /// <summary>A missed enquiry without a destination, and the offer scheduled for it (none without an <see cref="OfferSchedule"/>).</summary>
+    private (Enquiry Enquiry, IReadOnlyList<EnquiryEffect> Offer) Unrouted(Enquiry enquiry, DateTimeOffset now)
+    {
+        if (_offers is null)
+        {
+            return (enquiry with { OfferAt = null, Offers = 0 }, []);
+        }
+
+        var at = _offers.Next(now, 0);
+        return (enquiry with { OfferAt = at, Offers = 0 }, [new ScheduleMissedCheck(at)]);
+    }
+
+    /// <summary>The enquiry with the destination routing found; its offers stop.</summary>
+    private static Enquiry Found(Enquiry enquiry, DestinationChoice choice) =>
+        enquiry with { DestinationId = choice.DestinationId, StaffMemberId = choice.StaffMemberId, OfferAt = null, Offers = 0 };
+
+    private static string Kept(int count) => count == 1 ? "1 kept event" : $"{count} kept events";
+
     /// <summary>Whether an event from the source would route: it has no enquiry but a closed one, or a missed one without destination.</summary>
     internal static bool RoutesOnUserEvent(Enquiry? current) =>
         current is null || current.State == EnquiryState.Closed || current.DestinationId is null;
 
     /// <summary>The auto-messages a new enquiry sends: welcome, then away when no destination can take it.</summary>
-    internal static IReadOnlyList<AutoMessageKind> OpeningMessages(AutoMessageSettings settings, bool destinationFound)
+    internal static IReadOnlyList<AutoMessageKind> OpeningMessages(AutoMessages settings, bool destinationFound)
     {
         var kinds = new List<AutoMessageKind>(2);
         if (settings.Welcome.Enabled)
@@ -345,12 +392,12 @@ public sealed class EnquiryLifecycle
         explanation.AddRange(choice.Explanation);
 
         var effects = new List<EnquiryEffect>();
-        effects.AddRange(OpeningMessages(_policy.AutoMessages, choice.Found).Select(kind => new SendAutoMessage(kind, null)));
+        effects.AddRange(OpeningMessages(_channel.AutoMessages, choice.Found).Select(kind => new SendAutoMessage(kind, null)));
 
         Enquiry enquiry;
         if (choice.DestinationId is { } destination)
         {
-            var acceptBy = now + _policy.MissedTimeout;
+            var acceptBy = now + _channel.MissedEnquiryTimeout;
             enquiry = new Enquiry
             {
                 Id = id,
@@ -364,22 +411,30 @@ public sealed class EnquiryLifecycle
             };
             effects.Add(new ForwardEvent(destination, choice.StaffMemberId));
             effects.Add(new ScheduleMissedCheck(acceptBy));
-            explanation.Add($"The event goes to {destination}, which has {TimeText.Duration(_policy.MissedTimeout)} to accept.");
+            explanation.Add($"The event goes to {destination}, which has {TimeText.Duration(_channel.MissedEnquiryTimeout)} to accept.");
         }
         else
         {
-            enquiry = new Enquiry
-            {
-                Id = id,
-                SourceId = sourceId,
-                State = EnquiryState.Missed,
-                OpenedAt = now,
-                LastActivityAt = now,
-            };
+            var (missed, offer) = Unrouted(
+                new Enquiry
+                {
+                    Id = id,
+                    SourceId = sourceId,
+                    State = EnquiryState.Missed,
+                    OpenedAt = now,
+                    LastActivityAt = now,
+                    KeptEvents = 1,
+                },
+                now);
+            enquiry = missed;
+            effects.AddRange(offer);
+            explanation.Add(enquiry.OfferAt is { } at
+                ? $"The event is kept for the destination that takes the enquiry; it is offered again at {at:O}."
+                : "The event is kept for the destination that takes the enquiry.");
             explanation.Add("No staff can answer, so the enquiry is missed and the event is not forwarded.");
         }
 
-        if (_policy.AutoCloseAfter is { } after)
+        if (_autoCloseAfter is { } after)
         {
             effects.Add(new ScheduleAutoCloseCheck(now + after));
         }
@@ -391,7 +446,7 @@ public sealed class EnquiryLifecycle
     {
         var now = _clock.GetUtcNow();
         var effects = new List<EnquiryEffect>();
-        if (_policy.AutoMessages.Close.Enabled)
+        if (_channel.AutoMessages.Close.Enabled)
         {
             effects.Add(new SendAutoMessage(AutoMessageKind.Close, enquiry.StaffMemberId));
         }
@@ -404,7 +459,7 @@ public sealed class EnquiryLifecycle
         // Closing is the destination's or staff's last act of service; auto-close is not.
         var servedAt = by != EnquiryCloser.AutoClose && enquiry.AcceptedAt is not null ? now : enquiry.LastServedAt;
         return new EnquiryTransition(
-            enquiry with { State = EnquiryState.Closed, ClosedAt = now, ClosedBy = by, AcceptBy = null, LastServedAt = servedAt },
+            enquiry with { State = EnquiryState.Closed, ClosedAt = now, ClosedBy = by, AcceptBy = null, LastServedAt = servedAt, OfferAt = null },
             effects,
             [why]);
     }
@@ -413,13 +468,15 @@ public sealed class EnquiryLifecycle
     {
         State = EnquiryState.Ongoing,
         AcceptBy = null,
+        OfferAt = null,
+        Offers = 0,
         AcceptedAt = enquiry.AcceptedAt ?? now,
         LastServedAt = now,
         LastActivityAt = now,
     };
 
     private List<EnquiryEffect> AwayMessage() =>
-        _policy.AutoMessages.Away.Enabled ? [new SendAutoMessage(AutoMessageKind.Away, null)] : [];
+        _channel.AutoMessages.Away.Enabled ? [new SendAutoMessage(AutoMessageKind.Away, null)] : [];
 
     private static DestinationChoice Decided(DestinationChoice choice) =>
         choice.IsDetermined ? choice : throw new ArgumentException("The routing choice must be decided for a real enquiry id.", nameof(choice));
@@ -427,13 +484,7 @@ public sealed class EnquiryLifecycle
     private static EnquiryTransitionException Refuse(Enquiry enquiry, string trigger, string message) =>
         new(enquiry.Id, enquiry.State, trigger, message);
 
-    private static string Describe(EnquiryState state) => state.ToString().ToLowerInvariant();
+    private static string Describe(EnquiryState state) => EnquiryTexts.State.Format(state);
 
-    private static string Describe(EnquiryCloser closer) => closer switch
-    {
-        EnquiryCloser.Destination => "destination",
-        EnquiryCloser.Staff => "staff",
-        EnquiryCloser.AutoClose => "auto-close",
-        _ => closer.ToString(),
-    };
+    private static string Describe(EnquiryCloser closer) => EnquiryTexts.Closer.Format(closer);
 }

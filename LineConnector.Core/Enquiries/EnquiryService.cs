@@ -3,8 +3,11 @@ using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
+using LineConnector.Core.Line;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -41,18 +44,27 @@ public sealed class EnquiryApiException(EnquiryApiFailure failure, string messag
 /// </summary>
 public sealed class EnquiryService(
     EnquiryStore enquiries,
-    ChannelRepository channels,
+    ChannelCache channels,
     PresenceStore presence,
     EnquiryEffects effects,
     IQueueSender queue,
     IDestinationSecrets secrets,
+    LineApiClient line,
     EnquiryOptions options,
     TimeProvider clock)
 {
     /// <summary>The cause of a close's effects (the close message): one per enquiry, so a retried close finishes them.</summary>
     public const string CloseCause = "close";
 
-    public const int MaxMessagesPerReply = 5;
+    /// <summary>
+    /// LINE message objects in one reply through the API (five LINE requests). More than <see cref="MessageLimits.MaxMessagesPerRequest"/>
+    /// go to LINE in order over several requests (DESIGN §5); a reply is one <c>line-outbound</c> message,
+    /// and this many keeps an ordinary reply far below Service Bus's 256 KB per message.
+    /// </summary>
+    public const int MaxMessagesPerReply = 25;
+
+    /// <summary>How many messages one send to a queue carries.</summary>
+    private const int QueueBatch = 100;
 
     public async Task<EnquiryResource> GetAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
     {
@@ -61,13 +73,53 @@ public sealed class EnquiryService(
     }
 
     /// <summary>
+    /// The bytes of a user's image, video, audio or file that went to this enquiry, from LINE's content API
+    /// with the channel token (which the destination never sees). LINE converts video and audio first: until
+    /// it reports them ready, <see cref="ContentAnswer.Preparing"/>.
+    /// </summary>
+    public async Task<ContentAnswer> FetchContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
+    {
+        var content = await GetContentAsync(enquiryId, messageId, bearer, cancellationToken);
+        try
+        {
+            if (content.NeedsTranscoding)
+            {
+                switch (await line.GetTranscodingStatusAsync(content.ChannelId, content.MessageId, cancellationToken))
+                {
+                    case TranscodingStatus.Processing:
+                        return new ContentAnswer.Preparing();
+                    case TranscodingStatus.Failed:
+                        return new ContentAnswer.Unusable($"LINE could not prepare the {content.Kind} of message {content.MessageId}; it cannot be fetched.");
+                }
+            }
+
+            var fetched = await line.GetMessageContentAsync(content.ChannelId, content.MessageId, cancellationToken);
+            if (fetched.IsReady)
+            {
+                return new ContentAnswer.Ready(fetched);
+            }
+
+            fetched.Dispose();
+            return new ContentAnswer.Preparing();
+        }
+        catch (LineApiException e) when (e.Status is 404 or 410)
+        {
+            return new ContentAnswer.Gone($"LINE no longer keeps the content of message {content.MessageId} (it keeps what users send for a limited time).", e);
+        }
+        catch (LineApiException e)
+        {
+            return new ContentAnswer.LineFailed(e);
+        }
+    }
+
+    /// <summary>
     /// A user's image, video, audio or file that was forwarded with this enquiry. Any other message id
     /// (another enquiry's included) is not found, so a destination learns nothing of other enquiries.
     /// </summary>
-    public async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
+    private async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
     {
         var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
-        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(channel.Id, messageId, cancellationToken) : null;
+        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(enquiry, messageId, cancellationToken) : null;
         return content is not null && content.EnquiryId == enquiry.Id
             ? content
             : throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Enquiry {enquiry.Id} has no image, video, audio or file with message id '{Shown(messageId)}'.");
@@ -81,16 +133,28 @@ public sealed class EnquiryService(
         var (channel, enquiry, destinationId) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
         var staff = ValidReply(request, idempotencyKey);
 
-        var lifecycle = new EnquiryLifecycle(clock, ChannelDecisions.Policy(channel.Settings, options.AutoCloseAfter));
+        var context = new EnquiryChannel(channel, presence, options, clock);
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
-        var updated = await Transition(enquiry.Id, e => e with
+        var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        var updated = await Transition(enquiry, e =>
         {
-            Enquiry = lifecycle.StaffReplied(e.Enquiry, staff.Id!, destinationId).Enquiry,
-            StaffName = name,
+            // Taking up a missed enquiry brings the events kept for it (the reply's cause carries them out below).
+            var t = context.Lifecycle.StaffReplied(e.Enquiry, staff.Id!, destinationId);
+            return e with
+            {
+                Enquiry = t.Enquiry,
+                StaffName = name,
+                Pending = t.Effects.Count > 0 ? new PendingEffects(outboundId, t.Effects) : e.Pending,
+            };
         }, cancellationToken);
 
+        if (updated.Pending?.Cause == outboundId)
+        {
+            var run = await effects.RunAsync(context, updated, new EffectCause(outboundId, "reply"), [], cancellationToken);
+            updated = await effects.FinishAsync(run, outboundId, null, cancellationToken);
+        }
+
         var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
-        var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
         var builder = new OutboundRequestBuilder(outboundId, channel.Id, updated.Enquiry.SourceId)
             .ForEnquiry(updated.Id)
             .ReportTo(updated.Enquiry.DestinationId!);
@@ -123,11 +187,11 @@ public sealed class EnquiryService(
             throw Invalid("staffMemberId", StaffMemberId.Rule);
         }
 
-        var context = new EnquiryChannel(channel, await presence.GetAsync(channel.Id, cancellationToken), options, clock);
+        var context = new EnquiryChannel(channel, presence, options, clock);
         var by = request.StaffMemberId is null ? EnquiryCloser.Destination : EnquiryCloser.Staff;
         if (enquiry.Enquiry.State != EnquiryState.Closed)
         {
-            enquiry = await enquiries.UpdateAsync(enquiry.Id, e =>
+            enquiry = await enquiries.UpdateAsync(enquiry, e =>
             {
                 if (e.Enquiry.State == EnquiryState.Closed)
                 {
@@ -136,14 +200,14 @@ public sealed class EnquiryService(
 
                 var closing = e.Enquiry with { StaffMemberId = request.StaffMemberId ?? e.Enquiry.StaffMemberId };
                 var t = context.Lifecycle.Close(closing, by);
-                return e with { Enquiry = t.Enquiry, Pending = new PendingEffects(CloseCause, t.Effects) };
+                return new EnquiryWrite(e with { Enquiry = t.Enquiry, Pending = new PendingEffects(CloseCause, t.Effects) });
             }, cancellationToken) ?? throw NotFound(enquiry.Id);
         }
 
         if (enquiry.Pending?.Cause == CloseCause)
         {
-            enquiry = await effects.RunAsync(context, enquiry, new EffectCause(CloseCause, "close"), [], cancellationToken);
-            enquiry = await effects.FinishAsync(enquiry, CloseCause, cancellationToken);
+            var run = await effects.RunAsync(context, enquiry, new EffectCause(CloseCause, "close"), [], cancellationToken);
+            enquiry = await effects.FinishAsync(run, CloseCause, null, cancellationToken);
         }
 
         return EnquiryResource.Of(enquiry);
@@ -192,7 +256,52 @@ public sealed class EnquiryService(
 
         await presence.SetAsync(channelId, new PresenceUpdate(destinationId, request.Available, staff.Select(s => new StaffPresence(s.Id!, s.Available!.Value)).ToList()), cancellationToken);
         var now = (await presence.GetAsync(channelId, cancellationToken)).GetValueOrDefault(destinationId) ?? DestinationPresence.Default(destinationId);
-        return new PresenceResource(channelId, destinationId, now.Present, now.AvailableStaff.Order(StringComparer.Ordinal).ToList());
+        var offered = channel.Status == ChannelStatus.Active && (request.Available == true || staff.Any(s => s.Available == true))
+            ? await OfferMissedAsync(channelId, cancellationToken)
+            : 0;
+        return new PresenceResource(channelId, destinationId, now.Present, now.AvailableStaff.Order(StringComparer.Ordinal).ToList(), offered);
+    }
+
+    /// <summary>The channel's enquiries in a state (<c>open</c>, <c>ongoing</c>, <c>missed</c> or <c>closed</c>), oldest first.</summary>
+    public async Task<EnquiryListResource> ListAsync(string channelId, string? state, CancellationToken cancellationToken)
+    {
+        if (!EnquiryTexts.State.TryParse(state, out var wanted))
+        {
+            throw Invalid("state", $"required: {EnquiryTexts.State.Choices}");
+        }
+
+        await ActiveOrSuspendedAsync(channelId, cancellationToken);
+        var listed = new List<EnquiryResource>();
+        await foreach (var enquiry in enquiries.ListAsync(channelId, wanted, cancellationToken))
+        {
+            listed.Add(EnquiryResource.Of(enquiry));
+        }
+
+        return new EnquiryListResource(channelId, EnquiryTexts.State.Format(wanted), listed.OrderBy(e => e.OpenedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// Offers the channel's missed enquiries that have no destination to the routing rule again, now: a
+    /// missed check for each goes into its conversation's session, in order with the user's events.
+    /// </summary>
+    private async Task<int> OfferMissedAsync(string channelId, CancellationToken cancellationToken)
+    {
+        var due = clock.GetUtcNow();
+        var checks = new List<QueueMessage>();
+        await foreach (var missed in enquiries.ListAsync(channelId, EnquiryState.Missed, cancellationToken))
+        {
+            if (missed.Enquiry.DestinationId is null)
+            {
+                checks.Add(new EnquiryCheck { Check = EnquiryCheck.Missed, ChannelId = channelId, EnquiryId = missed.Id, SourceId = missed.Enquiry.SourceId, Due = due }.ToQueueMessage());
+            }
+        }
+
+        foreach (var batch in checks.Chunk(QueueBatch))
+        {
+            await queue.SendAsync(QueueNames.Inbound, batch, cancellationToken);
+        }
+
+        return checks.Count;
     }
 
     /// <summary>Which destination a message from <paramref name="sourceId"/> at <paramref name="at"/> would reach, and why. Sends nothing.</summary>
@@ -205,20 +314,18 @@ public sealed class EnquiryService(
 
         var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
         var source = await enquiries.GetSourceAsync(channelId, sourceId, cancellationToken);
-        var current = source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, cancellationToken) : null;
+        var current = source?.CurrentEnquiryId is { } id ? await enquiries.GetAsync(id, sourceId, cancellationToken) : null;
         var last = current?.Enquiry.AsLastService() is { } served && (source?.LastService is not { } earlier || served.ServedAt >= earlier.ServedAt)
             ? served
             : source?.LastService;
         var answer = WhatIf.Answer(new WhatIfQuestion
         {
-            Rule = ChannelDecisions.Rule(channel.Settings),
-            TimeZone = ChannelDecisions.TimeZone(channel.Settings),
-            Destinations = ChannelDecisions.Statuses(channel.Settings, await presence.GetAsync(channelId, cancellationToken)),
+            Channel = channel.Settings,
+            Presence = await presence.GetAsync(channelId, cancellationToken),
             SourceId = sourceId,
             At = at,
             CurrentEnquiry = current?.Enquiry,
             LastService = last,
-            AutoMessages = ChannelDecisions.AutoMessages(channel.Settings),
         });
         var explanation = channel.Status == ChannelStatus.Suspended
             ? answer.Explanation.Prepend($"Channel '{channelId}' is suspended: today its events open no enquiry. Once resumed:").ToList()
@@ -279,11 +386,11 @@ public sealed class EnquiryService(
         return null;
     }
 
-    private async Task<StoredEnquiry> Transition(string enquiryId, Func<StoredEnquiry, StoredEnquiry> change, CancellationToken cancellationToken)
+    private async Task<StoredEnquiry> Transition(StoredEnquiry enquiry, Func<StoredEnquiry, StoredEnquiry> change, CancellationToken cancellationToken)
     {
         try
         {
-            return await enquiries.UpdateAsync(enquiryId, change, cancellationToken) ?? throw NotFound(enquiryId);
+            return await enquiries.UpdateAsync(enquiry, e => new EnquiryWrite(change(e)), cancellationToken) ?? throw NotFound(enquiry.Id);
         }
         catch (EnquiryTransitionException e)
         {
@@ -321,7 +428,7 @@ public sealed class EnquiryService(
 
         if (request.Messages.ValueKind != JsonValueKind.Array || request.Messages.GetArrayLength() is 0 or > MaxMessagesPerReply)
         {
-            fields["messages"] = [$"1 to {MaxMessagesPerReply} LINE message objects, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"];
+            fields["messages"] = [$"1 to {MaxMessagesPerReply} LINE message objects, sent in order {MessageLimits.MaxMessagesPerRequest} per LINE request, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"];
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
 using P = LineConnector.Core.Enquiries.EnquiryProperties;
 
@@ -14,13 +16,30 @@ public sealed record StaffPresence(string StaffMemberId, bool Available);
 /// (a destination id never holds ':'); property <c>Available</c>. A destination without a row is
 /// present; a staff member without one is not available.
 /// </summary>
+/// <remarks>
+/// Routing a new enquiry reads the channel's presence partition, so a campaign that opens thousands of
+/// enquiries a second would read one partition thousands of times a second (Table Storage serves about
+/// 2,000 entities a second per partition). <see cref="GetRecentAsync"/> keeps a read for
+/// <see cref="RecentFor"/> per instance; a change through this instance is seen at once, through another
+/// within that time.
+/// </remarks>
 public sealed class PresenceStore(ITableStore store, TimeProvider clock)
 {
     public const char StaffSeparator = ':';
 
+    /// <summary>How long a presence read serves routing on this instance.</summary>
+    public static readonly TimeSpan RecentFor = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (IReadOnlyDictionary<string, DestinationPresence> Presence, DateTimeOffset ReadAt)> _recent = new(StringComparer.Ordinal);
     private Task? _tablesReady;
 
-    /// <summary>The presence of every destination of the channel that has any presence row.</summary>
+    /// <summary>The channel's presence as read within <see cref="RecentFor"/> on this instance, else read now.</summary>
+    public async Task<IReadOnlyDictionary<string, DestinationPresence>> GetRecentAsync(string channelId, CancellationToken cancellationToken) =>
+        _recent.TryGetValue(channelId, out var recent) && clock.GetUtcNow() - recent.ReadAt < RecentFor
+            ? recent.Presence
+            : await GetAsync(channelId, cancellationToken);
+
+    /// <summary>The presence of every destination of the channel that has any presence row, read now.</summary>
     public async Task<IReadOnlyDictionary<string, DestinationPresence>> GetAsync(string channelId, CancellationToken cancellationToken)
     {
         await TableSetup.EnsureAsync(store, ref _tablesReady, cancellationToken);
@@ -28,7 +47,7 @@ public sealed class PresenceStore(ITableStore store, TimeProvider clock)
         var staff = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         await foreach (var row in store.QueryPartitionAsync(EnquiryTables.Presence, channelId, cancellationToken))
         {
-            var available = new EnquiryEntities.Reader(EnquiryTables.Presence, row).Flag(P.Available)
+            var available = new EnquiryEntities.Reader(row, EnquiryTables.Presence).Flag(P.Available)
                 ?? throw new EnquiryRowException(EnquiryTables.Presence, row.PartitionKey, row.RowKey, P.Available, "is required: true or false");
             var at = row.RowKey.IndexOf(StaffSeparator, StringComparison.Ordinal);
             if (at < 0)
@@ -49,16 +68,19 @@ public sealed class PresenceStore(ITableStore store, TimeProvider clock)
             }
         }
 
-        return present.Keys.Union(staff.Keys).ToDictionary(
+        var read = present.Keys.Union(staff.Keys).ToDictionary(
             id => id,
             id => new DestinationPresence(id, present.GetValueOrDefault(id, true), staff.GetValueOrDefault(id) ?? new HashSet<string>(StringComparer.Ordinal)),
             StringComparer.Ordinal);
+        _recent[channelId] = (read, clock.GetUtcNow());
+        return read;
     }
 
     public async Task SetAsync(string channelId, PresenceUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         await TableSetup.EnsureAsync(store, ref _tablesReady, cancellationToken);
+        _recent.TryRemove(channelId, out _);
         var now = clock.GetUtcNow();
         if (update.Available is { } available)
         {

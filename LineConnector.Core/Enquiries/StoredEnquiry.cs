@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Routing;
 
@@ -29,6 +30,9 @@ public sealed record StoredEnquiry
     /// <summary>Effects decided but not all carried out yet, and the <c>line-inbound</c> message or API call that caused them.</summary>
     public PendingEffects? Pending { get; init; }
 
+    /// <summary>The number of the oldest of the <see cref="Enquiry.KeptEvents"/> kept events' rows; the next one kept gets this plus their count.</summary>
+    public long FirstKept { get; init; }
+
     public string? ETag { get; init; }
 
     public string Id => Enquiry.Id;
@@ -45,6 +49,11 @@ public sealed record PendingEffects(string Cause, IReadOnlyList<EnquiryEffect> E
 public sealed record SourceRecord(string ChannelId, string SourceId, string? CurrentEnquiryId, LastService? LastService, string? ETag = null);
 
 /// <summary>What became of one <c>line-inbound</c> message (or API cause): kept so that a redelivery does nothing twice.</summary>
-/// <param name="Outcome">A word an operator can filter on: opened, forwarded, ignored, refused...</param>
+/// <param name="Outcome">A word an operator can filter on: opened, continued, resumed, ignored, checked, rejected.</param>
 /// <param name="Detail">A sentence saying why.</param>
 public sealed record ProcessedCause(string ChannelId, string Cause, string? EnquiryId, string EventType, string Outcome, string Detail, DateTimeOffset ProcessedAt);
+
+/// <summary>An event kept for an enquiry that no destination had when it came, as LINE sent it.</summary>
+/// <param name="Number">Its place in the enquiry's order of arrival.</param>
+/// <param name="EventId">The webhook event id: the destination sees it as the message id, as when the event is forwarded at once.</param>
+public sealed record KeptEvent(string EnquiryId, long Number, string EventId, string Event);

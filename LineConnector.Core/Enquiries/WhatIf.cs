@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
@@ -5,11 +6,11 @@ namespace LineConnector.Core.Enquiries;
 /// <summary>"If this source wrote at this time, where would it go?": the inputs of a what-if.</summary>
 public sealed record WhatIfQuestion
 {
-    public required RoutingRule Rule { get; init; }
+    /// <summary>The channel as it is: its routing rule, time zone, destinations, sticky period and auto-messages.</summary>
+    public required ChannelSettings Channel { get; init; }
 
-    public required TimeZoneInfo TimeZone { get; init; }
-
-    public required IReadOnlyList<DestinationStatus> Destinations { get; init; }
+    /// <summary>The destinations' presence (a destination without an entry is present).</summary>
+    public IReadOnlyDictionary<string, DestinationPresence> Presence { get; init; } = new Dictionary<string, DestinationPresence>();
 
     /// <summary>The LINE source (user, group or room id).</summary>
     public required string SourceId { get; init; }
@@ -25,8 +26,6 @@ public sealed record WhatIfQuestion
     /// <summary>Replays percentage routing for this enquiry id. Without it, a new enquiry's percentage
     /// choice is given as each destination's chance, since the id exists only once the enquiry opens.</summary>
     public string? EnquiryId { get; init; }
-
-    public AutoMessageSettings AutoMessages { get; init; } = new();
 }
 
 /// <summary>What would happen, and why. Nothing is sent.</summary>
@@ -52,18 +51,19 @@ public sealed record WhatIfAnswer
 /// <summary>Answers a what-if with the same decisions live routing makes, at the given time instead of now.</summary>
 public static class WhatIf
 {
-    /// <exception cref="InvalidRoutingRuleException">The rule does not validate.</exception>
     public static WhatIfAnswer Answer(WhatIfQuestion question)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentException.ThrowIfNullOrWhiteSpace(question.SourceId);
+        var channel = question.Channel;
+        var zone = channel.Zone;
         var current = question.CurrentEnquiry;
-        var explanation = new List<string> { $"At {TimeText.LocalTime(question.At, question.TimeZone)}:" };
+        var explanation = new List<string> { $"At {TimeText.LocalTime(question.At, zone)}:" };
 
         if (!EnquiryLifecycle.RoutesOnUserEvent(current))
         {
             var staff = current!.StaffMemberId is null ? "" : $" (staff member {current.StaffMemberId})";
-            explanation.Add($"Source {question.SourceId} has enquiry {current.Id}, {current.State.ToString().ToLowerInvariant()} with {current.DestinationId}{staff}; a new message goes there and is not routed.");
+            explanation.Add($"Source {question.SourceId} has enquiry {current.Id}, {EnquiryTexts.State.Format(current.State)} with {current.DestinationId}{staff}; a new message goes there and is not routed.");
             return new WhatIfAnswer
             {
                 DestinationId = current.DestinationId,
@@ -78,12 +78,12 @@ public static class WhatIf
             : $"Source {question.SourceId} has enquiry {current!.Id}, missed with no destination, so a new message routes it again.");
 
         var enquiryId = opens ? question.EnquiryId : current!.Id;
-        var choice = Router.Decide(question.Rule, new RoutingContext(
-            enquiryId, question.TimeZone, question.At, question.Destinations, question.LastService, failed: null));
+        var choice = Router.Decide(channel.Routing, new RoutingContext(
+            enquiryId, zone, question.At, DestinationStatus.Of(channel, question.Presence), channel.StickyPeriod, question.LastService, failed: null));
         explanation.AddRange(choice.Explanation);
 
         var found = choice.Found || !choice.IsDetermined;
-        var messages = opens ? EnquiryLifecycle.OpeningMessages(question.AutoMessages, found) : [];
+        var messages = opens ? EnquiryLifecycle.OpeningMessages(channel.AutoMessages, found) : [];
         if (!found)
         {
             explanation.Add(opens
@@ -93,7 +93,7 @@ public static class WhatIf
 
         if (messages.Count > 0)
         {
-            explanation.Add($"Auto-messages sent: {string.Join(", ", messages.Select(m => m.ToString().ToLowerInvariant()))}.");
+            explanation.Add($"Auto-messages sent: {string.Join(", ", messages.Select(ChannelTexts.AutoMessage.Format))}.");
         }
 
         return new WhatIfAnswer

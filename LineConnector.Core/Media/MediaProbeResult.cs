@@ -8,6 +8,12 @@ public enum MediaKind
     Video,
 }
 
+public static class MediaTexts
+{
+    /// <summary>How reasons and the command line name a kind of media: <c>image</c>, <c>audio</c>...</summary>
+    public static readonly EnumText<MediaKind> Kind = EnumText.Kebab<MediaKind>();
+}
+
 /// <summary>
 /// What the bytes of a media file are. <see cref="Problems"/> lists why the file cannot be used
 /// whatever it is for (malformed, truncated, unreadable); the limits of a use are in <see cref="MediaRules"/>.

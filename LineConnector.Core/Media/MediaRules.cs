@@ -181,7 +181,7 @@ public static class MediaRules
     }
 
     private static string Describe(MediaProbeResult probe) =>
-        probe.Container is null ? "its format is not recognised" : $"it is {Name(probe.Container)}, {probe.Kind.ToString().ToLowerInvariant()}";
+        probe.Container is null ? "its format is not recognised" : $"it is {Name(probe.Container)}, {MediaTexts.Kind.Format(probe.Kind)}";
 
     private static string Name(string? container) => container switch
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Telemetry;
@@ -66,7 +67,7 @@ public sealed class OutboundDelivery(
             return await FinishAsync(Result(request.OutboundId, request, sent, failure), cancellationToken);
         }
 
-        var chunks = MessageList.Chunk(messages, LineApiClient.MaxMessagesPerRequest);
+        var chunks = MessageList.Chunk(messages, MessageLimits.MaxMessagesPerRequest);
         for (var index = 0; index < chunks.Count; index++)
         {
             if (sent.Any(s => s.Index == index))

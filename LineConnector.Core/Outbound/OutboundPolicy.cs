@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LineConnector.Core.Line;
 using LineConnector.Core.Media;
 
 namespace LineConnector.Core.Outbound;
@@ -17,14 +18,7 @@ namespace LineConnector.Core.Outbound;
 /// </remarks>
 public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
 {
-    /// <summary>LINE allows 5,000; the channel keeps one below.</summary>
-    public const int MaxTextLength = 4999;
-
-    /// <summary>LINE's limit on message objects in one reply or push request.</summary>
-    public const int MaxMessagesPerRequest = 5;
-
     public const int MaxQuickReplyItems = 13;
-    public const int MaxSenderNameLength = 20;
 
     private static readonly HashSet<string> RefusedTypes = ["file", "location", "imagemap", "template", "flex"];
 
@@ -50,9 +44,9 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
         return new OutboundVerdict(verdicts, []);
     }
 
-    /// <summary>The message objects in LINE requests of at most <see cref="MaxMessagesPerRequest"/>, in order.</summary>
+    /// <summary>The message objects in LINE requests of at most <see cref="MessageLimits.MaxMessagesPerRequest"/>, in order.</summary>
     public static IReadOnlyList<JsonElement[]> Batches(JsonElement messages) =>
-        messages.EnumerateArray().Chunk(MaxMessagesPerRequest).ToList();
+        messages.EnumerateArray().Chunk(MessageLimits.MaxMessagesPerRequest).ToList();
 
     private async Task<MessageVerdict> CheckMessageAsync(int index, JsonElement message, CancellationToken cancellationToken)
     {
@@ -115,10 +109,10 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
         {
             reasons.Add("the text is empty");
         }
-        else if (text.Length > MaxTextLength)
+        else if (text.Length > MessageLimits.MaxTextLength)
         {
             // LINE counts UTF-16 code units, as string.Length does: an emoji outside the BMP counts two.
-            reasons.Add(Invariant($"the text is {text.Length:N0} UTF-16 code units long; at most {MaxTextLength:N0} are accepted"));
+            reasons.Add(Invariant($"the text is {text.Length:N0} UTF-16 code units long; at most {MessageLimits.MaxTextLength:N0} are accepted"));
         }
     }
 
@@ -182,9 +176,9 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
             return;
         }
 
-        if (TryGetString(sender, "name", out var name) && name.Length > MaxSenderNameLength)
+        if (TryGetString(sender, "name", out var name) && name.Length > MessageLimits.MaxSenderNameLength)
         {
-            reasons.Add(Invariant($"'sender.name' is {name.Length} characters long; at most {MaxSenderNameLength} are accepted"));
+            reasons.Add(Invariant($"'sender.name' is {name.Length} characters long; at most {MessageLimits.MaxSenderNameLength} are accepted"));
         }
 
         if (TryGetString(sender, "iconUrl", out var iconUrl) && fetcher.CheckUrl(iconUrl) is { } problem)

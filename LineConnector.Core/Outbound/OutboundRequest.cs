@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
 
 namespace LineConnector.Core.Outbound;
@@ -134,9 +135,9 @@ public sealed record OutboundRequest
                 problems.Add("sender must have a name, an iconUrl or both");
             }
 
-            if (sender.Name is { } name && (name.Length is 0 or > OutboundSender.MaxNameLength))
+            if (sender.Name is { } name && (name.Length is 0 or > MessageLimits.MaxSenderNameLength))
             {
-                problems.Add($"sender.name must be 1 to {OutboundSender.MaxNameLength} characters (it has {name.Length})");
+                problems.Add($"sender.name must be 1 to {MessageLimits.MaxSenderNameLength} characters (it has {name.Length})");
             }
 
             if (sender.IconUrl is { } icon
@@ -165,7 +166,6 @@ public sealed record OutboundReply(string Token, DateTimeOffset WebhookReceivedA
 /// <summary>LINE's <c>sender</c>: the name and icon shown for a message instead of the account's.</summary>
 public sealed record OutboundSender(string? Name = null, string? IconUrl = null)
 {
-    public const int MaxNameLength = 20;
     public const int MaxIconUrlLength = 2000;
 }
 

@@ -1,4 +1,14 @@
+using LineConnector.Core.Channels;
+
 namespace LineConnector.Core.Routing;
+
+/// <summary>What a destination's staff service said about itself through the presence API.</summary>
+/// <param name="Present">Whether the destination takes enquiries (a destination never set is present).</param>
+/// <param name="AvailableStaff">Staff members marked available (sticky routing returns a source only to one of them).</param>
+public sealed record DestinationPresence(string DestinationId, bool Present, IReadOnlySet<string> AvailableStaff)
+{
+    public static DestinationPresence Default(string destinationId) => new(destinationId, true, new HashSet<string>(StringComparer.Ordinal));
+}
 
 /// <summary>
 /// What routing needs to know of one destination: its presence (set through the presence API), its
@@ -12,6 +22,22 @@ public sealed record DestinationStatus(string DestinationId, bool Present)
 
     /// <summary>Staff members marked available (sticky routing goes to a staff member only if listed here).</summary>
     public IReadOnlySet<string> AvailableStaff { get; init; } = new HashSet<string>();
+
+    /// <summary>Every destination of the channel with its schedule and its presence (present when none was set).</summary>
+    public static IReadOnlyList<DestinationStatus> Of(ChannelSettings channel, IReadOnlyDictionary<string, DestinationPresence> presence)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(presence);
+        return channel.Destinations.Select(d =>
+        {
+            var p = presence.GetValueOrDefault(d.Id) ?? DestinationPresence.Default(d.Id);
+            return new DestinationStatus(d.Id, p.Present)
+            {
+                Schedule = d.Schedule?.Windows.ToList() ?? [],
+                AvailableStaff = p.AvailableStaff,
+            };
+        }).ToList();
+    }
 
     public Availability AvailabilityAt(DateTimeOffset at, TimeZoneInfo zone)
     {

@@ -13,6 +13,7 @@ internal sealed class RoutingContext
         TimeZoneInfo zone,
         DateTimeOffset at,
         IReadOnlyList<DestinationStatus> destinations,
+        TimeSpan stickyPeriod,
         LastService? lastService,
         IReadOnlySet<string>? failed)
     {
@@ -21,6 +22,7 @@ internal sealed class RoutingContext
         EnquiryId = enquiryId;
         Zone = zone;
         At = at;
+        StickyPeriod = stickyPeriod;
         LastService = lastService;
         _failed = failed ?? new HashSet<string>();
         _destinations = new Dictionary<string, DestinationStatus>(StringComparer.Ordinal);
@@ -38,6 +40,8 @@ internal sealed class RoutingContext
     public TimeZoneInfo Zone { get; }
 
     public DateTimeOffset At { get; }
+
+    public TimeSpan StickyPeriod { get; }
 
     public LastService? LastService { get; }
 

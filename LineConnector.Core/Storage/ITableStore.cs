@@ -37,6 +37,13 @@ public interface ITableStore
     IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Every row whose partition key is in <paramref name="partitionKeys"/> and, when given, whose row
+    /// key is in <paramref name="rowKeys"/>, in key order, fetched page by page: the rows of a range of
+    /// partitions (e.g. all of one channel's), or a range of the rows of one partition.
+    /// </summary>
+    IAsyncEnumerable<TableRow> QueryAsync(string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Runs 1 to <see cref="TableRules.MaxTransactionOperations"/> operations on rows of one partition
     /// as one entity-group transaction: all of them take effect or none does. A row appears at most
     /// once. The first operation that cannot be done fails the whole transaction, and the

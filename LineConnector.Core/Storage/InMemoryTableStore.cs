@@ -109,17 +109,28 @@ public sealed class InMemoryTableStore : ITableStore
     public IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken) =>
         Query(table, partitionKey, cancellationToken).ToAsyncEnumerable();
 
+    public IAsyncEnumerable<TableRow> QueryAsync(string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKeys);
+        return Query(table, partitionKeys, rowKeys, cancellationToken).ToAsyncEnumerable();
+    }
+
+    private IEnumerable<TableRow> Query(string table, string partitionKey, CancellationToken cancellationToken) =>
+        Query(table, TableKeyRange.Only(partitionKey), null, cancellationToken);
+
     // An iterator, so that a missing table fails when the rows are enumerated, as with Table Storage.
-    private IEnumerable<TableRow> Query(string table, string partitionKey, CancellationToken cancellationToken)
+    private IEnumerable<TableRow> Query(string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys, CancellationToken cancellationToken)
     {
         const string Operation = "query";
         cancellationToken.ThrowIfCancellationRequested();
-        TableRules.CheckKeys(Operation, table, partitionKey, rowKey: null);
-        var rows = Find(Operation, table, partitionKey, rowKey: null);
+        TableRules.CheckRange(Operation, table, partitionKeys, rowKeys);
+        var rows = Find(Operation, table, partitionKeys.From, rowKey: null);
         List<TableRow> snapshot;
         lock (rows)
         {
-            snapshot = rows.Partition(partitionKey).Select(r => r.Value.ToRow(partitionKey, r.Key)).ToList();
+            snapshot = rows.Partitions(partitionKeys)
+                .SelectMany(p => p.Value.Where(r => rowKeys?.Contains(r.Key) ?? true).Select(r => r.Value.ToRow(p.Key, r.Key)))
+                .ToList();
         }
 
         foreach (var row in snapshot)
@@ -131,7 +142,7 @@ public sealed class InMemoryTableStore : ITableStore
 
     private Task<string> Write(TableOperationKind kind, string table, TableRow row, string? ifMatch, CancellationToken cancellationToken)
     {
-        var operation = kind.ToString().ToLowerInvariant();
+        var operation = TableTexts.Operation.Format(kind);
         cancellationToken.ThrowIfCancellationRequested();
         var properties = TableRules.CheckRow(operation, table, row);
         var rows = Find(operation, table, row.PartitionKey, row.RowKey);
@@ -229,8 +240,10 @@ public sealed class InMemoryTableStore : ITableStore
             }
         }
 
-        public IEnumerable<KeyValuePair<string, Stored>> Partition(string partitionKey) =>
-            _partitions.TryGetValue(partitionKey, out var rows) ? rows : [];
+        public IEnumerable<KeyValuePair<string, SortedDictionary<string, Stored>>> Partitions(TableKeyRange range) =>
+            range.Before is null
+                ? _partitions.TryGetValue(range.From, out var rows) ? [KeyValuePair.Create(range.From, rows)] : []
+                : _partitions.Where(p => range.Contains(p.Key));
     }
 
     /// <summary>A stored row: properties already checked and normalized by <see cref="TableRules"/>, never mutated.</summary>

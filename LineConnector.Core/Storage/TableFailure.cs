@@ -43,7 +43,7 @@ public static class TableFailure
 
     /// <summary>How messages name one operation of a transaction, e.g. "transaction operation 2 (replace)".</summary>
     public static string TransactionOperation(int index, TableOperationKind kind) =>
-        string.Create(CultureInfo.InvariantCulture, $"transaction operation {index} ({kind.ToString().ToLowerInvariant()})");
+        string.Create(CultureInfo.InvariantCulture, $"transaction operation {index} ({TableTexts.Operation.Format(kind)})");
 
     /// <summary>A key as shown in messages: control characters escaped, long keys shortened.</summary>
     private static string Show(string key)

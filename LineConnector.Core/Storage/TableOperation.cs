@@ -19,6 +19,12 @@ public enum TableOperationKind
     Delete,
 }
 
+public static class TableTexts
+{
+    /// <summary>How messages name an operation: <c>insert</c>, <c>replace</c>...</summary>
+    public static readonly EnumText<TableOperationKind> Operation = EnumText.Kebab<TableOperationKind>();
+}
+
 /// <summary>
 /// One operation of an entity-group transaction (<see cref="ITableStore.SubmitTransactionAsync"/>):
 /// the row it writes (only the keys for a delete) and, for replace, merge and delete, the ETag the

@@ -71,6 +71,41 @@ public static class TableRules
         }
     }
 
+    /// <summary>Whether a text can be a key as it is: within the length, none of the forbidden characters, and well-formed UTF-16 (the service receives keys as UTF-8).</summary>
+    public static bool IsValidKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length > 0 && KeyProblem("key", key) is null && !HasLoneSurrogate(key);
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The bounds of a query's key ranges: each a valid key.</summary>
+    public static void CheckRange(string operation, string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKeys);
+        CheckKeys(operation, table, partitionKeys.From, rowKeys?.From);
+        if (partitionKeys.Before is not null || rowKeys?.Before is not null)
+        {
+            CheckKeys(operation, table, partitionKeys.Before ?? partitionKeys.From, rowKeys?.Before);
+        }
+    }
+
     /// <summary>
     /// Checks a row's keys and properties and returns its properties ready to store: nulls left out
     /// (null means absent), DateTimeOffset values in UTC.

@@ -68,7 +68,7 @@ public static class ConnectorMetrics
 
         if (after.State == EnquiryState.Closed && before?.State != EnquiryState.Closed)
         {
-            EnquiriesClosed.Add(1, channel, new KeyValuePair<string, object?>(ConnectorTelemetry.EnquiryClosedByAttribute, after.ClosedBy is { } by ? EnquiryEntities.CloserText(by) : null));
+            EnquiriesClosed.Add(1, channel, new KeyValuePair<string, object?>(ConnectorTelemetry.EnquiryClosedByAttribute, after.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null));
         }
     }
 
@@ -76,7 +76,7 @@ public static class ConnectorMetrics
         LineMessagesSent.Add(
             messages,
             new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId),
-            new KeyValuePair<string, object?>(ConnectorTelemetry.DeliveryMethodAttribute, MethodText(method)));
+            new KeyValuePair<string, object?>(ConnectorTelemetry.DeliveryMethodAttribute, OutboundTexts.Method.Format(method)));
 
     public static void LineCallFailed(string channelId, LineApiException failure)
     {
@@ -96,15 +96,6 @@ public static class ConnectorMetrics
             new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId),
             new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationAttribute, destination.Id),
             new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationTransportAttribute, ChannelTexts.Transport.Format(destination.Transport)),
-            new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationResultAttribute, ResultText(result)));
+            new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationResultAttribute, DestinationTexts.Result.Format(result)));
     }
-
-    private static string MethodText(DeliveryMethod method) => method == DeliveryMethod.Reply ? "reply" : "push";
-
-    internal static string ResultText(DestinationResult result) => result switch
-    {
-        DestinationResult.Accepted => "accepted",
-        DestinationResult.Refused => "refused",
-        _ => "unavailable",
-    };
 }

@@ -14,7 +14,7 @@ public static class ChannelServices
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
     {
         services.AddSingleton<ChannelRepository>();
-        services.AddSingleton<ChannelSummaryCache>();
+        services.AddSingleton<ChannelCache>();
         services.AddSingleton<IWebhookChannelSource, StoredWebhookChannels>();
         services.AddSingleton(sp => new LineAccountClient(
             CallerTimedHttpClient.Create(),

@@ -10,9 +10,11 @@ namespace LineConnector.Functions.Channels;
 /// <c>Channels__{id}__Destinations__{destinationId}__{property}</c> and
 /// <c>Channels__{id}__Routing__{rowKey}__{property}</c> for its rows. Credentials
 /// (<c>ChannelSecret</c>, <c>PreviousChannelSecret</c>, <c>ChannelAccessToken</c>) stay in
-/// configuration. A store that persists (Azurite, Azure) is never seeded.
+/// configuration. A store that persists (Azurite, Azure) is never seeded. Each channel is read back
+/// once, as the store read judges it: a misconfigured one is logged at start-up naming the table,
+/// row and property, and stays reported as misconfigured until its configuration is fixed.
 /// </summary>
-public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITableStore store, ILogger<LocalChannelSeeder> logger) : IHostedService
+public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITableStore store, ChannelRepository channels, ILogger<LocalChannelSeeder> logger) : IHostedService
 {
     public const string Section = "Channels";
     public const string DestinationsKey = "Destinations";
@@ -54,7 +56,15 @@ public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITa
                 await store.UpsertAsync(ChannelTables.Routing, Row(channel.Key, routing.Key, routing), cancellationToken);
             }
 
-            LogSeeded(channel.Key);
+            try
+            {
+                await channels.GetAsync(channel.Key, cancellationToken);
+                LogSeeded(channel.Key);
+            }
+            catch (ChannelConfigurationException e)
+            {
+                LogMisconfigured(channel.Key, e.Message);
+            }
         }
     }
 
@@ -76,6 +86,9 @@ public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITa
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Local mode: channel {ChannelId} loaded from configuration")]
     private partial void LogSeeded(string channelId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Local mode: channel {ChannelId} in configuration cannot be used until it is fixed: {Problems}")]
+    private partial void LogMisconfigured(string channelId, string problems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Local mode: configuration section Channels:{ChannelId} is ignored: a channel id has 1 to 64 ASCII letters, digits, '-' and '_'")]
     private partial void LogSkipped(string channelId);

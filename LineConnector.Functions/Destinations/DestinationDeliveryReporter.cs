@@ -17,7 +17,7 @@ namespace LineConnector.Functions.Destinations;
 /// </summary>
 public sealed partial class DestinationDeliveryReporter(
     LoggingDeliveryReporter log,
-    ChannelRepository channels,
+    ChannelCache channels,
     EnquiryStore enquiries,
     DestinationSender sender,
     TimeProvider clock,
@@ -44,13 +44,13 @@ public sealed partial class DestinationDeliveryReporter(
         {
             Kind = DestinationMessage.DeliveryKind,
             Id = $"delivery-{result.OutboundId}",
-            Enquiry = new EnquiryInfo(result.EnquiryId ?? "", enquiry is null ? "unknown" : enquiry.Enquiry.State.ToString().ToLowerInvariant(), enquiry?.Enquiry.StaffMemberId),
+            Enquiry = new EnquiryInfo(result.EnquiryId ?? "", enquiry is null ? "unknown" : EnquiryTexts.State.Format(enquiry.Enquiry.State), enquiry?.Enquiry.StaffMemberId),
             Channel = ChannelInfo.Of(channel),
             Delivery = new DeliveryInfo(
                 result.OutboundId,
-                result.Status == OutboundStatus.Delivered ? "delivered" : "failed",
+                OutboundTexts.Status.Format(result.Status),
                 result.SentMessageIds,
-                result.Failure is { } failure ? new DeliveryFailureInfo(FailureKind(failure.Kind), failure.Reason, failure.Details, failure.LineStatus) : null),
+                result.Failure is { } failure ? new DeliveryFailureInfo(OutboundTexts.FailureKind.Format(failure.Kind), failure.Reason, failure.Details, failure.LineStatus) : null),
             SentAt = clock.GetUtcNow(),
         };
 
@@ -67,17 +67,6 @@ public sealed partial class DestinationDeliveryReporter(
                 break;
         }
     }
-
-    private static string FailureKind(OutboundFailureKind kind) => kind switch
-    {
-        OutboundFailureKind.Malformed => "malformed",
-        OutboundFailureKind.Refused => "refused",
-        OutboundFailureKind.RejectedByLine => "rejected-by-line",
-        OutboundFailureKind.MonthlyLimit => "monthly-limit",
-        OutboundFailureKind.NoChannel => "no-channel",
-        OutboundFailureKind.GaveUp => "gave-up",
-        _ => kind.ToString(),
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound {OutboundId} on channel {ChannelId}: {Status}, reported to {DestinationId}")]
     private partial void LogReported(string outboundId, string channelId, string destinationId, string status);

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
-using LineConnector.Core.Line.Api;
 using LineConnector.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -40,6 +39,8 @@ public static partial class EnquiryEndpoints
             .WithSummary("Marks a destination and its staff members available or unavailable.");
         channels.MapGet("/{id}/route/what-if", WhatIfAsync).WithName("RouteWhatIf")
             .WithSummary("Which destination a message from ?user= at ?at= (ISO 8601, default now) would reach, and why; sends nothing.");
+        channels.MapGet("/{id}/enquiries", ListAsync).WithName("ListEnquiries")
+            .WithSummary("The channel's enquiries in ?state= (open, ongoing, missed or closed), oldest first; missed ones show the events kept for them and their next offer.");
     }
 
     private static Task<Results<Ok<EnquiryResource>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
@@ -50,47 +51,26 @@ public static partial class EnquiryEndpoints
     /// Video and audio only once LINE reports the transcoding done; until then 202 with <c>Retry-After</c>.
     /// </summary>
     private static Task<Results<Results<LineContentResult, ProblemHttpResult>, ValidationProblem, ProblemHttpResult>> ContentAsync(
-        string id, string messageId, HttpRequest request, EnquiryService service, LineApiClient line, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        string id, string messageId, HttpRequest request, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RunAsync<Results<LineContentResult, ProblemHttpResult>>(loggers, "read content of", id, async () =>
         {
-            var content = await service.GetContentAsync(id, messageId, Bearer(request), cancellationToken);
-            try
+            var logger = loggers.CreateLogger("LineConnector.Enquiries");
+            switch (await service.FetchContentAsync(id, messageId, Bearer(request), cancellationToken))
             {
-                if (content.NeedsTranscoding)
-                {
-                    switch (await line.GetTranscodingStatusAsync(content.ChannelId, content.MessageId, cancellationToken))
-                    {
-                        case TranscodingStatus.Processing:
-                            return NotReady(request);
-                        case TranscodingStatus.Failed:
-                            return TypedResults.Problem(
-                                $"LINE could not prepare the {content.Kind} of message {content.MessageId}; it cannot be fetched.",
-                                statusCode: StatusCodes.Status422UnprocessableEntity, title: "LINE could not prepare it");
-                    }
-                }
-
-                var fetched = await line.GetMessageContentAsync(content.ChannelId, content.MessageId, cancellationToken);
-                if (!fetched.IsReady)
-                {
-                    fetched.Dispose();
+                case ContentAnswer.Ready ready:
+                    return new LineContentResult(ready.Content);
+                case ContentAnswer.Unusable unusable:
+                    return TypedResults.Problem(unusable.Reason, statusCode: StatusCodes.Status422UnprocessableEntity, title: "LINE could not prepare it");
+                case ContentAnswer.Gone gone:
+                    LogRefused(logger, "read content of", id, gone.Error.Message);
+                    return TypedResults.Problem(gone.Reason, statusCode: StatusCodes.Status404NotFound, title: "LINE no longer keeps this content");
+                case ContentAnswer.LineFailed failed:
+                    LogFailed(logger, failed.Error, "read content of", id);
+                    return failed.Error.IsTransient
+                        ? TypedResults.Problem(failed.Error.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again")
+                        : TypedResults.Problem(failed.Error.Message, statusCode: StatusCodes.Status502BadGateway, title: "LINE refused the request");
+                default:
                     return NotReady(request);
-                }
-
-                return new LineContentResult(fetched);
-            }
-            catch (LineApiException e) when (e.Status is StatusCodes.Status404NotFound or StatusCodes.Status410Gone)
-            {
-                LogRefused(loggers.CreateLogger("LineConnector.Enquiries"), "read content of", id, e.Message);
-                return TypedResults.Problem(
-                    $"LINE no longer keeps the content of message {content.MessageId} (it keeps what users send for a limited time).",
-                    statusCode: StatusCodes.Status404NotFound, title: "LINE no longer keeps this content");
-            }
-            catch (LineApiException e)
-            {
-                LogFailed(loggers.CreateLogger("LineConnector.Enquiries"), e, "read content of", id);
-                return e.IsTransient
-                    ? TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again")
-                    : TypedResults.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "LINE refused the request");
             }
         });
 
@@ -138,6 +118,10 @@ public static partial class EnquiryEndpoints
 
             return TypedResults.Ok(await service.WhatIfAsync(id, user ?? "", when, cancellationToken));
         });
+
+    private static Task<Results<Ok<EnquiryListResource>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string id, string? state, EnquiryService service, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RunAsync(loggers, "list enquiries of", id, async () => TypedResults.Ok(await service.ListAsync(id, state, cancellationToken)));
 
     /// <summary>The bearer token of <c>Authorization: Bearer {secret}</c>, if any.</summary>
     private static string? Bearer(HttpRequest request) =>

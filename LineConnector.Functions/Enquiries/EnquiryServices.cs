@@ -19,7 +19,17 @@ public static class EnquiryServices
 {
     public static IServiceCollection AddEnquiries(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
     {
-        services.AddSingleton(configuration.GetSection(EnquiryOptions.Section).Get<EnquiryOptions>() ?? new EnquiryOptions());
+        var enquiryOptions = configuration.GetSection(EnquiryOptions.Section).Get<EnquiryOptions>() ?? new EnquiryOptions();
+        try
+        {
+            _ = new OfferSchedule(enquiryOptions, [], TimeZoneInfo.Utc);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"App settings: {e.Message}", e);
+        }
+
+        services.AddSingleton(enquiryOptions);
         services.AddSingleton<EnquiryStore>();
         services.AddSingleton<PresenceStore>();
         services.AddSingleton<EnquiryEffects>();

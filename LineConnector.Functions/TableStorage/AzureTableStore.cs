@@ -94,16 +94,28 @@ public sealed class AzureTableStore(TableServiceClient service) : ITableStore
         }
     }
 
-    public async IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken) =>
+        QueryAsync(table, TableKeyRange.Only(partitionKey), null, cancellationToken);
+
+    public async IAsyncEnumerable<TableRow> QueryAsync(
+        string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const string Operation = "query";
-        TableRules.CheckKeys(Operation, table, partitionKey, rowKey: null);
+        TableRules.CheckRange(Operation, table, partitionKeys, rowKeys);
+        var filter = partitionKeys.Before is { } before
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {partitionKeys.From} and PartitionKey lt {before}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partitionKeys.From}");
+        if (rowKeys is not null)
+        {
+            filter += rowKeys.Before is { } rowBefore
+                ? TableClient.CreateQueryFilter($" and RowKey ge {rowKeys.From} and RowKey lt {rowBefore}")
+                : TableClient.CreateQueryFilter($" and RowKey eq {rowKeys.From}");
+        }
 
         // The service answers at most 1,000 rows a page; the pageable follows the continuation.
-        var pages = Table(table).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), cancellationToken: cancellationToken)
-            .AsPages();
+        var pages = Table(table).QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).AsPages();
         await using var page = pages.GetAsyncEnumerator(cancellationToken);
-        while (await CallAsync(Operation, table, partitionKey, null, () => page.MoveNextAsync().AsTask(), cancellationToken))
+        while (await CallAsync(Operation, table, partitionKeys.From, null, () => page.MoveNextAsync().AsTask(), cancellationToken))
         {
             foreach (var entity in page.Current.Values)
             {

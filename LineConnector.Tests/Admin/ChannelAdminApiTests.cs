@@ -111,6 +111,33 @@ public sealed class ChannelAdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Time_windows_and_other_times_take_lists_of_destinations_tried_in_order()
+    {
+        const string settings = """
+            {"name": "Shop", "timeZone": "Asia/Tokyo",
+             "destinations": [{"id": "desk", "kind": "staff", "transport": "https-webhook", "webhookUrl": "https://desk.example.com/line"},
+                              {"id": "bot", "kind": "bot", "transport": "https-webhook", "webhookUrl": "https://bot.example.com/line"}],
+             "routing": {"kind": "time", "timeWindows": [{"days": ["mon", "tue"], "from": "09:00", "to": "18:00", "destinations": ["desk", "bot"]}], "otherTimes": ["bot"]}}
+            """;
+        var body = "{\"id\": \"shop\", \"settings\": " + settings + ", \"credentials\": {\"lineChannelId\": \"1001\", \"channelSecret\": \"secret-one\"}}";
+
+        var created = await PostAsync("/api/manage/channels", body);
+
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var routing = (await JsonAsync(created))["settings"]!["routing"]!;
+        routing["timeWindows"]![0]!["destinations"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Equal("desk", "bot");
+        routing["otherTimes"]!.AsArray().Select(d => d!.GetValue<string>()).Should().Equal("bot");
+
+        var withoutDestinations = body.Replace("\"destinations\": [\"desk\", \"bot\"]", "\"destination\": \"desk\"", StringComparison.Ordinal).Replace("\"shop\"", "\"shop-2\"", StringComparison.Ordinal);
+        var refused = await PostAsync("/api/manage/channels", withoutDestinations);
+
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await JsonAsync(refused))["errors"]!.AsObject();
+        errors.Single().Key.Should().StartWith("settings.routing.timeWindows");
+        errors.Single().Value![0]!.GetValue<string>().Should().Contain("destinations");
+    }
+
+    [Fact]
     public async Task Missing_required_settings_are_named()
     {
         var response = await PostAsync("/api/manage/channels", "{\"id\":\"acme\",\"settings\":{\"customInfo\":\"x\"},\"credentials\":{\"lineChannelId\":\"1001\",\"channelSecret\":\"secret-one\"}}");

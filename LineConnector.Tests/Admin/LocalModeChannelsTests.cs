@@ -80,6 +80,16 @@ public sealed class LocalModeChannelsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_configured_channel_is_reported_at_start_up_naming_the_row_and_property()
+    {
+        await using var app = ConnectorApp.ForLine(_line.BaseUrl, new Dictionary<string, string?>(Shop("shop")) { ["Channels:shop:Routing:percentage-01:Weight"] = "90" });
+
+        app.CreateClient().Dispose(); // starts the app, and with it the seeding of configured channels
+        app.Logs.Should().Contain(l => l.StartsWith("Error", StringComparison.Ordinal)
+            && l.Contains("Local mode: channel shop in configuration cannot be used until it is fixed: Channel 'shop' is misconfigured: table ChannelRouting, row 'percentage-NN': weights must sum to 100 (got 90)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_malformed_configured_channel_fails_the_webhook_with_500_naming_the_property()
     {
         var settings = Shop("shop");

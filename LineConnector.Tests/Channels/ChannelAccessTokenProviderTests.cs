@@ -20,7 +20,7 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
         _line = await FakeLine.StartAsync();
         _line.Add(new FakeLine.Account("1001", "secret-one", "U1111"));
         _client = new LineAccountClient(new HttpClient(), new LineApiOptions { ApiBaseUrl = _line.BaseUrl }, new LineAccountClientOptions { RetryDelay = TimeSpan.FromMilliseconds(1) });
-        _provider = new ChannelAccessTokenProvider(_repository, _secrets, _client, _clock);
+        _provider = new ChannelAccessTokenProvider(new ChannelCache(_repository, _clock), _secrets, _client, _clock);
         await _repository.CreateAsync(new Channel("acme", ChannelStatus.Active, ChannelSamples.Settings(), "1001", "U1111"), default);
     }
 

@@ -68,6 +68,52 @@ public class ChannelRepositoryTests
     }
 
     [Fact]
+    public async Task A_time_condition_keeps_its_destinations_in_order_in_one_property()
+    {
+        var full = ChannelSamples.Full();
+        var time = full.Routing.Fallback!;
+        var settings = full with
+        {
+            Routing = time with { TimeWindows = [time.TimeWindows[0] with { Destinations = ["desk", "night-desk", "faq-bot"] }], OtherTimes = ["night-desk", "faq-bot"] },
+        };
+        await _repository.CreateAsync(Channel("acme", settings), default);
+
+        (await _store.GetAsync("ChannelRouting", "acme", "time-01", default))!.Properties["Destination"].Should().Be("desk, night-desk, faq-bot");
+        (await _store.GetAsync("ChannelRouting", "acme", "time-other", default))!.Properties["Destination"].Should().Be("night-desk, faq-bot");
+        var stored = await _repository.GetAsync("acme", default);
+        stored!.Channel.Settings.Routing.Should().BeEquivalentTo(settings.Routing, o => o.WithStrictOrdering());
+    }
+
+    public static TheoryData<string, string, string> TimeDestinationEdits => new()
+    {
+        { "time-01", "desk,faq-bot", "" },
+        { "time-01", " desk , night-desk ,faq-bot ", "" },
+        { "time-01", "desk, ghost", "table ChannelRouting, row 'time-01', property Destination: 'ghost' is not one of the channel's destinations" },
+        { "time-01", "desk, desk", "table ChannelRouting, row 'time-01', property Destination: 'desk' is listed twice" },
+        { "time-other", "a, b, c, d, e, f", "table ChannelRouting, row 'time-other', property Destination: 1 to 5 destinations (got 6)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TimeDestinationEdits))]
+    public async Task A_time_rows_destination_is_one_id_or_up_to_5_separated_by_commas(string row, string value, string problem)
+    {
+        await _repository.CreateAsync(Channel("acme"), default);
+        await EditAsync("ChannelRouting", "acme", row, p => p["Destination"] = value);
+
+        var read = () => _repository.GetAsync("acme", default);
+
+        if (problem.Length == 0)
+        {
+            var window = (await read())!.Channel.Settings.Routing.Fallback!.TimeWindows[0];
+            window.Destinations.Should().Equal(value.Split(',', StringSplitOptions.TrimEntries));
+        }
+        else
+        {
+            (await read.Should().ThrowAsync<ChannelConfigurationException>()).Which.Problems.Select(p => p.ToString()).Should().Contain(problem);
+        }
+    }
+
+    [Fact]
     public async Task Values_typed_as_strings_in_the_portal_are_read()
     {
         await _repository.CreateAsync(Channel("acme"), default);

@@ -63,10 +63,10 @@ internal static class ChannelSamples
                 Kind = RoutingKind.Time,
                 TimeWindows =
                 [
-                    new TimeWindow { Days = [DayOfWeek.Monday, DayOfWeek.Tuesday], From = new(9, 0), To = new(18, 0), Destination = "desk" },
-                    new TimeWindow { Days = [DayOfWeek.Friday], From = new(22, 0), To = new(6, 0), Destination = "night-desk" },
+                    new TimeWindow([DayOfWeek.Monday, DayOfWeek.Tuesday], new(9, 0), new(18, 0), ["desk"]),
+                    new TimeWindow([DayOfWeek.Friday], new(22, 0), new(6, 0), ["night-desk"]),
                 ],
-                OtherTimesDestination = "faq-bot",
+                OtherTimes = ["faq-bot"],
             },
         },
         AutoMessages = new AutoMessages

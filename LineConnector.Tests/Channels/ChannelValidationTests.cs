@@ -170,18 +170,32 @@ public class ChannelValidationTests
             Routing = new RoutingRule
             {
                 Kind = RoutingKind.Time,
-                TimeWindows = [new TimeWindow { Days = [], From = new(9, 0), To = new(17, 0), Destination = "a" }, new TimeWindow { Days = [DayOfWeek.Monday, DayOfWeek.Monday], From = new(9, 0), To = new(17, 0), Destination = "b" }],
+                TimeWindows = [new TimeWindow([], new(9, 0), new(17, 0), ["a"]), new TimeWindow([DayOfWeek.Monday, DayOfWeek.Monday], new(9, 0), new(17, 0), ["b"])],
             },
         };
 
         Errors(settings).Should().Equal(
             "routing.timeWindows[0].days: at least 1 day: mon, tue, wed, thu, fri, sat or sun",
             "routing.timeWindows[1].days: a day is listed twice",
-            "routing.timeWindows[1].destination: 'b' is not one of the channel's destinations",
-            "routing.otherTimesDestination: required: the id of one of the channel's destinations");
+            "routing.timeWindows[1].destinations[0]: 'b' is not one of the channel's destinations",
+            "routing.otherTimes: 1 to 5 destinations (got 0)");
 
-        Errors(settings with { Routing = new RoutingRule { Kind = RoutingKind.Time, OtherTimesDestination = "a" } })
+        Errors(settings with { Routing = new RoutingRule { Kind = RoutingKind.Time, OtherTimes = ["a"] } })
             .Should().Equal("routing.timeWindows: at least 1 time window");
+    }
+
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(6, false)]
+    public void A_time_window_and_the_other_times_take_up_to_5_destinations_tried_in_order(int count, bool valid)
+    {
+        var ids = Enumerable.Range(1, count).Select(i => $"d{i}").ToArray();
+        var settings = ChannelSamples.Settings(ids) with
+        {
+            Routing = new RoutingRule { Kind = RoutingKind.Time, TimeWindows = [new TimeWindow([DayOfWeek.Monday], new(9, 0), new(17, 0), ids)], OtherTimes = ids },
+        };
+
+        Errors(settings).Should().Equal(valid ? [] : ["routing.timeWindows[0].destinations: 1 to 5 destinations (got 6)", "routing.otherTimes: 1 to 5 destinations (got 6)"]);
     }
 
     [Fact]
@@ -202,14 +216,14 @@ public class ChannelValidationTests
         var settings = ChannelSamples.Settings("a");
         var mixed = settings.Routing with
         {
-            TimeWindows = [new TimeWindow { Days = [DayOfWeek.Monday], From = new(9, 0), To = new(17, 0), Destination = "a" }],
-            OtherTimesDestination = "a",
+            TimeWindows = [new TimeWindow([DayOfWeek.Monday], new(9, 0), new(17, 0), ["a"])],
+            OtherTimes = ["a"],
             Fallback = settings.Routing,
         };
 
         Errors(settings with { Routing = mixed }).Should().Equal(
             "routing.timeWindows: only for the time rule",
-            "routing.otherTimesDestination: only for the time rule",
+            "routing.otherTimes: only for the time rule",
             "routing.fallback: only for the sticky rule");
     }
 

@@ -19,7 +19,7 @@ public class StoredWebhookChannelsTests
         var secrets = new ConfiguredChannelSecrets(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Channels:acme:ChannelSecret"] = "acme-secret" })
             .Build());
-        _channels = new StoredWebhookChannels(_repository, secrets, new ChannelSummaryCache(_clock), _clock);
+        _channels = new StoredWebhookChannels(secrets, new ChannelCache(_repository, _clock), _clock);
     }
 
     private async Task CreateAsync() =>
@@ -34,7 +34,7 @@ public class StoredWebhookChannelsTests
         (await _channels.FindAsync("acme", refreshSecrets: false, default)).Should().NotBeNull();
 
         await DeleteRowAsync();
-        _clock.Advance(ChannelSummaryCache.Duration - TimeSpan.FromSeconds(1));
+        _clock.Advance(ChannelCache.Duration - TimeSpan.FromSeconds(1));
         (await _channels.FindAsync("acme", refreshSecrets: false, default))!.BotUserId.Should().Be("Ubot", "the row is still cached");
 
         _clock.Advance(TimeSpan.FromSeconds(1));

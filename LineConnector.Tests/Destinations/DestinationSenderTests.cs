@@ -171,7 +171,7 @@ public class DestinationSenderTests
         var sender = Sender(new RecordingQueueSender(), new ConfiguredDestinationSecrets(Settings(("Channels:shop:Destinations:desk:Secret", "desk-secret"))));
         var reporter = new DestinationDeliveryReporter(
             new LoggingDeliveryReporter(factory.CreateLogger<LoggingDeliveryReporter>()),
-            channels,
+            new ChannelCache(channels, TimeProvider.System),
             new EnquiryStore(store),
             sender,
             TimeProvider.System,

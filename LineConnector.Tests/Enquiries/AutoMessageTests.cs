@@ -1,21 +1,23 @@
-using LineConnector.Core;
 using LineConnector.Core.Channels;
-using LineConnector.Core.Enquiries;
-using LineConnector.Core.Routing;
+using LineConnector.Tests.Channels;
 
 namespace LineConnector.Tests.Enquiries;
 
+/// <summary>The channel's auto-messages as stored (<see cref="AutoMessages"/>) are what enquiries render and what validation judges.</summary>
 public class AutoMessageTests
 {
     private static readonly StaffName Aiko = new("Aiko", "Tanaka");
 
+    private static IReadOnlyList<string> Errors(AutoMessages messages) =>
+        ChannelValidation.Validate(ChannelSamples.Settings() with { AutoMessages = messages }).Select(e => e.ToString()).ToList();
+
     [Fact]
     public void Every_message_is_off_until_switched_on()
     {
-        var settings = new AutoMessageSettings();
+        var messages = new AutoMessages();
 
-        Enum.GetValues<AutoMessageKind>().Should().OnlyContain(kind => !settings[kind].Enabled);
-        settings.StaffNameFormat.Should().Be(StaffNameFormat.None);
+        Enum.GetValues<AutoMessageKind>().Should().OnlyContain(kind => !messages[kind].Enabled);
+        ChannelSamples.Settings().StaffNameFormat.Should().Be(StaffNameFormat.None);
     }
 
     [Theory]
@@ -24,10 +26,10 @@ public class AutoMessageTests
     [InlineData(AutoMessageKind.Close, "This enquiry is now closed. Send us a message any time if you need anything else.")]
     public void An_unedited_message_uses_its_default_text(AutoMessageKind kind, string expected)
     {
-        var settings = new AutoMessageSettings { Welcome = new(true), Away = new(true), Close = new(true) };
+        var messages = new AutoMessages { Welcome = new(true), Away = new(true), Close = new(true) };
 
-        settings.Render(kind, Aiko).Should().Be(expected);
-        AutoMessageSettings.DefaultText(kind).Should().Be(expected);
+        messages.Render(kind, StaffNameFormat.None, Aiko).Should().Be(expected);
+        AutoMessages.DefaultText(kind).Should().Be(expected);
     }
 
     [Theory]
@@ -35,9 +37,9 @@ public class AutoMessageTests
     [InlineData(StaffNameFormat.FirstAndLastName, "Hi, this is Aiko Tanaka. Ask Aiko Tanaka anything.")]
     public void The_staff_placeholder_takes_the_name_in_the_channels_format(StaffNameFormat format, string expected)
     {
-        var settings = new AutoMessageSettings { StaffNameFormat = format, Close = new(true, "Hi, this is {staff}. Ask {staff} anything.") };
+        var messages = new AutoMessages { Close = new(true, "Hi, this is {staff}. Ask {staff} anything.") };
 
-        settings.Render(AutoMessageKind.Close, Aiko).Should().Be(expected);
+        messages.Render(AutoMessageKind.Close, format, Aiko).Should().Be(expected);
     }
 
     [Theory]
@@ -46,19 +48,18 @@ public class AutoMessageTests
     [InlineData("Thanks!{staff}", "Thanks!")]
     public void Without_a_name_to_show_the_placeholder_goes_with_one_space(string text, string expected)
     {
-        var noFormat = new AutoMessageSettings { Welcome = new(true, text), StaffNameFormat = StaffNameFormat.None };
-        var noStaff = noFormat with { StaffNameFormat = StaffNameFormat.FirstAndLastName };
+        var messages = new AutoMessages { Welcome = new(true, text) };
 
-        noFormat.Render(AutoMessageKind.Welcome, Aiko).Should().Be(expected);
-        noStaff.Render(AutoMessageKind.Welcome, null).Should().Be(expected);
+        messages.Render(AutoMessageKind.Welcome, StaffNameFormat.None, Aiko).Should().Be(expected);
+        messages.Render(AutoMessageKind.Welcome, StaffNameFormat.FirstAndLastName, null).Should().Be(expected);
     }
 
     [Fact]
     public void The_name_in_a_text_is_not_cut_to_the_sender_name_limit()
     {
-        var settings = new AutoMessageSettings { Close = new(true, "{staff} closed this enquiry."), StaffNameFormat = StaffNameFormat.FirstAndLastName };
+        var messages = new AutoMessages { Close = new(true, "{staff} closed this enquiry.") };
 
-        settings.Render(AutoMessageKind.Close, new StaffName("Alexandria", "Catherine Montgomery"))
+        messages.Render(AutoMessageKind.Close, StaffNameFormat.FirstAndLastName, new StaffName("Alexandria", "Catherine Montgomery"))
             .Should().Be("Alexandria Catherine Montgomery closed this enquiry.");
     }
 
@@ -66,37 +67,37 @@ public class AutoMessageTests
     public void A_long_name_cannot_push_the_text_over_4999_code_units_or_split_a_character()
     {
         var template = new string('a', 4_991) + "{staff}";
-        var settings = new AutoMessageSettings { Welcome = new(true, template), StaffNameFormat = StaffNameFormat.FirstName };
+        var messages = new AutoMessages { Welcome = new(true, template) };
 
-        var text = settings.Render(AutoMessageKind.Welcome, new StaffName("Bob😀😀😀😀"));
+        var text = messages.Render(AutoMessageKind.Welcome, StaffNameFormat.FirstName, new StaffName("Bob😀😀😀😀"));
 
         // 4,991 + "Bob" = 4,994; two emoji make 4,998 and a third would need 5,000.
         text.Should().HaveLength(4_998).And.EndWith("Bob😀😀");
-        settings.Validate().Should().BeEmpty();
+        Errors(messages).Should().BeEmpty();
     }
 
     [Fact]
     public void Edited_texts_are_validated_naming_each_field()
     {
-        var settings = new AutoMessageSettings
+        var messages = new AutoMessages
         {
             Welcome = new(true, "  "),
             Away = new(true, new string('x', 5_000)),
             Close = new(true, "Bye from {Staff} and {name}, {staff} {^_^}"),
         };
 
-        settings.Validate().Should().BeEquivalentTo(
+        Errors(messages).Should().BeEquivalentTo(
         [
-            new FieldError("welcome.text", "The text must not be blank; leave it unset for the default text."),
-            new FieldError("away.text", "The text is 5000 characters (UTF-16 code units); at most 4999."),
-            new FieldError("close.text", "Unknown placeholder {Staff}; only {staff} is replaced."),
-            new FieldError("close.text", "Unknown placeholder {name}; only {staff} is replaced."),
+            "autoMessages.welcome.text: must not be blank; leave it out for the default text",
+            "autoMessages.away.text: at most 4,999 characters (got 5,000)",
+            "autoMessages.close.text: unknown placeholder {Staff}; only {staff} is replaced",
+            "autoMessages.close.text: unknown placeholder {name}; only {staff} is replaced",
         ]);
     }
 
     [Fact]
     public void A_text_of_exactly_4999_code_units_is_accepted()
     {
-        new AutoMessageSettings { Away = new(true, new string('x', 4_999)) }.Validate().Should().BeEmpty();
+        Errors(new AutoMessages { Away = new(true, new string('x', 4_999)) }).Should().BeEmpty();
     }
 }

@@ -51,7 +51,7 @@ public class EnquiryContentEndToEndTests
         var asked = world.Line.RequestsTo(ContentPath(image)).Should().ContainSingle().Subject;
         asked.Header("Authorization").Should().Be("Bearer " + AccessToken, "the connector fetches with the channel token");
         world.Line.RequestsTo(TranscodingPath(image)).Should().BeEmpty("images need no transcoding");
-        (await world.RowsAsync(EnquiryTables.Content)).Should().ContainSingle(r => r.RowKey == image)
+        (await world.RowsAsync(EnquiryWorld.Content)).Should().ContainSingle(r => r.RowKey == image)
             .Which.Properties.Should().Contain(EnquiryProperties.EnquiryId, id).And.Contain(EnquiryProperties.Kind, "image");
 
         // The channel token stays with the connector.
@@ -167,7 +167,7 @@ public class EnquiryContentEndToEndTests
             Text(User(37), "01EVENT000000000000000039"));
         await world.PostWebhookAsync(ContentMessage(User(37), "01EVENT000000000000000038", "file", "600000000000000062", provider: null));
 
-        var rows = await world.RowsAsync(EnquiryTables.Content);
+        var rows = await world.RowsAsync(EnquiryWorld.Content);
         rows.Should().ContainSingle().Which.RowKey.Should().Be("600000000000000062");
         rows[0].Properties[EnquiryProperties.Kind].Should().Be("file");
     }

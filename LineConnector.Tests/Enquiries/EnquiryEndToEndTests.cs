@@ -36,7 +36,7 @@ public class EnquiryEndToEndTests
         forwarded.Event!.Value.GetProperty("message").GetProperty("text").GetString().Should().Be("Where is my order?");
         forwarded.Enquiry.State.Should().Be("open");
         var enquiryId = forwarded.Enquiry.Id;
-        enquiryId.Should().Be(EnquiryIds.For(Channel, "01EVENT000000000000000001"));
+        enquiryId.Should().Be(EnquiryIds.For(Channel, User(1), "01EVENT000000000000000001"));
 
         // The staff service answers through the enquiry API.
         var response = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{enquiryId}/messages", DeskSecret, Reply("aiko", "Aiko", "It ships today."));
@@ -86,7 +86,7 @@ public class EnquiryEndToEndTests
         Texts(messages).Should().Equal(Core.Channels.AutoMessages.DefaultWelcomeText, Core.Channels.AutoMessages.DefaultAwayText);
         messages.Reply!.Token.Should().Be("reply-01EVENT000000000000000002", "both messages ride on the one reply token");
         world.Destinations.Requests.Should().BeEmpty();
-        var enquiry = await world.EnquiryAsync(EnquiryIds.For(Channel, "01EVENT000000000000000002"));
+        var enquiry = await world.EnquiryAsync(EnquiryIds.For(Channel, User(2), "01EVENT000000000000000002"));
         enquiry.State.Should().Be("missed");
         enquiry.DestinationId.Should().BeNull();
     }
@@ -120,9 +120,9 @@ public class EnquiryEndToEndTests
         world.Received("backup").Should().ContainSingle();
         // The welcome went before the forwards; the away message follows once both failed.
         world.Outbound().Select(o => (o.OutboundId, Texts(o).Single())).Should().Equal(
-            ($"{EnquiryIds.For(Channel, "01EVENT000000000000000004")}:welcome", Core.Channels.AutoMessages.DefaultWelcomeText),
-            ($"{EnquiryIds.For(Channel, "01EVENT000000000000000004")}:away", Core.Channels.AutoMessages.DefaultAwayText));
-        (await world.EnquiryAsync(EnquiryIds.For(Channel, "01EVENT000000000000000004"))).State.Should().Be("missed");
+            ($"{EnquiryIds.For(Channel, User(4), "01EVENT000000000000000004")}:welcome", Core.Channels.AutoMessages.DefaultWelcomeText),
+            ($"{EnquiryIds.For(Channel, User(4), "01EVENT000000000000000004")}:away", Core.Channels.AutoMessages.DefaultAwayText));
+        (await world.EnquiryAsync(EnquiryIds.For(Channel, User(4), "01EVENT000000000000000004"))).State.Should().Be("missed");
     }
 
     [Fact]
@@ -135,9 +135,9 @@ public class EnquiryEndToEndTests
 
         world.Received("desk").Should().ContainSingle();
         world.Received("backup").Should().BeEmpty();
-        var record = (await world.RowsAsync(EnquiryTables.Processed)).Should().ContainSingle().Subject;
+        var record = (await world.RowsAsync(EnquiryWorld.Events)).Should().ContainSingle().Subject;
         record.Properties["Detail"].Should().BeOfType<string>().Which.Should().Contain("desk refused the message: 400");
-        (await world.EnquiryAsync(EnquiryIds.For(Channel, "01EVENT000000000000000005"))).State.Should().Be("open");
+        (await world.EnquiryAsync(EnquiryIds.For(Channel, User(5), "01EVENT000000000000000005"))).State.Should().Be("open");
     }
 
     [Fact]
@@ -160,8 +160,8 @@ public class EnquiryEndToEndTests
         await world.IdleAsync();
         world.Received("desk").Should().ContainSingle();
         world.Outbound().Should().ContainSingle();
-        (await world.RowsAsync(EnquiryTables.Enquiries)).Should().ContainSingle();
-        (await world.RowsAsync(EnquiryTables.Processed)).Should().ContainSingle().Which.Properties["Outcome"].Should().Be("opened");
+        (await world.RowsAsync(EnquiryWorld.Enquiries)).Should().ContainSingle();
+        (await world.RowsAsync(EnquiryWorld.Events)).Should().ContainSingle().Which.Properties["Outcome"].Should().Be("opened");
     }
 
     [Fact]
@@ -177,9 +177,9 @@ public class EnquiryEndToEndTests
         world.Received("desk").Should().ContainSingle("the forward was recorded as done before the failure");
         world.Queue.Sent.Count(s => s.Queue == QueueNames.Outbound).Should().Be(1, "the welcome was recorded as sent before the failure");
         world.Queue.Sent.Should().ContainSingle(s => s.Queue == QueueNames.Inbound && s.Message.ScheduledEnqueueTime != null, "the missed check was scheduled on the redelivery");
-        var processed = (await world.RowsAsync(EnquiryTables.Processed)).Should().ContainSingle().Subject;
+        var processed = (await world.RowsAsync(EnquiryWorld.Events)).Should().ContainSingle().Subject;
         processed.Properties["Outcome"].Should().Be("resumed");
-        var enquiry = (await world.RowsAsync(EnquiryTables.Enquiries)).Should().ContainSingle().Subject;
+        var enquiry = (await world.RowsAsync(EnquiryWorld.Enquiries)).Should().ContainSingle().Subject;
         enquiry.Properties.GetValueOrDefault("PendingCause").Should().BeNull();
     }
 
@@ -193,9 +193,9 @@ public class EnquiryEndToEndTests
         var forwarded = world.Received("desk").Select(r => r.Message).ToList();
         forwarded.Should().HaveCount(2);
         forwarded.Select(m => m.Enquiry.Id).Should().OnlyHaveUniqueItems()
-            .And.BeEquivalentTo([EnquiryIds.For(Channel, "01EVENT000000000000000008"), EnquiryIds.For(Channel, "01EVENT000000000000000009")]);
+            .And.BeEquivalentTo([EnquiryIds.For(Channel, User(8), "01EVENT000000000000000008"), EnquiryIds.For(Channel, User(9), "01EVENT000000000000000009")]);
         world.Outbound().Select(o => o.Recipient).Should().BeEquivalentTo([User(8), User(9)]);
-        (await world.RowsAsync(EnquiryTables.Sources)).Select(r => r.RowKey).Should().BeEquivalentTo([User(8), User(9)]);
+        (await world.RowsAsync(EnquiryWorld.Sources)).Select(r => r.RowKey).Should().BeEquivalentTo([User(8), User(9)]);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public class EnquiryEndToEndTests
 
         var forwarded = world.Received("desk").Select(r => r.Message).ToList();
         forwarded.Should().HaveCount(2);
-        forwarded.Select(m => m.Enquiry.Id).Distinct().Should().ContainSingle().Which.Should().Be(EnquiryIds.For(Channel, "01EVENT000000000000000010"));
+        forwarded.Select(m => m.Enquiry.Id).Distinct().Should().ContainSingle().Which.Should().Be(EnquiryIds.For(Channel, Group(1), "01EVENT000000000000000010"));
         world.Outbound().Should().ContainSingle("the welcome goes once, when the enquiry opens").Which.Recipient.Should().Be(Group(1));
     }
 
@@ -222,9 +222,9 @@ public class EnquiryEndToEndTests
 
         var away = await world.EventuallyAsync(() => world.Outbound().Skip(1).FirstOrDefault(), "the away message");
         Texts(away).Should().Equal(Core.Channels.AutoMessages.DefaultAwayText);
-        away.OutboundId.Should().Be($"{EnquiryIds.For(Channel, "01EVENT000000000000000012")}:away");
-        (await world.EnquiryAsync(EnquiryIds.For(Channel, "01EVENT000000000000000012"))).State.Should().Be("missed");
-        (await world.RowsAsync(EnquiryTables.Processed)).Should().Contain(r => Equals(r.Properties["Outcome"], "checked"));
+        away.OutboundId.Should().Be($"{EnquiryIds.For(Channel, User(12), "01EVENT000000000000000012")}:away");
+        (await world.EnquiryAsync(EnquiryIds.For(Channel, User(12), "01EVENT000000000000000012"))).State.Should().Be("missed");
+        (await world.RowsAsync(EnquiryWorld.Events)).Should().Contain(r => Equals(r.Properties["Outcome"], "checked"));
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public class EnquiryEndToEndTests
     {
         await using var world = await StartAsync(new Dictionary<string, string?> { [$"Channels:{Channel}:MissedEnquiryTimeoutSeconds"] = "1" });
         await world.PostWebhookAsync(Text(User(13), "01EVENT000000000000000013"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000013");
+        var id = EnquiryIds.For(Channel, User(13), "01EVENT000000000000000013");
 
         (await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply("kenji", "Kenji", "Hello!"))).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
@@ -246,7 +246,7 @@ public class EnquiryEndToEndTests
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text(User(14), "01EVENT000000000000000014"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000014");
+        var id = EnquiryIds.For(Channel, User(14), "01EVENT000000000000000014");
         (await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply("aiko", "Aiko", "Done!"))).StatusCode.Should().Be(HttpStatusCode.Accepted);
 
         var close = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/close", DeskSecret, """{"staffMemberId":"aiko"}""");
@@ -265,7 +265,7 @@ public class EnquiryEndToEndTests
 
         await world.PostWebhookAsync(Text(User(14), "01EVENT000000000000000015", "Another question"));
         var next = world.Received("desk").Select(r => r.Message).Last();
-        next.Enquiry.Id.Should().Be(EnquiryIds.For(Channel, "01EVENT000000000000000015"));
+        next.Enquiry.Id.Should().Be(EnquiryIds.For(Channel, User(14), "01EVENT000000000000000015"));
         Texts(world.Outbound().Last()).Should().Equal(Core.Channels.AutoMessages.DefaultWelcomeText);
     }
 
@@ -274,7 +274,7 @@ public class EnquiryEndToEndTests
     {
         await using var world = await StartAsync(new Dictionary<string, string?> { ["Enquiries:AutoCloseAfter"] = "00:00:01" });
         await world.PostWebhookAsync(Text(User(21), "01EVENT000000000000000022"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000022");
+        var id = EnquiryIds.For(Channel, User(21), "01EVENT000000000000000022");
 
         var notice = await world.EventuallyAsync(() => world.Received("desk").Select(r => r.Message).FirstOrDefault(m => m.Kind == DestinationMessage.ClosedKind), "the closed notice");
 
@@ -294,8 +294,8 @@ public class EnquiryEndToEndTests
 
         world.Destinations.Requests.Should().BeEmpty();
         world.Outbound().Should().BeEmpty();
-        (await world.RowsAsync(EnquiryTables.Enquiries)).Should().BeEmpty();
-        var record = (await world.RowsAsync(EnquiryTables.Processed)).Should().ContainSingle().Subject;
+        (await world.RowsAsync(EnquiryWorld.Enquiries)).Should().BeEmpty();
+        var record = (await world.RowsAsync(EnquiryWorld.Events)).Should().ContainSingle().Subject;
         record.Properties["Outcome"].Should().Be("ignored");
         record.Properties["Detail"].Should().Be("Channel 'shop' is suspended. The event opens no enquiry and is not forwarded.");
     }
@@ -307,7 +307,7 @@ public class EnquiryEndToEndTests
 
         await world.PostWebhookAsync(Text(User(17), "01EVENT000000000000000017", mode: "standby"));
         world.Destinations.Requests.Should().BeEmpty();
-        (await world.RowsAsync(EnquiryTables.Enquiries)).Should().BeEmpty();
+        (await world.RowsAsync(EnquiryWorld.Enquiries)).Should().BeEmpty();
 
         await world.PostWebhookAsync(Text(User(17), "01EVENT000000000000000018"));
         await world.PostWebhookAsync(Text(User(17), "01EVENT000000000000000019", "seen by another bot", mode: "standby"));
@@ -321,7 +321,7 @@ public class EnquiryEndToEndTests
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text(User(18), "01EVENT000000000000000020"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000020");
+        var id = EnquiryIds.For(Channel, User(18), "01EVENT000000000000000020");
 
         (await world.CallAsync(HttpMethod.Get, $"/api/enquiries/{id}", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await world.CallAsync(HttpMethod.Get, $"/api/enquiries/{id}", "not-a-secret")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -341,11 +341,36 @@ public class EnquiryEndToEndTests
     }
 
     [Fact]
+    public async Task A_reply_of_more_than_five_messages_reaches_LINE_in_order_over_several_requests()
+    {
+        await using var world = await StartAsync();
+        await world.PostWebhookAsync(Text(User(20), "01EVENT000000000000000022"));
+        var id = EnquiryIds.For(Channel, User(20), "01EVENT000000000000000022");
+        await world.IdleAsync();
+        var seven = string.Join(",", Enumerable.Range(1, 7).Select(i => $$"""{"type":"text","text":"part {{i}}"}"""));
+        var tooMany = string.Join(",", Enumerable.Repeat("""{"type":"text","text":"x"}""", 26));
+
+        var response = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, $$"""{"staff":{"id":"aiko"},"messages":[{{seven}}]}""");
+        var refused = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, $$"""{"staff":{"id":"aiko"},"messages":[{{tooMany}}]}""");
+        await world.IdleAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var parts = world.Line.Requests
+            .Where(r => r.Body.Contains("\"part ", StringComparison.Ordinal))
+            .Select(r => r.Json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()).ToList())
+            .ToList();
+        parts.Should().HaveCount(2);
+        parts[0].Should().Equal("part 1", "part 2", "part 3", "part 4", "part 5");
+        parts[1].Should().Equal("part 6", "part 7");
+    }
+
+    [Fact]
     public async Task A_reply_sent_twice_with_one_idempotency_key_reaches_LINE_once()
     {
         await using var world = await StartAsync();
         await world.PostWebhookAsync(Text(User(19), "01EVENT000000000000000021"));
-        var id = EnquiryIds.For(Channel, "01EVENT000000000000000021");
+        var id = EnquiryIds.For(Channel, User(19), "01EVENT000000000000000021");
 
         var first = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply("aiko", "Aiko", "Once"), idempotencyKey: "k-1");
         var second = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply("aiko", "Aiko", "Once"), idempotencyKey: "k-1");

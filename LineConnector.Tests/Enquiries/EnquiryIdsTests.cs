@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 
 namespace LineConnector.Tests.Enquiries;
@@ -7,12 +8,13 @@ public class EnquiryIdsTests
     [Fact]
     public void An_id_is_derived_from_channel_and_event_and_names_its_channel()
     {
-        var id = EnquiryIds.For("shop_1", "01H5ZC6X9Q8F0M9B7Z3N4R2T1V");
+        const string User = "U4af4980629";
+        var id = EnquiryIds.For("shop_1", User, "01H5ZC6X9Q8F0M9B7Z3N4R2T1V");
 
         id.Should().MatchRegex("^shop_1\\.[0-9a-f]{24}$");
-        EnquiryIds.For("shop_1", "01H5ZC6X9Q8F0M9B7Z3N4R2T1V").Should().Be(id);
-        EnquiryIds.For("shop_2", "01H5ZC6X9Q8F0M9B7Z3N4R2T1V").Should().NotEndWith(id[^24..]);
-        EnquiryIds.For("shop_1", "01H5ZC6X9Q8F0M9B7Z3N4R2T1W").Should().NotBe(id);
+        EnquiryIds.For("shop_1", User, "01H5ZC6X9Q8F0M9B7Z3N4R2T1V").Should().Be(id);
+        EnquiryIds.For("shop_2", User, "01H5ZC6X9Q8F0M9B7Z3N4R2T1V").Should().NotEndWith(id[^24..]);
+        EnquiryIds.For("shop_1", User, "01H5ZC6X9Q8F0M9B7Z3N4R2T1W").Should().NotBe(id);
         EnquiryIds.TryParse(id, out var channel).Should().BeTrue();
         channel.Should().Be("shop_1");
     }

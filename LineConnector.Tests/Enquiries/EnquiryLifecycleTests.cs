@@ -1,6 +1,8 @@
 using LineConnector.Tests.Support;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Routing;
+using LineConnector.Tests.Channels;
 using LineConnector.Tests.Routing;
 
 namespace LineConnector.Tests.Enquiries;
@@ -8,18 +10,17 @@ namespace LineConnector.Tests.Enquiries;
 public class EnquiryLifecycleTests
 {
     private static readonly DateTimeOffset Start = new(2024, 6, 3, 1, 0, 0, TimeSpan.Zero);
-    private static readonly AutoMessageSettings AllOn = new() { Welcome = new(true), Away = new(true), Close = new(true) };
+    private static readonly AutoMessages AllOn = new() { Welcome = new(true), Away = new(true), Close = new(true) };
 
     private readonly TestClock _clock = new(Start);
     private readonly List<string> _routedIds = [];
 
-    private EnquiryLifecycle Lifecycle(AutoMessageSettings? messages = null, TimeSpan? autoClose = null, TimeSpan? timeout = null) =>
-        new(_clock, new EnquiryPolicy
+    private EnquiryLifecycle Lifecycle(AutoMessages? messages = null, TimeSpan? autoClose = null, TimeSpan? timeout = null) =>
+        new(_clock, ChannelSamples.Settings() with
         {
             AutoMessages = messages ?? AllOn,
-            AutoCloseAfter = autoClose,
-            MissedTimeout = timeout ?? EnquiryPolicy.DefaultMissedTimeout,
-        });
+            MissedEnquiryTimeoutSeconds = (int)(timeout ?? TimeSpan.FromSeconds(ChannelSettings.DefaultMissedEnquiryTimeoutSeconds)).TotalSeconds,
+        }, autoClose);
 
     private Func<string, DestinationChoice> RouteTo(string? destination, string? staff = null) => id =>
     {
@@ -59,7 +60,7 @@ public class EnquiryLifecycleTests
     [Fact]
     public void With_the_welcome_off_nothing_is_said()
     {
-        var result = Lifecycle(new AutoMessageSettings()).ReceiveUserEvent(null, "U1", "e1", RouteTo("desk"));
+        var result = Lifecycle(new AutoMessages()).ReceiveUserEvent(null, "U1", "e1", RouteTo("desk"));
 
         result.Effects.Should().Equal(new ForwardEvent("desk", null), new ScheduleMissedCheck(Start + TimeSpan.FromSeconds(60)));
     }
@@ -82,7 +83,7 @@ public class EnquiryLifecycleTests
         result.Enquiry.DestinationId.Should().BeNull();
         result.Effects.Should().Equal(new SendAutoMessage(AutoMessageKind.Welcome, null), new SendAutoMessage(AutoMessageKind.Away, null));
         result.Explanation.Should().EndWith("No staff can answer, so the enquiry is missed and the event is not forwarded.");
-        Lifecycle(new AutoMessageSettings()).ReceiveUserEvent(null, "U1", "e1", RouteTo(null)).Effects.Should().BeEmpty();
+        Lifecycle(new AutoMessages()).ReceiveUserEvent(null, "U1", "e1", RouteTo(null)).Effects.Should().BeEmpty();
     }
 
     [Fact]
@@ -222,7 +223,7 @@ public class EnquiryLifecycleTests
         result.Enquiry.ClosedAt.Should().Be(Start + TimeSpan.FromMinutes(10));
         result.Enquiry.ClosedBy.Should().Be(EnquiryCloser.Staff);
         result.Effects.Should().Equal(new SendAutoMessage(AutoMessageKind.Close, "s-1"));
-        Lifecycle(new AutoMessageSettings()).Close(ongoing, EnquiryCloser.Destination).Effects.Should().BeEmpty();
+        Lifecycle(new AutoMessages()).Close(ongoing, EnquiryCloser.Destination).Effects.Should().BeEmpty();
     }
 
     [Fact]
@@ -414,16 +415,19 @@ public class EnquiryLifecycleTests
             Explanation = [],
             Shares = [new DestinationShare("desk", 100)],
         });
-        var badPolicy = () => new EnquiryLifecycle(_clock, new EnquiryPolicy
+        var badChannel = ChannelSamples.Settings() with
         {
-            MissedTimeout = TimeSpan.Zero,
-            AutoMessages = new AutoMessageSettings { Welcome = new(true, "Hello {name}") },
-        });
+            MissedEnquiryTimeoutSeconds = 0,
+            AutoMessages = new AutoMessages { Welcome = new(true, "Hello {name}") },
+        };
+        var badAutoClose = () => new EnquiryLifecycle(_clock, ChannelSamples.Settings(), TimeSpan.Zero);
 
         otherSource.Should().Throw<ArgumentException>().WithMessage("Enquiry e1 belongs to source U1, not U2.*");
         undetermined.Should().Throw<ArgumentException>().WithMessage("The routing choice must be decided*");
-        badPolicy.Should().Throw<ArgumentException>()
-            .WithMessage("The enquiry policy is invalid: missedTimeout: The missed timeout must be positive*autoMessages.welcome.text: Unknown placeholder {name}*");
+        // A channel is judged when it is written or read, not by each transition.
+        string.Join("; ", ChannelValidation.Validate(badChannel))
+            .Should().Match("missedEnquiryTimeoutSeconds: 1 to 86,400 (got 0)*autoMessages.welcome.text: unknown placeholder {name}*");
+        badAutoClose.Should().Throw<ArgumentException>().WithMessage("Auto-close must be after a positive time, or off.*");
     }
 
     private Enquiry MissedAfterTimeout()

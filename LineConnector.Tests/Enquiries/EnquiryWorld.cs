@@ -178,14 +178,21 @@ public sealed class EnquiryWorld : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync(EnquiryApiJsonContext.Default.EnquiryResource))!;
     }
 
-    /// <summary>The rows of a table in the channel's partition.</summary>
-    public async Task<IReadOnlyList<Core.Storage.TableRow>> RowsAsync(string table)
+    /// <summary>Row kinds of the conversations table, for <see cref="RowsAsync"/>.</summary>
+    public const string Enquiries = "enquiry:";
+    public const string Sources = "source:";
+    public const string Events = "event:";
+    public const string Content = "content:";
+    public const string Kept = "kept:";
+
+    /// <summary>The channel's rows of one kind, from all its partitions, with the kind's prefix taken off their row keys.</summary>
+    public async Task<IReadOnlyList<Core.Storage.TableRow>> RowsAsync(string kind)
     {
         var store = App.Services.GetRequiredService<Core.Storage.ITableStore>();
         var rows = new List<Core.Storage.TableRow>();
-        await foreach (var row in store.QueryPartitionAsync(table, Channel, default))
+        await foreach (var row in store.QueryAsync(EnquiryTables.Conversations, EnquiryTables.Channel(Channel), Core.Storage.TableKeyRange.StartingWith(kind), default))
         {
-            rows.Add(row);
+            rows.Add(row with { RowKey = row.RowKey[kind.Length..] });
         }
 
         return rows;

@@ -42,7 +42,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             ["Channels:shop:Destinations:bot:Secret"] = "bot-secret",
         }).Build());
         var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets, _clock);
-        _processor = new InboundProcessor(new ChannelRepository(_store), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), new EnquiryOptions(), _clock);
+        _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), new EnquiryOptions(), _clock);
     }
 
     public async Task DisposeAsync() => await _destinations.DisposeAsync();
@@ -94,7 +94,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
         var outcome = await HandleAsync(WebhookJson.TextMessage(User, "01A"));
 
         outcome.Should().Be(new InboundOutcome(new ProcessedCause(Channel, "01A", null, "message", InboundProcessor.Ignored, detail, _clock.GetUtcNow()), false));
-        (await _enquiries.FindProcessedAsync(Channel, "01A", default)).Should().Be(outcome.Record);
+        (await _enquiries.FindProcessedAsync(Channel, User, "01A", default)).Should().Be(outcome.Record);
         _queue.Sent.Should().BeEmpty();
         _destinations.Requests.Should().BeEmpty();
     }
@@ -161,7 +161,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
         await CreateChannelAsync();
         await HandleAsync(WebhookJson.TextMessage(User, "01C"));
         var check = Sent(QueueNames.Inbound).Should().ContainSingle().Subject;
-        var enquiryId = EnquiryIds.For(Channel, "01C");
+        var enquiryId = EnquiryIds.For(Channel, User, "01C");
         check.MessageId.Should().Be($"missed-check-{enquiryId}-{(_clock.GetUtcNow() + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds()}-0");
         check.ScheduledEnqueueTime.Should().Be(_clock.GetUtcNow() + TimeSpan.FromMinutes(1));
 
@@ -183,7 +183,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
     public async Task A_check_for_an_enquiry_that_does_not_exist_is_ignored()
     {
         await CreateChannelAsync();
-        var check = new EnquiryCheck { Check = EnquiryCheck.Missed, ChannelId = Channel, EnquiryId = EnquiryIds.For(Channel, "none"), SourceId = User, Due = _clock.GetUtcNow() };
+        var check = new EnquiryCheck { Check = EnquiryCheck.Missed, ChannelId = Channel, EnquiryId = EnquiryIds.For(Channel, User, "none"), SourceId = User, Due = _clock.GetUtcNow() };
 
         var outcome = await HandleAsync(check.ToQueueMessage());
 
@@ -197,7 +197,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
         await CreateChannelAsync(routing: sticky);
         await new PresenceStore(_store, _clock).SetAsync(Channel, new PresenceUpdate("desk", null, [new StaffPresence("aiko", true)]), default);
         await HandleAsync(WebhookJson.TextMessage(User, "01S1"));
-        var first = EnquiryIds.For(Channel, "01S1");
+        var first = EnquiryIds.For(Channel, User, "01S1");
         Forwarded("bot").Should().Equal("01S1");
 
         // The bot handed over to the desk, whose staff member answered and closed.
@@ -206,7 +206,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
 
         await HandleAsync(WebhookJson.TextMessage(User, "01S2"));
 
-        var second = (await _enquiries.GetAsync(EnquiryIds.For(Channel, "01S2"), default))!;
+        var second = (await _enquiries.GetAsync(EnquiryIds.For(Channel, User, "01S2"), default))!;
         second.Enquiry.Should().Match<Enquiry>(e => e.DestinationId == "desk" && e.StaffMemberId == "aiko");
         var forwarded = JsonDocument.Parse(_destinations.Requests.Last().Body).RootElement;
         forwarded.GetProperty("enquiry").GetProperty("staffMemberId").GetString().Should().Be("aiko");
@@ -219,13 +219,13 @@ public sealed class InboundProcessorTests : IAsyncLifetime
         await CreateChannelAsync();
         _status["desk"] = 200;
         await HandleAsync(WebhookJson.TextMessage(User, "01O1"));
-        var id = EnquiryIds.For(Channel, "01O1");
+        var id = EnquiryIds.For(Channel, User, "01O1");
         await _enquiries.UpdateAsync(id, e => e with { Enquiry = e.Enquiry with { State = EnquiryState.Ongoing, AcceptBy = null, AcceptedAt = _clock.GetUtcNow() } }, default);
 
         _status["desk"] = 503;
         var unavailable = () => HandleAsync(WebhookJson.TextMessage(User, "01O2"));
         (await unavailable.Should().ThrowAsync<DestinationUnavailableException>()).Which.Message.Should().Contain("is ongoing with desk");
-        (await _enquiries.FindProcessedAsync(Channel, "01O2", default)).Should().BeNull();
+        (await _enquiries.FindProcessedAsync(Channel, User, "01O2", default)).Should().BeNull();
 
         _status["desk"] = 200;
         var redelivered = await HandleAsync(WebhookJson.TextMessage(User, "01O2"));
@@ -234,5 +234,84 @@ public sealed class InboundProcessorTests : IAsyncLifetime
         Forwarded("desk").Should().Equal("01O1", "01O2", "01O2");
         Forwarded("bot").Should().BeEmpty("an ongoing enquiry stays with its destination");
         (await _enquiries.GetAsync(id, default))!.Pending.Should().BeNull();
+    }
+
+    private Task<InboundOutcome> ProcessAsync(string body, string messageId = "01P", int delivery = 1) =>
+        _processor.ProcessAsync(new ReceivedMessage(messageId, $"{Channel}:{User}", delivery, body), default);
+
+    [Fact]
+    public async Task A_message_that_is_bad_data_is_recorded_as_rejected_and_the_sources_next_event_goes_through()
+    {
+        await CreateChannelAsync();
+
+        var garbage = await ProcessAsync("[1,2]", "01P1");
+        var noSourceType = await _processor.ProcessAsync(Envelope(WebhookJson.TextMessage(User, "01P2").Replace("\"type\":\"user\"", "\"type\":\"\"", StringComparison.Ordinal), "01P2"), default);
+        var next = await HandleAsync(WebhookJson.TextMessage(User, "01P3"));
+
+        garbage.Record.Should().Match<ProcessedCause>(r => r.Outcome == InboundProcessor.Rejected && r.Detail.StartsWith("Rejected on delivery 1: JsonException", StringComparison.Ordinal));
+        (await _enquiries.FindProcessedAsync(Channel, User, "01P1", default)).Should().Be(garbage.Record);
+        noSourceType.Record.Should().Match<ProcessedCause>(r => r.Outcome == InboundProcessor.Rejected && r.Detail == "The event's source type '' is not user, group or room; it opens no enquiry.");
+        next.Record.Outcome.Should().Be(InboundProcessor.Opened);
+        Forwarded("desk").Should().Equal("01P3");
+        (await _enquiries.GetAsync(EnquiryIds.For(Channel, User, "01P3"), default))!.SourceType.Should().Be("user");
+    }
+
+    [Fact]
+    public async Task A_transient_failure_is_retried_and_an_unknown_one_is_rejected_only_on_the_last_delivery()
+    {
+        await CreateChannelAsync();
+        _status["desk"] = 200;
+        await HandleAsync(WebhookJson.TextMessage(User, "01T1"));
+        await _enquiries.UpdateAsync(EnquiryIds.For(Channel, User, "01T1"), e => e with { Enquiry = e.Enquiry with { State = EnquiryState.Ongoing, AcceptBy = null, AcceptedAt = _clock.GetUtcNow() } }, default);
+        _status["desk"] = 503;
+
+        var unavailable = () => _processor.ProcessAsync(Envelope(WebhookJson.TextMessage(User, "01T2"), "01T2", delivery: 10), default);
+        await unavailable.Should().ThrowAsync<DestinationUnavailableException>("a destination that is down may come back: Service Bus redelivers, and dead-letters in the end");
+
+        var failing = new InboundProcessor(
+            new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock),
+            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), _clock),
+            new EnquiryOptions { MaxDeliveryCount = 3 }, _clock);
+        var early = () => failing.ProcessAsync(Envelope(WebhookJson.TextMessage(EnquiryWorld.User(2), "01T3"), "01T3", delivery: 2, user: EnquiryWorld.User(2)), default);
+        await early.Should().ThrowAsync<InvalidOperationException>();
+
+        var last = await failing.ProcessAsync(Envelope(WebhookJson.TextMessage(EnquiryWorld.User(2), "01T3"), "01T3", delivery: 3, user: EnquiryWorld.User(2)), default);
+        last.Record.Should().Match<ProcessedCause>(r => r.Outcome == InboundProcessor.Rejected && r.Detail == "Rejected on delivery 3: InvalidOperationException: The queue broke (test).");
+    }
+
+    private ReceivedMessage Envelope(string webhookEvent, string messageId, int delivery = 1, string? user = null) =>
+        new(messageId, $"{Channel}:{user ?? User}", delivery, $$"""{"channelId":"{{Channel}}","destination":"Ubot","receivedAt":"{{_clock.GetUtcNow():O}}","event":{{webhookEvent}}}""");
+
+    [Fact]
+    public async Task A_missed_enquiry_keeps_its_events_and_is_offered_again_on_a_back_off_until_someone_takes_it()
+    {
+        await CreateChannelAsync();
+        var presence = new PresenceStore(_store, _clock);
+        await presence.SetAsync(Channel, new PresenceUpdate("desk", false, []), default);
+        await presence.SetAsync(Channel, new PresenceUpdate("bot", false, []), default);
+
+        await HandleAsync(WebhookJson.TextMessage(User, "01K1"));
+        await HandleAsync(WebhookJson.TextMessage(User, "01K2"));
+        var id = EnquiryIds.For(Channel, User, "01K1");
+        var offer = Sent(QueueNames.Inbound).Should().ContainSingle().Subject;
+        offer.ScheduledEnqueueTime.Should().Be(_clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        (await _enquiries.GetAsync(id, default))!.Enquiry.Should().Match<Enquiry>(e => e.State == EnquiryState.Missed && e.KeptEvents == 2 && e.OfferAt == offer.ScheduledEnqueueTime);
+
+        // Still nobody: the next offer comes twice as late.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        (await HandleAsync(offer)).Record.Detail.Should().Contain("Nobody takes it now; it is offered again at");
+        var second = Sent(QueueNames.Inbound).Last();
+        second.ScheduledEnqueueTime.Should().Be(_clock.GetUtcNow() + TimeSpan.FromMinutes(2));
+        _destinations.Requests.Should().BeEmpty();
+
+        await presence.SetAsync(Channel, new PresenceUpdate("bot", true, []), default);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var taken = await HandleAsync(second);
+
+        Forwarded("bot").Should().Equal("01K1", "01K2");
+        taken.Record.Detail.Should().Contain("The 2 kept events go to bot.").And.Contain("which accepts the enquiry");
+        (await _enquiries.GetAsync(id, default))!.Enquiry.Should().Match<Enquiry>(e => e.State == EnquiryState.Ongoing && e.DestinationId == "bot" && e.KeptEvents == 0 && e.OfferAt == null);
+        (await HandleAsync(offer)).Repeated.Should().BeTrue();
+        Sent(QueueNames.Inbound).Should().HaveCount(2, "an enquiry that has a destination is not offered again");
     }
 }

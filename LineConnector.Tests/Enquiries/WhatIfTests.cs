@@ -1,5 +1,7 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Routing;
+using LineConnector.Tests.Channels;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
 namespace LineConnector.Tests.Enquiries;
@@ -8,17 +10,16 @@ public class WhatIfTests
 {
     // Monday 2024-06-03 10:00 in Tokyo.
     private static readonly DateTimeOffset Monday10 = Local(Tokyo, 2024, 6, 3, 10, 0);
-    private static readonly AutoMessageSettings WelcomeAndAway = new() { Welcome = new(true), Away = new(true) };
-    private static readonly TimeRule Office = new([new TimeWindow(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), ["desk"])], ["bot"]);
+    private static readonly AutoMessages WelcomeAndAway = new() { Welcome = new(true), Away = new(true) };
+    private static readonly RoutingRule Office = Time([Window(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), "desk")], "bot");
 
+    /// <summary>A Tokyo channel with the rule, a destination per status and the statuses' presence.</summary>
     private static WhatIfQuestion Question(RoutingRule rule, DateTimeOffset at, params DestinationStatus[] destinations) => new()
     {
-        Rule = rule,
-        TimeZone = Tokyo,
-        Destinations = destinations,
+        Channel = ChannelSamples.Settings([.. destinations.Select(d => d.DestinationId)]) with { TimeZone = "Asia/Tokyo", Routing = rule, AutoMessages = WelcomeAndAway },
+        Presence = destinations.ToDictionary(d => d.DestinationId, d => new DestinationPresence(d.DestinationId, d.Present, d.AvailableStaff)),
         SourceId = "U1",
         At = at,
-        AutoMessages = WelcomeAndAway,
     };
 
     [Fact]
@@ -81,7 +82,7 @@ public class WhatIfTests
     public void A_missed_enquiry_without_destination_is_routed_again_under_its_own_id_without_auto_messages()
     {
         var missed = new Enquiry { Id = "enquiry-1", SourceId = "U1", State = EnquiryState.Missed, OpenedAt = Monday10.AddHours(-9), LastActivityAt = Monday10.AddHours(-9) };
-        var rule = new PercentageRule([new("a", 50), new("b", 30), new("c", 20)]);
+        var rule = Percentage(("a", 50), ("b", 30), ("c", 20));
 
         var answer = WhatIf.Answer(Question(rule, Monday10, Present("a"), Present("b"), Present("c")) with { CurrentEnquiry = missed });
 
@@ -104,7 +105,7 @@ public class WhatIfTests
     [Fact]
     public void Percentage_routing_before_the_enquiry_exists_answers_with_each_destinations_chance()
     {
-        var rule = new PercentageRule([new("a", 50), new("b", 30), new("c", 20)]);
+        var rule = Percentage(("a", 50), ("b", 30), ("c", 20));
 
         var all = WhatIf.Answer(Question(rule, Monday10, Present("a"), Present("b"), Present("c")));
         var bAway = WhatIf.Answer(Question(rule, Monday10, Present("a"), Absent("b"), Present("c")));
@@ -123,7 +124,7 @@ public class WhatIfTests
     [Fact]
     public void Percentage_routing_for_a_known_enquiry_id_replays_the_live_choice()
     {
-        var rule = new PercentageRule([new("a", 50), new("b", 30), new("c", 20)]);
+        var rule = Percentage(("a", 50), ("b", 30), ("c", 20));
         DestinationStatus[] destinations = [Present("a"), Absent("b"), Present("c")];
 
         var answer = WhatIf.Answer(Question(rule, Monday10, destinations) with { EnquiryId = "enquiry-1" });
@@ -137,20 +138,21 @@ public class WhatIfTests
     [Fact]
     public void Sticky_routing_uses_the_sources_last_service()
     {
-        var rule = new StickyRule(TimeSpan.FromDays(7), new AlternativeRule(["bot"]));
+        var rule = Sticky(Alternative("bot"));
         var desk = Present("desk") with { AvailableStaff = new HashSet<string> { "s-1" } };
+        var question = Question(rule, Monday10, desk, Present("bot"));
 
-        var answer = WhatIf.Answer(Question(rule, Monday10, desk, Present("bot")) with { LastService = new LastService("desk", "s-1", Monday10.AddDays(-2)) });
+        var answer = WhatIf.Answer(question with { Channel = question.Channel with { StickyPeriodMinutes = 7 * 24 * 60 }, LastService = new LastService("desk", "s-1", Monday10.AddDays(-2)) });
 
         answer.DestinationId.Should().Be("desk");
         answer.StaffMemberId.Should().Be("s-1");
     }
 
     [Fact]
-    public void An_invalid_rule_is_refused()
+    public void An_invalid_rule_is_refused_when_its_channel_is_written_so_a_what_if_never_meets_it()
     {
-        var answer = () => WhatIf.Answer(Question(new AlternativeRule([]), Monday10, Present("desk")));
+        var channel = Question(Alternative(), Monday10, Present("desk")).Channel;
 
-        answer.Should().Throw<InvalidRoutingRuleException>().Which.Errors.Should().ContainSingle().Which.Field.Should().Be("destinations");
+        ChannelValidation.Validate(channel).Should().ContainSingle().Which.Field.Should().Be("routing.targets");
     }
 }

@@ -226,7 +226,7 @@ public class KeyVaultChannelSecretsTests
         var repository = new ChannelRepository(new InMemoryTableStore());
         await repository.CreateAsync(new Channel("acme", ChannelStatus.Active, ChannelSamples.Settings(), null, "Ubot"), default);
         var queue = new CountingQueue();
-        return (new WebhookIntake(new StoredWebhookChannels(repository, _secrets, new ChannelSummaryCache(_clock), _clock), queue, new RejectedEventLog(new InMemoryTableStore()), _clock), queue);
+        return (new WebhookIntake(new StoredWebhookChannels(_secrets, new ChannelCache(repository, _clock), _clock), queue, new RejectedEventLog(new InMemoryTableStore()), _clock), queue);
     }
 
     private sealed class CountingQueue : IQueueSender

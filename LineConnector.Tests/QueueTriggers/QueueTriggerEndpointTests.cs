@@ -217,7 +217,7 @@ public class QueueTriggerEndpointTests
         var response = await Invoke(app, "LineInbound", Invocation(DoubleEncoded(envelope)));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        app.Logs.AllText.Should().Contain($"Channel shop: message 01KA (delivery 2) opened enquiry {Core.Enquiries.EnquiryIds.For("shop", "01KA")}");
+        app.Logs.AllText.Should().Contain($"Channel shop: message 01KA (delivery 2) opened enquiry {Core.Enquiries.EnquiryIds.For("shop", "U1", "01KA")}");
     }
 
     private sealed class RecordingHandler(string queue, bool fail = false) : IQueueMessageHandler

@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
@@ -5,7 +6,7 @@ namespace LineConnector.Tests.Routing;
 
 public class AlternativeRuleTests
 {
-    private static readonly AlternativeRule Rule = new(["bot", "desk", "overflow"]);
+    private static readonly RoutingRule Rule = Alternative("bot", "desk", "overflow");
     private static readonly Router Router = RouterAt(Local(Tokyo, 2024, 6, 3, 10, 0));
 
     [Fact]

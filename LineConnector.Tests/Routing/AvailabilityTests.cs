@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 

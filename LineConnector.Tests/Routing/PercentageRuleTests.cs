@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
@@ -6,7 +7,7 @@ namespace LineConnector.Tests.Routing;
 public class PercentageRuleTests
 {
     private const int Enquiries = 10_000;
-    private static readonly PercentageRule Rule = new([new("a", 50), new("b", 30), new("c", 20)]);
+    private static readonly RoutingRule Rule = Percentage(("a", 50), ("b", 30), ("c", 20));
     private static readonly Router Router = RouterAt(Local(Tokyo, 2024, 6, 3, 10, 0));
     private static readonly DestinationStatus[] AllPresent = [Present("a"), Present("b"), Present("c")];
 
@@ -37,12 +38,12 @@ public class PercentageRuleTests
     [Fact]
     public void Five_uneven_shares_also_land_within_two_points()
     {
-        var rule = new PercentageRule([new("a", 40), new("b", 25), new("c", 20), new("d", 10), new("e", 5)]);
+        var rule = Percentage(("a", 40), ("b", 25), ("c", 20), ("d", 10), ("e", 5));
         var counts = CountChoices(rule, [Present("a"), Present("b"), Present("c"), Present("d"), Present("e")]);
 
-        foreach (var share in rule.Shares)
+        foreach (var share in rule.Targets)
         {
-            Percent(counts[share.DestinationId]).Should().BeApproximately(share.Percent, 2, share.DestinationId);
+            Percent(counts[share.Destination]).Should().BeApproximately(share.Weight!.Value, 2, share.Destination);
         }
     }
 
@@ -132,13 +133,13 @@ public class PercentageRuleTests
     [Fact]
     public void A_single_destination_at_100_percent_always_gets_it()
     {
-        var rule = new PercentageRule([new("only", 100)]);
+        var rule = Percentage(("only", 100));
         DestinationStatus[] only = [Present("only")];
 
         EnquiryIds.Take(500).Select(id => Router.Route(rule, Request(id, Tokyo, only)).DestinationId).Should().AllBe("only");
     }
 
-    private static Dictionary<string, int> CountChoices(PercentageRule rule, IReadOnlyList<DestinationStatus> destinations) =>
+    private static Dictionary<string, int> CountChoices(RoutingRule rule, IReadOnlyList<DestinationStatus> destinations) =>
         EnquiryIds
             .Select(id => Router.Route(rule, Request(id, Tokyo, destinations)).DestinationId!)
             .GroupBy(d => d)

@@ -1,5 +1,6 @@
-using LineConnector.Tests.Support;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Routing;
 
@@ -22,6 +23,19 @@ internal static class RoutingFixtures
     public static DestinationStatus Present(string id) => new(id, Present: true);
 
     public static DestinationStatus Absent(string id) => new(id, Present: false);
+
+    public static RoutingRule Alternative(params string[] destinations) =>
+        new() { Kind = RoutingKind.Alternative, Targets = [.. destinations.Select(d => new RoutingTarget(d))] };
+
+    public static RoutingRule Percentage(params (string Destination, int Percent)[] shares) =>
+        new() { Kind = RoutingKind.Percentage, Targets = [.. shares.Select(s => new RoutingTarget(s.Destination, s.Percent))] };
+
+    public static RoutingRule Time(IReadOnlyList<TimeWindow> windows, params string[] otherTimes) =>
+        new() { Kind = RoutingKind.Time, TimeWindows = windows, OtherTimes = otherTimes };
+
+    public static RoutingRule Sticky(RoutingRule fallback) => new() { Kind = RoutingKind.Sticky, Fallback = fallback };
+
+    public static TimeWindow Window(WeeklyWindow when, params string[] destinations) => new(when.Days, when.From, when.To, destinations);
 
     public static RoutingRequest Request(
         string enquiryId,

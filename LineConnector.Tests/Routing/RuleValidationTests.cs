@@ -1,75 +1,88 @@
 using LineConnector.Core;
-using LineConnector.Core.Routing;
+using LineConnector.Core.Channels;
+using LineConnector.Tests.Channels;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
 namespace LineConnector.Tests.Routing;
 
+/// <summary>
+/// A routing rule is judged once, by <see cref="ChannelValidation"/>, when its channel is written or read;
+/// the router takes it as it is.
+/// </summary>
 public class RuleValidationTests
 {
     private static readonly WeeklyWindow Office = WeeklyWindow.Parse(Weekdays, "09:00", "17:00");
 
+    private static IReadOnlyList<FieldError> Errors(RoutingRule rule, int stickyPeriodMinutes = ChannelSettings.DefaultStickyPeriodMinutes) =>
+        ChannelValidation.Validate(ChannelSamples.Settings("a", "b", "c", "d", "e", "f") with { Routing = rule, StickyPeriodMinutes = stickyPeriodMinutes });
+
     [Fact]
     public void Valid_rules_have_no_errors()
     {
-        new AlternativeRule(["a", "b", "c", "d", "e"]).Validate().Should().BeEmpty();
-        new PercentageRule([new("a", 50), new("b", 30), new("c", 20)]).Validate().Should().BeEmpty();
-        new TimeRule([new TimeWindow(Office, ["a"])], []).Validate().Should().BeEmpty();
-        new StickyRule(TimeSpan.FromDays(1), new AlternativeRule(["a"])).Validate().Should().BeEmpty();
+        Errors(Alternative("a", "b", "c", "d", "e")).Should().BeEmpty();
+        Errors(Percentage(("a", 50), ("b", 30), ("c", 20))).Should().BeEmpty();
+        Errors(Time([Window(Office, "a")], "b")).Should().BeEmpty();
+        Errors(Sticky(Alternative("a"))).Should().BeEmpty();
     }
 
     [Fact]
     public void Six_destinations_in_an_alternative_list_are_refused()
     {
-        var errors = new AlternativeRule(["a", "b", "c", "d", "e", "f"]).Validate();
+        var errors = Errors(Alternative("a", "b", "c", "d", "e", "f"));
 
         errors.Should().ContainSingle().Which.Should().Be(
-            new FieldError("destinations", "At most 5 destinations per condition; 6 were given."));
+            new FieldError("routing.targets", "1 to 5 destinations (got 6)"));
     }
 
     [Fact]
     public void Six_shares_in_a_percentage_rule_are_refused()
     {
-        var errors = new PercentageRule([new("a", 50), new("b", 10), new("c", 10), new("d", 10), new("e", 10), new("f", 10)]).Validate();
+        var errors = Errors(Percentage(("a", 50), ("b", 10), ("c", 10), ("d", 10), ("e", 10), ("f", 10)));
 
-        errors.Should().ContainSingle().Which.Field.Should().Be("shares");
-        errors[0].Message.Should().Contain("At most 5");
+        errors.Should().ContainSingle().Which.Field.Should().Be("routing.targets");
+        errors[0].Message.Should().Contain("1 to 5");
     }
 
     [Fact]
     public void Six_destinations_in_a_time_window_or_other_times_are_refused()
     {
         var six = new[] { "a", "b", "c", "d", "e", "f" };
-        var errors = new TimeRule([new TimeWindow(Office, ["a"]), new TimeWindow(Office, six)], six).Validate();
+        var errors = Errors(Time([Window(Office, "a"), Window(Office, six)], six));
 
-        errors.Select(e => e.Field).Should().BeEquivalentTo(["windows[1].destinations", "otherTimes"]);
-        errors.Should().OnlyContain(e => e.Message.Contains("At most 5 destinations per condition"));
+        errors.Select(e => e.Field).Should().BeEquivalentTo(["routing.timeWindows[1].destinations", "routing.otherTimes"]);
+        errors.Should().OnlyContain(e => e.Message == "1 to 5 destinations (got 6)");
     }
 
     [Fact]
     public void Empty_blank_and_repeated_destinations_are_named()
     {
-        new AlternativeRule([]).Validate().Should().ContainSingle()
-            .Which.Should().Be(new FieldError("destinations", "At least 1 destination is required."));
+        Errors(Alternative()).Should().ContainSingle()
+            .Which.Should().Be(new FieldError("routing.targets", "1 to 5 destinations (got 0)"));
 
-        var errors = new AlternativeRule(["a", " ", "a"]).Validate();
+        var errors = Errors(Alternative("a", " ", "a"));
         errors.Should().BeEquivalentTo(
         [
-            new FieldError("destinations[1]", "A destination id must not be blank."),
-            new FieldError("destinations[2]", "Destination 'a' appears more than once in this condition."),
+            new FieldError("routing.targets[1].destination", "' ' is not one of the channel's destinations"),
+            new FieldError("routing.targets[2].destination", "'a' is listed twice"),
+        ]);
+        Errors(Time([Window(Office, "a", "a")], "b", "")).Should().BeEquivalentTo(
+        [
+            new FieldError("routing.timeWindows[0].destinations[1]", "'a' is listed twice"),
+            new FieldError("routing.otherTimes[1]", "required: the id of one of the channel's destinations"),
         ]);
     }
 
     [Fact]
     public void Shares_must_be_whole_percents_from_1_to_100_summing_to_100()
     {
-        new PercentageRule([new("a", 50), new("b", 40)]).Validate().Should().ContainSingle()
-            .Which.Should().Be(new FieldError("shares", "The shares sum to 90 percent; they must sum to 100."));
+        Errors(Percentage(("a", 50), ("b", 40))).Should().ContainSingle()
+            .Which.Should().Be(new FieldError("routing.targets", "weights must sum to 100 (got 90)"));
 
-        var errors = new PercentageRule([new("a", 100), new("b", 0)]).Validate();
-        errors.Should().ContainSingle().Which.Should().Be(new FieldError("shares[1].percent", "A share is 1 to 100 percent; 0 was given."));
+        var errors = Errors(Percentage(("a", 100), ("b", 0)));
+        errors.Should().ContainSingle().Which.Should().Be(new FieldError("routing.targets[1].weight", "1 to 100 (got 0)"));
 
-        new PercentageRule([new("a", 120), new("b", -20)]).Validate().Select(e => e.Field)
-            .Should().BeEquivalentTo(["shares[0].percent", "shares[1].percent"]);
+        Errors(Percentage(("a", 120), ("b", -20))).Select(e => e.Field)
+            .Should().BeEquivalentTo(["routing.targets[0].weight", "routing.targets[1].weight"]);
     }
 
     [Fact]
@@ -77,38 +90,36 @@ public class RuleValidationTests
     {
         var noDays = new WeeklyWindow([], new TimeOnly(9, 0), new TimeOnly(17, 0));
         var repeated = new WeeklyWindow([DayOfWeek.Monday, DayOfWeek.Monday], new TimeOnly(9, 0, 30), new TimeOnly(17, 0));
-        var errors = new TimeRule([new TimeWindow(noDays, ["a"]), new TimeWindow(repeated, ["a"])], ["b"]).Validate();
+        var errors = Errors(Time([Window(noDays, "a"), Window(repeated, "a")], "b"));
 
         errors.Should().BeEquivalentTo(
         [
-            new FieldError("windows[0].days", "At least one day of the week is required."),
-            new FieldError("windows[1].days[1]", "Monday appears more than once."),
-            new FieldError("windows[1].from", "A window starts on a whole minute (HH:MM)."),
+            new FieldError("routing.timeWindows[0].days", "at least 1 day: mon, tue, wed, thu, fri, sat or sun"),
+            new FieldError("routing.timeWindows[1].days", "a day is listed twice"),
+            new FieldError("routing.timeWindows[1].from", "a time of day in whole minutes (HH:MM)"),
         ]);
-        new TimeRule([], ["a"]).Validate().Should().ContainSingle()
-            .Which.Should().Be(new FieldError("windows", "At least one time window is required."));
+        Errors(Time([], "a")).Should().ContainSingle()
+            .Which.Should().Be(new FieldError("routing.timeWindows", "at least 1 time window"));
     }
 
     [Fact]
     public void Sticky_needs_a_positive_period_and_a_valid_non_sticky_fallback()
     {
-        new StickyRule(TimeSpan.Zero, new AlternativeRule(["a"])).Validate().Should().ContainSingle()
-            .Which.Field.Should().Be("period");
-        new StickyRule(TimeSpan.FromHours(1), new StickyRule(TimeSpan.FromHours(1), new AlternativeRule(["a"]))).Validate()
-            .Should().ContainSingle().Which.Should().Be(new FieldError("fallback", "The fallback of a sticky rule cannot itself be sticky."));
-        new StickyRule(TimeSpan.FromHours(1), new AlternativeRule(["a", "b", "c", "d", "e", "f"])).Validate()
-            .Should().ContainSingle().Which.Field.Should().Be("fallback.destinations");
+        Errors(Sticky(Alternative("a")), stickyPeriodMinutes: 0).Should().ContainSingle()
+            .Which.Field.Should().Be("stickyPeriodMinutes");
+        Errors(Sticky(Sticky(Alternative("a"))))
+            .Should().ContainSingle().Which.Should().Be(new FieldError("routing.fallback.kind", "must be alternative, percentage or time"));
+        Errors(Sticky(Alternative("a", "b", "c", "d", "e", "f")))
+            .Should().ContainSingle().Which.Field.Should().Be("routing.fallback.targets");
     }
 
     [Fact]
-    public void Routing_an_invalid_rule_throws_with_every_error()
+    public void An_invalid_rule_is_refused_when_written_with_every_error()
     {
-        var rule = new PercentageRule([new("a", 50), new("a", 30)]);
-        var route = () => RouterAt(DateTimeOffset.UnixEpoch).Route(rule, Request("e", Tokyo, [Present("a")]));
+        var errors = Errors(Percentage(("a", 50), ("a", 30)));
 
-        var thrown = route.Should().Throw<InvalidRoutingRuleException>().Which;
-        thrown.Errors.Select(e => e.Field).Should().BeEquivalentTo(["shares[1]", "shares"]);
-        thrown.Message.Should().Contain("shares[1]: Destination 'a' appears more than once").And.Contain("sum to 80 percent");
+        errors.Select(e => e.Field).Should().BeEquivalentTo(["routing.targets[1].destination", "routing.targets"]);
+        string.Join("; ", errors).Should().Contain("routing.targets[1].destination: 'a' is listed twice").And.Contain("sum to 100 (got 80)");
     }
 
     [Theory]

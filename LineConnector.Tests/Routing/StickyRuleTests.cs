@@ -1,3 +1,4 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
@@ -6,7 +7,8 @@ namespace LineConnector.Tests.Routing;
 public class StickyRuleTests
 {
     private static readonly DateTimeOffset Now = Local(Tokyo, 2024, 6, 3, 10, 0);
-    private static readonly StickyRule Rule = new(TimeSpan.FromDays(1), new AlternativeRule(["bot", "desk"]));
+    // The sticky period is the request's; its default is the channel's default, 1 day.
+    private static readonly RoutingRule Rule = Sticky(Alternative("bot", "desk"));
     private static readonly Router Router = RouterAt(Now);
 
     private static readonly DestinationStatus Desk = Present("desk") with { AvailableStaff = new HashSet<string> { "s-7" } };
@@ -101,9 +103,9 @@ public class StickyRuleTests
     [Fact]
     public void The_fallback_may_be_a_percentage_or_time_rule()
     {
-        var rule = new StickyRule(TimeSpan.FromHours(8), new PercentageRule([new("bot", 100)]));
+        var rule = Sticky(Percentage(("bot", 100)));
 
-        var choice = Router.Route(rule, Request("enquiry-1", Tokyo, [Present("bot")]));
+        var choice = Router.Route(rule, Request("enquiry-1", Tokyo, [Present("bot")]) with { StickyPeriod = TimeSpan.FromHours(8) });
 
         choice.DestinationId.Should().Be("bot");
         choice.Explanation.Should().Contain("Enquiry enquiry-1 falls in bucket 75.46 of 0.00–99.99 (from the SHA-256 of its id).");

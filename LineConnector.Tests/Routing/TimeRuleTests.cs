@@ -1,4 +1,6 @@
+using LineConnector.Tests.Channels;
 using LineConnector.Tests.Support;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Routing;
 using static LineConnector.Tests.Routing.RoutingFixtures;
 
@@ -9,7 +11,7 @@ public class TimeRuleTests
     private static readonly DestinationStatus[] Everyone = [Present("desk"), Present("night"), Present("bot")];
 
     // 2024-06-03 is a Monday; 2024-06-07 a Friday.
-    private static readonly TimeRule Office = new([new TimeWindow(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), ["desk"])], ["bot"]);
+    private static readonly RoutingRule Office = Time([Window(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), "desk")], "bot");
 
     [Theory]
     [InlineData(9, 0, 0, "desk")] // from is inclusive
@@ -45,11 +47,11 @@ public class TimeRuleTests
     [Fact]
     public void Midnight_starts_and_ends_windows()
     {
-        var rule = new TimeRule(
+        var rule = Time(
         [
-            new TimeWindow(WeeklyWindow.Parse([DayOfWeek.Monday], "00:00", "09:00"), ["night"]),
-            new TimeWindow(WeeklyWindow.Parse([DayOfWeek.Monday], "18:00", "24:00"), ["desk"]),
-        ], ["bot"]);
+            Window(WeeklyWindow.Parse([DayOfWeek.Monday], "00:00", "09:00"), "night"),
+            Window(WeeklyWindow.Parse([DayOfWeek.Monday], "18:00", "24:00"), "desk"),
+        ], "bot");
 
         Route(rule, Local(Tokyo, 2024, 6, 2, 23, 59, 59)).DestinationId.Should().Be("bot"); // Sunday
         Route(rule, Local(Tokyo, 2024, 6, 3, 0, 0)).DestinationId.Should().Be("night");
@@ -67,7 +69,7 @@ public class TimeRuleTests
     [InlineData(6, 23, 0, "bot")] // Thursday night
     public void An_overnight_window_belongs_to_the_day_it_starts(int day, int hour, int minute, string expected)
     {
-        var rule = new TimeRule([new TimeWindow(WeeklyWindow.Parse([DayOfWeek.Friday], "22:00", "06:00"), ["night"])], ["bot"]);
+        var rule = Time([Window(WeeklyWindow.Parse([DayOfWeek.Friday], "22:00", "06:00"), "night")], "bot");
 
         Route(rule, Local(Tokyo, 2024, 6, day, hour, minute)).DestinationId.Should().Be(expected);
     }
@@ -87,11 +89,11 @@ public class TimeRuleTests
     [Fact]
     public void The_first_window_that_applies_decides()
     {
-        var rule = new TimeRule(
+        var rule = Time(
         [
-            new TimeWindow(WeeklyWindow.Parse(Weekdays, "12:00", "13:00"), ["bot"]),
-            new TimeWindow(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), ["desk"]),
-        ], []);
+            Window(WeeklyWindow.Parse(Weekdays, "12:00", "13:00"), "bot"),
+            Window(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), "desk"),
+        ]);
 
         var lunch = Route(rule, Local(Tokyo, 2024, 6, 3, 12, 30));
 
@@ -103,7 +105,7 @@ public class TimeRuleTests
     [Fact]
     public void A_windows_destinations_are_tried_in_order_and_do_not_fall_through_to_other_times()
     {
-        var rule = new TimeRule([new TimeWindow(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), ["desk", "night"])], ["bot"]);
+        var rule = Time([Window(WeeklyWindow.Parse(Weekdays, "09:00", "17:00"), "desk", "night")], "bot");
         var at = Local(Tokyo, 2024, 6, 3, 10, 0);
 
         Route(rule, at, [Absent("desk"), Present("night"), Present("bot")]).DestinationId.Should().Be("night");
@@ -113,14 +115,12 @@ public class TimeRuleTests
     }
 
     [Fact]
-    public void Without_other_times_nobody_takes_enquiries_outside_the_windows()
+    public void Without_other_times_a_time_rule_is_refused_when_written()
     {
-        var rule = Office with { OtherTimes = [] };
+        // The one channel model requires 1 to 5 other-times destinations, so routing never meets a time rule without them.
+        var settings = ChannelSamples.Settings("desk", "bot") with { Routing = Office with { OtherTimes = [] } };
 
-        var choice = Route(rule, Local(Tokyo, 2024, 6, 8, 10, 0));
-
-        choice.Found.Should().BeFalse();
-        choice.Explanation.Should().EndWith("No window applies and there is no other-times destination.");
+        ChannelValidation.Validate(settings).Select(e => e.ToString()).Should().Equal("routing.otherTimes: 1 to 5 destinations (got 0)");
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public class TimeRuleTests
     [Fact]
     public void Fall_back_a_repeated_wall_time_is_inside_the_window_both_times()
     {
-        var rule = new TimeRule([new TimeWindow(WeeklyWindow.Parse([DayOfWeek.Sunday], "01:00", "01:30"), ["night"])], ["bot"]);
+        var rule = Time([Window(WeeklyWindow.Parse([DayOfWeek.Sunday], "01:00", "01:30"), "night")], "bot");
 
         var firstPass = RouteInNewYork(rule, new DateTimeOffset(2024, 11, 3, 5, 15, 0, TimeSpan.Zero));
         var between = RouteInNewYork(rule, new DateTimeOffset(2024, 11, 3, 5, 45, 0, TimeSpan.Zero));
@@ -181,7 +181,7 @@ public class TimeRuleTests
         between.DestinationId.Should().Be("bot");
         secondPass.DestinationId.Should().Be("night");
         secondPass.Explanation[0].Should().Be("Time routing: it is Sunday 2024-11-03 01:15 in America/New_York (UTC-05:00).");
-        MinutesInside(rule.Windows[0].When, NewYork, new DateTimeOffset(2024, 11, 3, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1)).Should().Be(60);
+        MinutesInside(rule.TimeWindows[0], NewYork, new DateTimeOffset(2024, 11, 3, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1)).Should().Be(60);
     }
 
     [Fact]
@@ -214,10 +214,10 @@ public class TimeRuleTests
         MinutesInside(window, London, new DateTimeOffset(2024, 10, 26, 12, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(1)).Should().Be(90);
     }
 
-    private static DestinationChoice Route(TimeRule rule, DateTimeOffset at, IReadOnlyList<DestinationStatus>? destinations = null, TimeZoneInfo? zone = null) =>
+    private static DestinationChoice Route(RoutingRule rule, DateTimeOffset at, IReadOnlyList<DestinationStatus>? destinations = null, TimeZoneInfo? zone = null) =>
         RouterAt(at).Route(rule, Request("e", zone ?? Tokyo, destinations ?? Everyone));
 
-    private static DestinationChoice RouteInNewYork(TimeRule rule, DateTimeOffset at) => Route(rule, at, zone: NewYork);
+    private static DestinationChoice RouteInNewYork(RoutingRule rule, DateTimeOffset at) => Route(rule, at, zone: NewYork);
 
     private static int MinutesInside(WeeklyWindow window, TimeZoneInfo zone, DateTimeOffset from, TimeSpan span)
     {

@@ -408,6 +408,31 @@ public abstract class TableStoreContractTests
     }
 
     [Fact]
+    public async Task A_range_query_reads_the_partitions_and_rows_in_its_ranges_in_key_order()
+    {
+        var table = await NewTableAsync();
+        foreach (var (partition, row) in new[]
+        {
+            ("shop:0f", "enquiry:b"), ("shop:0f", "enquiry:a"), ("shop:0f", "event:1"), ("shop:a0", "enquiry:c"), ("shop:ff", "kept:1"),
+            ("shop", "enquiry:x"), ("shop-2:00", "enquiry:y"), ("shopx:00", "enquiry:z"), ("shop;", "enquiry:w"),
+        })
+        {
+            await Store.InsertAsync(table, Row(partition, row), None);
+        }
+
+        var channel = TableKeyRange.StartingWith("shop:");
+
+        (await Store.QueryAsync(table, channel, null, None).Select(r => $"{r.PartitionKey}/{r.RowKey}").ToListAsync())
+            .Should().Equal("shop:0f/enquiry:a", "shop:0f/enquiry:b", "shop:0f/event:1", "shop:a0/enquiry:c", "shop:ff/kept:1");
+        (await Store.QueryAsync(table, channel, TableKeyRange.StartingWith("enquiry:"), None).Select(r => r.RowKey).ToListAsync())
+            .Should().Equal("enquiry:a", "enquiry:b", "enquiry:c");
+        (await Store.QueryAsync(table, TableKeyRange.Only("shop:0f"), TableKeyRange.StartingWith("e"), None).Select(r => r.RowKey).ToListAsync())
+            .Should().Equal("enquiry:a", "enquiry:b", "event:1");
+        (await Store.QueryAsync(table, TableKeyRange.Only("shop:0f"), TableKeyRange.Only("event:1"), None).ToListAsync()).Should().ContainSingle().Which.ETag.Should().NotBeNullOrEmpty();
+        (await Store.QueryAsync(table, TableKeyRange.Only("shop:0"), null, None).ToListAsync()).Should().BeEmpty("a range of one key is that key alone");
+    }
+
+    [Fact]
     public async Task Query_of_an_empty_partition_returns_nothing()
     {
         var table = await NewTableAsync();

@@ -132,7 +132,7 @@ public sealed class TelemetryEndToEndTests
         {
             await PostWebhookAsync(world, null, WebhookJson.TextMessage(User(1), "01EVENT0000000000000000L1", "Where is my order?", ReplyToken(1))),
         };
-        var enquiryId = EnquiryIds.For(Channel, "01EVENT0000000000000000L1");
+        var enquiryId = EnquiryIds.For(Channel, User(1), "01EVENT0000000000000000L1");
         (await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{enquiryId}/messages", DeskSecret, Reply("It ships today."))).StatusCode.Should().Be(HttpStatusCode.Accepted);
         await world.IdleAsync();
         (await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{enquiryId}/close", DeskSecret, """{"staffMemberId":"aiko"}""")).StatusCode.Should().Be(HttpStatusCode.OK);

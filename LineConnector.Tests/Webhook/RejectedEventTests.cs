@@ -161,6 +161,8 @@ public class RejectedEventTests
 
         public IAsyncEnumerable<TableRow> QueryPartitionAsync(string table, string partitionKey, CancellationToken cancellationToken) => throw Unreachable(table);
 
+        public IAsyncEnumerable<TableRow> QueryAsync(string table, TableKeyRange partitionKeys, TableKeyRange? rowKeys, CancellationToken cancellationToken) => throw Unreachable(table);
+
         public Task<IReadOnlyList<string?>> SubmitTransactionAsync(string table, string partitionKey, IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken) =>
             throw Unreachable(table);
 

@@ -22,9 +22,6 @@ public sealed class LineApiClient
     public const string RequestIdHeader = "X-Line-Request-Id";
     public const string AcceptedRequestIdHeader = "X-Line-Accepted-Request-Id";
 
-    /// <summary>LINE accepts 1 to 5 message objects per reply or push.</summary>
-    public const int MaxMessagesPerRequest = 5;
-
     private const string InvalidReplyTokenMessage = "Invalid reply token";
     private const string MonthlyLimitMessage = "You have reached your monthly limit.";
     private const int MaxErrorSnippet = 200;
@@ -358,9 +355,9 @@ public sealed class LineApiClient
         }
 
         var count = messages.GetArrayLength();
-        if (count is < 1 or > MaxMessagesPerRequest)
+        if (count is < 1 or > MessageLimits.MaxMessagesPerRequest)
         {
-            throw new ArgumentException($"messages has {count} objects; LINE takes 1 to {MaxMessagesPerRequest} per request.", nameof(messages));
+            throw new ArgumentException($"messages has {count} objects; LINE takes 1 to {MessageLimits.MaxMessagesPerRequest} per request.", nameof(messages));
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LineConnector.Core.Enquiries;
+namespace LineConnector.Core;
 
 /// <summary>Shortens text to a limit in UTF-16 code units (how LINE counts) without breaking a character.</summary>
 internal static class TextLimit

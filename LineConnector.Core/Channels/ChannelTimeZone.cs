@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace LineConnector.Core.Routing;
+namespace LineConnector.Core.Channels;
 
 /// <summary>A channel's time zone: an IANA id (e.g. <c>Asia/Tokyo</c>) resolved through <see cref="TimeZoneInfo"/>.</summary>
 public static class ChannelTimeZone

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using LineConnector.Core.Channels;
 using static System.FormattableString;
 
 namespace LineConnector.Core.Routing;
@@ -19,37 +20,26 @@ namespace LineConnector.Core.Routing;
 /// again the same enquiry id maps to it again. An enquiry is routed when it opens (and again only when
 /// its destination fails on that attempt), so an enquiry already routed keeps its destination.
 /// </remarks>
-public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : RoutingRule
+internal sealed class PercentageRouting
 {
-    internal override void Validate(string path, List<FieldError> errors)
+    private readonly IReadOnlyList<RoutingTarget> _targets;
+
+    /// <summary>Each target's whole percent, in rule order (validated to be 1 to 100 and to sum to 100).</summary>
+    private readonly int[] _percents;
+
+    private PercentageRouting(IReadOnlyList<RoutingTarget> targets)
     {
-        var field = Field(path, "shares");
-        if (Shares is null)
-        {
-            errors.Add(new FieldError(field, "The shares are required."));
-            return;
-        }
-
-        ValidateDestinationList(Shares.Select(s => s?.DestinationId!).ToList(), field, 1, errors);
-        for (var i = 0; i < Shares.Count; i++)
-        {
-            if (Shares[i] is { Percent: < 1 or > 100 } share)
-            {
-                errors.Add(new FieldError($"{field}[{i}].percent", $"A share is 1 to 100 percent; {share.Percent} was given."));
-            }
-        }
-
-        var total = Shares.Sum(s => (long)(s?.Percent ?? 0));
-        if (Shares.Count > 0 && total != 100)
-        {
-            errors.Add(new FieldError(field, $"The shares sum to {total} percent; they must sum to 100."));
-        }
+        _targets = targets;
+        _percents = [.. targets.Select(t => t.Weight ?? 0)];
     }
 
-    internal override RoutingPick Decide(RoutingContext context, List<string> explanation)
+    public static RoutingPick Decide(IReadOnlyList<RoutingTarget> targets, RoutingContext context, List<string> explanation) =>
+        new PercentageRouting(targets).Decide(context, explanation);
+
+    private RoutingPick Decide(RoutingContext context, List<string> explanation)
     {
-        explanation.Add("Percentage routing splits enquiries: " + string.Join(", ", Shares.Select(s => $"{s.DestinationId} {s.Percent} %")) + ".");
-        var available = Shares.Select(s => context.AvailabilityOf(s.DestinationId).IsAvailable).ToArray();
+        explanation.Add("Percentage routing splits enquiries: " + string.Join(", ", _targets.Select(s => $"{s.Destination} {s.Weight} %")) + ".");
+        var available = _targets.Select(s => context.AvailabilityOf(s.Destination).IsAvailable).ToArray();
 
         if (context.EnquiryId is null)
         {
@@ -61,7 +51,7 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
 
         var owner = OwnerOf(bucket);
         var (start, end) = RangeOf(owner);
-        var ownerId = Shares[owner].DestinationId;
+        var ownerId = _targets[owner].Destination;
         explanation.Add(Invariant($"That bucket is in {ownerId}'s range {Percent(start)}–{Percent(end - 1)}."));
 
         var ownerAvailability = context.AvailabilityOf(ownerId);
@@ -72,7 +62,7 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
         }
 
         explanation.Add($"{ownerId} is not chosen: it {ownerAvailability.Reason}.");
-        var availableWeight = Shares.Where((_, i) => available[i]).Sum(s => s.Percent);
+        var availableWeight = _percents.Where((_, i) => available[i]).Sum();
         if (availableWeight == 0)
         {
             explanation.Add("No destination in the split is available.");
@@ -80,9 +70,9 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
         }
 
         explanation.Add($"Its range is shared among the available destinations in proportion to their shares: "
-            + string.Join(", ", Shares.Where((_, i) => available[i]).Select(s => $"{s.DestinationId} {s.Percent}")) + ".");
+            + string.Join(", ", _targets.Where((_, i) => available[i]).Select(s => $"{s.Destination} {s.Weight}")) + ".");
         var heir = Redistribute(bucket, owner, available, availableWeight);
-        var heirId = Shares[heir].DestinationId;
+        var heirId = _targets[heir].Destination;
         var (heirFrom, heirTo) = PartOfRange(heir, available, availableWeight);
         explanation.Add(Invariant(
             $"The bucket lies {100.0 * (bucket - start) / (end - start):F2} % into that range, in {heirId}'s part ({heirFrom:F2}–{heirTo:F2} %)."));
@@ -94,9 +84,9 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
     private int OwnerOf(int bucket)
     {
         var end = 0;
-        for (var i = 0; i < Shares.Count; i++)
+        for (var i = 0; i < _targets.Count; i++)
         {
-            end += Shares[i].Percent * EnquiryBucket.PerPercent;
+            end += _percents[i] * EnquiryBucket.PerPercent;
             if (bucket < end)
             {
                 return i;
@@ -108,8 +98,8 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
 
     private (int Start, int End) RangeOf(int index)
     {
-        var start = Shares.Take(index).Sum(s => s.Percent) * EnquiryBucket.PerPercent;
-        return (start, start + Shares[index].Percent * EnquiryBucket.PerPercent);
+        var start = _percents.Take(index).Sum() * EnquiryBucket.PerPercent;
+        return (start, start + _percents[index] * EnquiryBucket.PerPercent);
     }
 
     /// <summary>
@@ -123,14 +113,14 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
         var offset = (long)(bucket - start);
         var width = (long)(end - start);
         long cumulative = 0;
-        for (var i = 0; i < Shares.Count; i++)
+        for (var i = 0; i < _targets.Count; i++)
         {
             if (!available[i])
             {
                 continue;
             }
 
-            cumulative += Shares[i].Percent;
+            cumulative += _percents[i];
 
             // offset / width < cumulative / availableWeight; true at the last available share at the latest.
             if (offset * availableWeight < cumulative * width)
@@ -144,35 +134,35 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
 
     private (double From, double To) PartOfRange(int heir, bool[] available, int availableWeight)
     {
-        var before = Shares.Take(heir).Where((_, i) => available[i]).Sum(s => s.Percent);
-        return (100.0 * before / availableWeight, 100.0 * (before + Shares[heir].Percent) / availableWeight);
+        var before = _percents.Take(heir).Where((_, i) => available[i]).Sum();
+        return (100.0 * before / availableWeight, 100.0 * (before + _percents[heir]) / availableWeight);
     }
 
     /// <summary>What-if before the enquiry exists: each available destination's chance over all buckets.</summary>
     private RoutingPick Undetermined(RoutingContext context, bool[] available, List<string> explanation)
     {
-        foreach (var share in Shares)
+        foreach (var share in _targets)
         {
-            var availability = context.AvailabilityOf(share.DestinationId);
-            explanation.Add($"{share.DestinationId} {availability.Reason}.");
+            var availability = context.AvailabilityOf(share.Destination);
+            explanation.Add($"{share.Destination} {availability.Reason}.");
         }
 
-        var availableWeight = Shares.Where((_, i) => available[i]).Sum(s => s.Percent);
+        var availableWeight = _percents.Where((_, i) => available[i]).Sum();
         if (availableWeight == 0)
         {
             explanation.Add("No destination in the split is available.");
             return RoutingPick.None;
         }
 
-        var counts = new int[Shares.Count];
+        var counts = new int[_targets.Count];
         for (var bucket = 0; bucket < EnquiryBucket.Count; bucket++)
         {
             var owner = OwnerOf(bucket);
             counts[available[owner] ? owner : Redistribute(bucket, owner, available, availableWeight)]++;
         }
 
-        var shares = Shares
-            .Select((s, i) => new DestinationShare(s.DestinationId, 100.0 * counts[i] / EnquiryBucket.Count))
+        var shares = _targets
+            .Select((s, i) => new DestinationShare(s.Destination, 100.0 * counts[i] / EnquiryBucket.Count))
             .Where(s => s.Percent > 0)
             .ToList();
         explanation.Add("The choice depends on the enquiry's id, which exists only once the enquiry opens; the chances now are: "
@@ -182,9 +172,6 @@ public sealed record PercentageRule(IReadOnlyList<PercentageShare> Shares) : Rou
 
     private static string Percent(int bucket) => Invariant($"{bucket / (double)EnquiryBucket.PerPercent:F2}");
 }
-
-/// <summary>A destination's share of a percentage rule, in whole percents.</summary>
-public sealed record PercentageShare(string DestinationId, int Percent);
 
 /// <summary>
 /// Maps an enquiry id to one of 10,000 buckets (0.00–99.99 %): the first 8 bytes of the SHA-256 of its

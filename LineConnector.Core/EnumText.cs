@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LineConnector.Core.Channels;
+namespace LineConnector.Core;
 
 /// <summary>
-/// The text an operator writes for an enum value, in the admin API's JSON and in Table entities
-/// alike (e.g. <c>https-webhook</c>), read case-insensitively.
+/// The one way an enum value becomes text and back: in the admin API's JSON, in Table entities, in
+/// messages to destinations, in explanations and on the command line (e.g. <c>https-webhook</c>),
+/// read case-insensitively. Each enum's texts are declared once, next to the enum.
 /// </summary>
 public sealed class EnumText<T>
     where T : struct, Enum
@@ -49,6 +50,14 @@ public sealed class EnumText<T>
         value = default;
         return false;
     }
+}
+
+public static class EnumText
+{
+    /// <summary>Every member by its name in kebab case: <c>AutoClose</c> is <c>auto-close</c>, <c>Open</c> is <c>open</c>.</summary>
+    public static EnumText<T> Kebab<T>()
+        where T : struct, Enum =>
+        new([.. Enum.GetValues<T>().Select(value => (value, JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString())))]);
 }
 
 /// <summary>Reads and writes an enum as its <see cref="EnumText{T}"/> text, also as a dictionary key.</summary>

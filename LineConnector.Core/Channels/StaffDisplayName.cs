@@ -1,8 +1,19 @@
 using System.Text;
-using LineConnector.Core.Channels;
+using System.Text.Json.Serialization;
+using LineConnector.Core.Line;
 
-namespace LineConnector.Core.Enquiries;
+namespace LineConnector.Core.Channels;
 
+/// <summary>How a staff member's name appears in LINE's <c>sender.name</c> and in <c>{staff}</c>.</summary>
+[JsonConverter(typeof(StaffNameFormatJson))]
+public enum StaffNameFormat
+{
+    None,
+    FirstName,
+    FirstAndLastName,
+}
+
+/// <summary>A staff member's name as the enquiry API gives it.</summary>
 public sealed record StaffName(string FirstName, string? LastName = null);
 
 /// <summary>
@@ -11,9 +22,6 @@ public sealed record StaffName(string FirstName, string? LastName = null);
 /// </summary>
 public static class StaffDisplayName
 {
-    /// <summary>LINE's limit for <c>sender.name</c> (messaging-api.yml, <c>Sender.name</c> maxLength 20).</summary>
-    public const int SenderNameMaxLength = 20;
-
     /// <summary>Words LINE refuses in <c>sender.name</c>: messaging-api.yml says "Certain words such as <c>LINE</c> may not be used" and names no other.</summary>
     private static readonly string[] ReservedWords = ["LINE"];
 
@@ -37,7 +45,7 @@ public static class StaffDisplayName
     }
 
     /// <summary>
-    /// The <c>sender.name</c> for a staff member's messages: the formatted name cut to 20 UTF-16 code
+    /// The <c>sender.name</c> for a staff member's messages: the formatted name cut to <see cref="MessageLimits.MaxSenderNameLength"/> UTF-16 code
     /// units on a character boundary. None (LINE then shows the account's own name) when the format
     /// shows no name, or when the name holds a word LINE refuses there: refusing the message over its
     /// display name would lose the reply.
@@ -50,7 +58,7 @@ public static class StaffDisplayName
             return new SenderName(null, "No staff name is shown, so the message goes out under the account's name.");
         }
 
-        var shortened = TextLimit.Truncate(full, SenderNameMaxLength).TrimEnd();
+        var shortened = TextLimit.Truncate(full, MessageLimits.MaxSenderNameLength).TrimEnd();
         if (FindReservedWord(shortened) is { } word)
         {
             return new SenderName(null, $"The name '{shortened}' is not used as sender.name because LINE refuses the word '{word}' there; the message goes out under the account's name.");
@@ -58,7 +66,7 @@ public static class StaffDisplayName
 
         return shortened.Length == full.Length
             ? new SenderName(shortened, null)
-            : new SenderName(shortened, $"The name '{full}' is shortened to '{shortened}' to fit LINE's {SenderNameMaxLength}-character sender name.");
+            : new SenderName(shortened, $"The name '{full}' is shortened to '{shortened}' to fit LINE's {MessageLimits.MaxSenderNameLength}-character sender name.");
     }
 
     /// <summary>
@@ -114,3 +122,5 @@ public static class StaffDisplayName
 
 /// <summary>The <c>sender.name</c> to use (null: send no sender name), and a note when it was shortened or left out.</summary>
 public readonly record struct SenderName(string? Value, string? Note);
+
+internal sealed class StaffNameFormatJson() : EnumTextJsonConverter<StaffNameFormat>(ChannelTexts.StaffNameFormat);

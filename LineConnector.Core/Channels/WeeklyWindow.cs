@@ -1,6 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
-namespace LineConnector.Core.Routing;
+namespace LineConnector.Core.Channels;
 
 /// <summary>
 /// A weekly stretch of wall-clock time: on each of <see cref="Days"/>, from <see cref="From"/>
@@ -14,8 +15,13 @@ namespace LineConnector.Core.Routing;
 /// On a daylight-saving change: a window that starts inside the skipped hour starts when the clocks jump
 /// (a window wholly inside it does not occur that day), one that ends inside it ends at the jump; a wall
 /// time that occurs twice (clocks going back) is inside the window both times.
+/// A destination's schedule is read as one window per day and range (<see cref="WeeklySchedule.Windows"/>);
+/// a time rule's windows are <see cref="TimeWindow"/>s.
 /// </remarks>
-public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, TimeOnly To)
+public record WeeklyWindow(
+    [property: JsonRequired, JsonConverter(typeof(DayListJson))] IReadOnlyList<DayOfWeek> Days,
+    [property: JsonRequired, JsonConverter(typeof(HourMinuteJson))] TimeOnly From,
+    [property: JsonRequired, JsonConverter(typeof(HourMinuteJson))] TimeOnly To)
 {
     private static readonly DayOfWeek[] WeekOrder =
     [
@@ -24,6 +30,7 @@ public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, 
     ];
 
     /// <summary>How long the window lasts on the wall clock: up to 24 hours.</summary>
+    [JsonIgnore]
     public TimeSpan Length
     {
         get
@@ -33,6 +40,7 @@ public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, 
         }
     }
 
+    [JsonIgnore]
     public bool IsOvernight => To <= From && To != TimeOnly.MinValue;
 
     /// <summary>Whether a local wall-clock time (in the channel's zone) falls in the window.</summary>
@@ -72,53 +80,12 @@ public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, 
     public static WeeklyWindow Parse(IReadOnlyList<DayOfWeek> days, string from, string to) =>
         new(days, ParseTime(from, nameof(from), allowEndOfDay: false), ParseTime(to, nameof(to), allowEndOfDay: true));
 
-    /// <summary>Every problem with the window, each naming its field under <paramref name="path"/>.</summary>
-    public IReadOnlyList<FieldError> Validate(string path)
-    {
-        var errors = new List<FieldError>();
-        Validate(path, errors);
-        return errors;
-    }
-
-    internal void Validate(string path, List<FieldError> errors)
-    {
-        var daysField = RoutingRule.Field(path, "days");
-        if (Days is null || Days.Count == 0)
-        {
-            errors.Add(new FieldError(daysField, "At least one day of the week is required."));
-        }
-        else
-        {
-            for (var i = 0; i < Days.Count; i++)
-            {
-                if (!Enum.IsDefined(Days[i]))
-                {
-                    errors.Add(new FieldError($"{daysField}[{i}]", $"{(int)Days[i]} is not a day of the week."));
-                }
-                else if (Days.Take(i).Contains(Days[i]))
-                {
-                    errors.Add(new FieldError($"{daysField}[{i}]", $"{Days[i]} appears more than once."));
-                }
-            }
-        }
-
-        if (From.Ticks % TimeSpan.TicksPerMinute != 0)
-        {
-            errors.Add(new FieldError(RoutingRule.Field(path, "from"), "A window starts on a whole minute (HH:MM)."));
-        }
-
-        if (To.Ticks % TimeSpan.TicksPerMinute != 0)
-        {
-            errors.Add(new FieldError(RoutingRule.Field(path, "to"), "A window ends on a whole minute (HH:MM)."));
-        }
-    }
-
     /// <summary>"Mon Tue Wed Thu Fri 09:00–17:00", "Fri 22:00–06:00 (overnight)".</summary>
-    public override string ToString()
+    public sealed override string ToString()
     {
-        var days = Days is null ? "" : string.Join(' ', WeekOrder.Where(Days.Contains).Select(d => d.ToString()[..3]));
-        var to = To == TimeOnly.MinValue ? "24:00" : To.ToString("HH:mm", CultureInfo.InvariantCulture);
-        var text = $"{days} {From.ToString("HH:mm", CultureInfo.InvariantCulture)}–{to}";
+        var days = Days is null ? "" : string.Join(' ', WeekOrder.Where(Days.Contains).Select(d => DateTimeFormatInfo.InvariantInfo.AbbreviatedDayNames[(int)d]));
+        var to = To == TimeOnly.MinValue ? "24:00" : HourMinute.Format(To);
+        var text = $"{days} {HourMinute.Format(From)}–{to}";
         return IsOvernight ? text + " (overnight)" : text;
     }
 
@@ -129,8 +96,7 @@ public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, 
             return TimeOnly.MinValue;
         }
 
-        if (text is { Length: 5 } && text[2] == ':'
-            && TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        if (HourMinute.TryParse(text, out var time))
         {
             return time;
         }
