@@ -176,6 +176,48 @@ public class WebhookSplitterTests
         batch.Rejected[1].ToString().Should().StartWith("events[2] (sha256-");
     }
 
+    /// <summary>
+    /// The shapes of the events in the webhook bodies LINE's SDKs test with (Python, Go, Node.js): no
+    /// mode or webhookEventId, short or made-up ids with '_', '.' or lower case, types that are unknown,
+    /// retired (things) or "undefined", an unknown message type, an account event without source, an
+    /// event with nothing but a type. Every one is queued; none is rejected.
+    /// </summary>
+    [Fact]
+    public void Every_event_shape_of_LINE_s_SDK_test_bodies_is_queued()
+    {
+        const string User = "U206d25c2ea6bd87c17655609a1c37cb8";
+        var body = WebhookJson.Body(
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"message","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"message":{"id":"325708","type":"text","text":"Hello, world"}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"message","mode":"active","timestamp":1462629479859,"source":{"type":"room","roomId":"Ra8dbf4673c4c812cd491258042226c99"},"webhookEventId":"testwebhookeventid","deliveryContext":{"isRedelivery":false},"message":{"id":"325708","type":"image","contentProvider":{"type":"external","originalContentUrl":"https://example.com","previewImageUrl":"https://example.com"},"quoteToken":"quoteToken"}}""",
+            $$$$$"""{"type":"message","message":{"type":"image","id":"354718705033693861","contentProvider":{"type":"line"},"imageSet":{"id":"E005D41A7288F41B655","index":2,"total":2}},"timestamp":1627356924722,"source":{"type":"user","userId":"{{{{{User}}}}}"},"replyToken":"fbf94e269485410da6b7e3a5e33283e8","mode":"active"}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"message","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"message":{"id":"325708","type":"sticker","packageId":"1","stickerId":"1","stickerResourceType":"STATIC","keywords":["Love You","Love"],"text":"Just sticker"}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"message","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"message":{"id":"325708","type":"location","title":"my location","address":"Tokyo","latitude":35.65910807942215,"longitude":139.70372892916203}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"message","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"message":{"id":"325708","type":"file","fileName":"file.txt","fileSize":2138}}""",
+            """{"replyToken":"test_reply_token","type":"message","timestamp":0,"source":{"groupId":"test_group_id","type":"group"},"message":{"id":"test_event_message_id","text":"this is test message.","type":"text"}}""",
+            """{"replyToken":"0f3779fba3b349968c5d07db31eabf65","type":"memberJoined","timestamp":1462629479859,"source":{"type":"group","groupId":"C4af4980629..."},"joined":{"members":[{"type":"user","userId":"U4af4980629..."},{"type":"user","userId":"U91eeaf62d9..."}]}}""",
+            """{"type":"memberLeft","timestamp":1462629479960,"source":{"type":"group","groupId":"C4af4980629..."},"left":{"members":[{"type":"user","userId":"U4af4980629..."}]}}""",
+            $$$$$"""{"type":"unsend","mode":"active","timestamp":1547817848122,"source":{"type":"group","groupId":"Ca56f94637cc4347f90a25382909b24b9","userId":"{{{{{User}}}}}"},"unsend":{"messageId":"325708"}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"postback","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"postback":{"data":"action=buyItem&itemId=123123&color=red","params":{"datetime":"2013-04-01T10:00"}}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"beacon","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"beacon":{"hwid":"d41d8cd98f","type":"enter","dm":"1234567890abcdef"}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"accountLink","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"link":{"result":"ok","nonce":"Vb771wDYtXuammLszK6h9A"}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"things","timestamp":1547817848122,"source":{"type":"user","userId":"{{{{{User}}}}}"},"things":{"type":"scenarioResult","deviceId":"t2c449c9d1","result":{"scenarioId":"XXX","revision":2,"actionResults":[{"type":"binary","data":"/w=="},{"type":"void"}]}}}""",
+            $$$$$"""{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","type":"videoPlayComplete","timestamp":1462629479859,"mode":"active","source":{"type":"user","userId":"{{{{{User}}}}}"},"videoPlayComplete":{"trackingId":"track_id"}}""",
+            $$$$$"""{"type":"undefined","mode":"active","timestamp":1462629479859,"source":{"type":"user","userId":"{{{{{User}}}}}"},"webhookEventId":"testwebhookeventid2","deliveryContext":{"isRedelivery":true},"undefinedField":{"1":1}}""",
+            """{"type":"futureEventType","timestamp":1234567890,"source":{"type":"user","userId":"U123"}}""",
+            $$$$$"""{"type":"message","timestamp":1234567890,"mode":"active","webhookEventId":"01H810E2VKWTRCJER1MMDP2BA5","replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","source":{"type":"user","userId":"{{{{{User}}}}}"},"message":{"id":"325708","type":"futureMessageType","customField":"customValue"}}""",
+            """{"type":"delivery","timestamp":1234567890,"mode":"active","webhookEventId":"01H810E2VKWTRCJER1MMDP2BA6","deliveryContext":{"isRedelivery":false},"delivery":{"data":"abc123"}}""",
+            """{"type":"UNKNOWN","great":"new-field"}""");
+
+        var batch = Split(body);
+
+        batch.RejectedCount.Should().Be(0, string.Join("; ", batch.Rejected));
+        batch.Messages.Should().HaveCount(20);
+        batch.Messages[6].SessionId.Should().Be("shop:test_group_id");
+        batch.Messages[7].SessionId.Should().Be("shop:C4af4980629...");
+        batch.Messages[18].SessionId.Should().Be($"shop:{ConversationSession.NoConversation}");
+        InboundEnvelope.Parse(Encoding.UTF8.GetString(batch.Messages[19].Body.Span)).Parsed.Kind.Should().Be(WebhookEventKind.Unknown);
+    }
+
     [Fact]
     public void Only_the_first_rejected_events_are_kept_but_all_are_counted()
     {
