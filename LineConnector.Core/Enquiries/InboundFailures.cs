@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
 
@@ -23,7 +24,7 @@ public static class InboundFailures
         // 400: keys or values Table Storage does not take. Other statuses (throttling, 5xx, a missing role) may pass.
         TableStoreException { Status: 400 } => true,
         TableStoreException or HttpRequestException or TimeoutException or IOException
-            or DestinationUnavailableException or EnquiryChangedException or ChannelStoreUnavailableException => false,
+            or DestinationUnavailableException or EnquiryChangedException or SecretStoreException or LineApiException { IsTransient: true } => false,
         _ => deliveryCount >= maxDeliveryCount,
     };
 

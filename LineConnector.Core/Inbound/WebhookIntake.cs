@@ -98,9 +98,13 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
 
             return WebhookOutcome.Accepted(batch.Messages.Count, batch.RejectedCount, batch.Rejected);
         }
-        catch (ChannelStoreUnavailableException e)
+        catch (Exception e) when (e is TableStoreException or SecretStoreException)
         {
             return WebhookOutcome.Failed(WebhookStatus.StoreUnavailable, "the channel's configuration could not be read", e);
+        }
+        catch (Exception e) when (e is ChannelConfigurationException or DomainException { Error: DomainError.Misconfigured })
+        {
+            return WebhookOutcome.Failed(WebhookStatus.ChannelMisconfigured, e.Message, e);
         }
     }
 
@@ -128,6 +132,9 @@ public enum WebhookStatus
     BadSignature,
     MalformedBody,
     WrongDestination,
+
+    /// <summary>The channel cannot take webhooks as configured (no channel secret, a bad row): an operator must fix it.</summary>
+    ChannelMisconfigured,
     StoreUnavailable,
     QueueUnavailable,
 }

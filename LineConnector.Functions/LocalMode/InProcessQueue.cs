@@ -43,6 +43,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     public Task SendAsync(string queueName, IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
     {
         using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
+        var dropped = 0;
+        string? firstDropped = null;
         lock (_gate)
         {
             var now = _clock.GetUtcNow();
@@ -53,7 +55,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
                 var key = queueName + "\n" + message.MessageId;
                 if (_seenMessageIds.TryGetValue(key, out var seenAt) && now - seenAt <= _options.DuplicateDetectionWindow)
                 {
-                    LogDuplicateDropped(queueName, message.MessageId);
+                    dropped++;
+                    firstDropped ??= message.MessageId;
                     continue;
                 }
 
@@ -67,6 +70,12 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
                     Enqueue(queueName, message);
                 }
             }
+        }
+
+        // One line per send, however many it drops: a body of thousands of repeated ids must not flood the log.
+        if (firstDropped is not null)
+        {
+            LogDuplicatesDropped(dropped, queueName, firstDropped);
         }
 
         return Task.CompletedTask;
@@ -197,8 +206,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         return done;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped message {MessageId} on {Queue}: a message with this id was sent within the duplicate detection window")]
-    private partial void LogDuplicateDropped(string queue, string messageId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} message(s) on {Queue} (the first: {MessageId}): a message with the same id was sent within the duplicate detection window")]
+    private partial void LogDuplicatesDropped(int count, string queue, string messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered message {MessageId} on {Queue} (session {SessionId}) after {DeliveryCount} deliveries")]
     private partial void LogDeadLettered(Exception error, string queue, string messageId, string sessionId, int deliveryCount);

@@ -81,6 +81,8 @@ public static partial class LineWebhookEndpoint
             WebhookStatus.BadSignature => (StatusCodes.Status401Unauthorized, "Invalid signature"),
             WebhookStatus.MalformedBody => (StatusCodes.Status400BadRequest, "Malformed webhook body"),
             WebhookStatus.WrongDestination => (StatusCodes.Status403Forbidden, "Webhook for another bot"),
+            // Still 500, so that LINE redelivers the events once an operator has fixed the channel.
+            WebhookStatus.ChannelMisconfigured => (StatusCodes.Status500InternalServerError, "Channel misconfigured"),
             // 500 makes LINE redeliver (when redelivery is on): nothing accepted is lost.
             _ => (StatusCodes.Status500InternalServerError, "Events not queued"),
         };
