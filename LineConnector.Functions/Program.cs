@@ -8,6 +8,8 @@ var builder = WebApplication.CreateSlimBuilder(args);
 ConnectorHost.Configure(builder);
 
 var app = builder.Build();
+// Every route's refusals and failures become problem details in one place (ProblemExceptionHandler).
+app.UseExceptionHandler();
 app.MapHealth();
 app.MapLineWebhook();
 app.MapQueueTriggers();

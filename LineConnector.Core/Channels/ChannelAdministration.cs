@@ -5,11 +5,11 @@ namespace LineConnector.Core.Channels;
 /// <summary>
 /// What the admin API and the command line do to channels: create (credentials checked with
 /// LINE, the LINE account claimed so that it backs one channel only), update, suspend, resume,
-/// delete, and replace credentials. Refusals are <see cref="ChannelValidationException"/>,
-/// <see cref="ChannelOperationException"/> and <see cref="LineAccountException"/>.
+/// delete, and replace credentials. Refusals are <see cref="DomainException"/> (credentials LINE refuses
+/// included, as a field error); LINE failing is <see cref="LineApiException"/>.
 /// </summary>
 public sealed class ChannelAdministration(
-    ChannelRepository repository, IChannelSecretWriter secrets, LineAccountClient line, ChannelAccessTokenProvider tokens, ChannelCache cache)
+    ChannelRepository repository, IChannelSecretWriter secrets, LineApiClient line, ChannelCache cache)
 {
     public Task<StoredChannel> CreateAsync(ChannelCreateRequest request, CancellationToken cancellationToken) =>
         ForgettingAsync(request?.Id, () => CreateChannelAsync(request!, cancellationToken));
@@ -55,20 +55,20 @@ public sealed class ChannelAdministration(
         errors.AddRange(ValidateCredentials(request.Credentials, "credentials."));
         if (errors.Count > 0)
         {
-            throw new ChannelValidationException(errors);
+            throw DomainException.Invalid(errors, "The channel is not valid");
         }
 
         var id = request.Id!;
         var credentials = request.Credentials!;
         if (await repository.GetSummaryAsync(id, cancellationToken) is not null)
         {
-            throw new ChannelOperationException(ChannelFailure.Conflict, $"A channel with id '{id}' already exists (deleted channels keep their id).");
+            throw new DomainException(DomainError.Conflict, $"A channel with id '{id}' already exists (deleted channels keep their id).");
         }
 
         var bot = await FindBotAsync(credentials, cancellationToken);
         if (await repository.TryClaimAsync(ChannelTables.SecretNamePartition, ChannelSecretNames.KeyVaultId(id), id, cancellationToken) is { } sharing)
         {
-            throw new ChannelOperationException(ChannelFailure.Conflict, sharing == id
+            throw new DomainException(DomainError.Conflict, sharing == id
                 ? $"A channel with id '{id}' already exists or is being created."
                 : $"Channel id '{id}' would share Key Vault secret names with channel '{sharing}' (secret names ignore case and spell '_' as '-'); choose another id.");
         }
@@ -110,7 +110,7 @@ public sealed class ChannelAdministration(
         var errors = settings is null ? [new FieldError("settings", "required")] : ChannelValidation.Validate(settings);
         if (errors.Count > 0)
         {
-            throw new ChannelValidationException(errors);
+            throw DomainException.Invalid(errors, "The channel is not valid");
         }
 
         await repository.UpdateSettingsAsync(id, settings!, ifMatch, c => RefuseIfDeleted(c, "updated"), cancellationToken);
@@ -124,7 +124,7 @@ public sealed class ChannelAdministration(
         {
             if (c.Status == ChannelStatus.Deleted && status != ChannelStatus.Deleted)
             {
-                throw new ChannelOperationException(ChannelFailure.Conflict, $"Channel '{id}' is deleted; it cannot be {(status == ChannelStatus.Active ? "resumed" : "suspended")}.");
+                throw new DomainException(DomainError.Conflict, $"Channel '{id}' is deleted; it cannot be {(status == ChannelStatus.Active ? "resumed" : "suspended")}.");
             }
 
             return c with { Status = status };
@@ -148,7 +148,7 @@ public sealed class ChannelAdministration(
         var errors = ValidateCredentials(request, "");
         if (errors.Count > 0)
         {
-            throw new ChannelValidationException(errors);
+            throw DomainException.Invalid(errors, "The channel is not valid");
         }
 
         var current = await GetAsync(id, cancellationToken);
@@ -168,7 +168,7 @@ public sealed class ChannelAdministration(
         try
         {
             await secrets.WriteAsync(id, ToCredentials(request!), cancellationToken);
-            tokens.Forget(id);
+            line.ForgetToken(id);
             await repository.ChangeAsync(id, "*", c => c with { BotUserId = bot.UserId, LineChannelId = request!.LineChannelId }, cancellationToken);
         }
         catch when (claimed)
@@ -209,9 +209,17 @@ public sealed class ChannelAdministration(
 
     private async Task<BotInfo> FindBotAsync(ChannelCredentialsRequest credentials, CancellationToken cancellationToken)
     {
-        var token = credentials.ChannelAccessToken
-            ?? (await line.IssueStatelessTokenAsync(credentials.LineChannelId!, credentials.ChannelSecret!, cancellationToken)).AccessToken;
-        return await line.GetBotInfoAsync(token, cancellationToken);
+        var credential = credentials.ChannelAccessToken is { } token
+            ? LineCredential.LongLived(token)
+            : LineCredential.Stateless(credentials.LineChannelId!, credentials.ChannelSecret!);
+        try
+        {
+            return await line.GetBotInfoAsync(credential, cancellationToken);
+        }
+        catch (LineApiException e) when (e.Kind == LineErrorKind.InvalidCredentials)
+        {
+            throw DomainException.Invalid([new FieldError("credentials", e.Message)], "LINE refused the credentials");
+        }
     }
 
     private static List<FieldError> ValidateCredentials(ChannelCredentialsRequest? credentials, string prefix)
@@ -250,11 +258,11 @@ public sealed class ChannelAdministration(
     private static ChannelCredentials ToCredentials(ChannelCredentialsRequest request) => new(request.ChannelSecret!, request.ChannelAccessToken);
 
     private static Channel RefuseIfDeleted(Channel channel, string what) => channel.Status == ChannelStatus.Deleted
-        ? throw new ChannelOperationException(ChannelFailure.Conflict, $"Channel '{channel.Id}' is deleted; it cannot be {what}.")
+        ? throw new DomainException(DomainError.Conflict, $"Channel '{channel.Id}' is deleted; it cannot be {what}.")
         : channel;
 
-    private static ChannelOperationException AlreadyBacks(BotInfo bot, string holder) =>
-        new(ChannelFailure.Conflict, $"The LINE account {bot.BasicId} (bot user id {bot.UserId}) already backs channel '{holder}'; one LINE account can back only one channel.");
+    private static DomainException AlreadyBacks(BotInfo bot, string holder) =>
+        new(DomainError.Conflict, $"The LINE account {bot.BasicId} (bot user id {bot.UserId}) already backs channel '{holder}'; one LINE account can back only one channel.");
 
-    private static ChannelOperationException NotFound(string id) => new(ChannelFailure.NotFound, $"There is no channel '{id}'.");
+    private static DomainException NotFound(string id) => new(DomainError.NotFound, $"There is no channel '{id}'.", title: "No such channel");
 }

@@ -8,21 +8,6 @@ public sealed record StoredChannel(Channel Channel, string ETag);
 /// <summary>Every channel row: those that read, and those that do not, with what is wrong.</summary>
 public sealed record ChannelListing(IReadOnlyList<ChannelSummary> Channels, IReadOnlyList<ChannelConfigurationException> Unreadable);
 
-public enum ChannelFailure
-{
-    NotFound,
-    Conflict,
-
-    /// <summary>The channel changed since the caller read it (its ETag differs).</summary>
-    ETagMismatch,
-}
-
-/// <summary>A channel operation refused: no such channel, a conflict with what is stored, or a stale ETag.</summary>
-public sealed class ChannelOperationException(ChannelFailure failure, string message) : Exception(message)
-{
-    public ChannelFailure Failure { get; } = failure;
-}
-
 /// <summary>
 /// Channels in Table Storage (<see cref="ChannelTables"/>). The channel row carries the ETag: an
 /// update replaces it only if it is unchanged, then rewrites the channel's destination and
@@ -87,7 +72,7 @@ public sealed class ChannelRepository(ITableStore store)
         }
         catch (TableStoreException e) when (e.Status == 409)
         {
-            throw new ChannelOperationException(ChannelFailure.Conflict, $"A channel with id '{channel.Id}' already exists (deleted channels keep their id).");
+            throw new DomainException(DomainError.Conflict, $"A channel with id '{channel.Id}' already exists (deleted channels keep their id).");
         }
 
         await WriteChildRowsAsync(channel.Id, channel.Settings, cancellationToken);
@@ -122,7 +107,7 @@ public sealed class ChannelRepository(ITableStore store)
         {
             var holder = await store.GetAsync(ChannelTables.Claims, partition, key, cancellationToken);
             return holder?.Properties.GetValueOrDefault(ChannelProperties.ChannelId) as string
-                ?? throw new ChannelOperationException(ChannelFailure.Conflict, $"'{key}' is being claimed by another channel at this moment; try again.");
+                ?? throw new DomainException(DomainError.Conflict, $"'{key}' is being claimed by another channel at this moment; try again.");
         }
     }
 
@@ -164,7 +149,7 @@ public sealed class ChannelRepository(ITableStore store)
     private async Task<string> ApplyAsync(string channelId, string ifMatch, Func<Channel, Channel> change, bool rewriteChildren, CancellationToken cancellationToken)
     {
         var current = await GetAsync(channelId, cancellationToken)
-            ?? throw new ChannelOperationException(ChannelFailure.NotFound, $"There is no channel '{channelId}'.");
+            ?? throw new DomainException(DomainError.NotFound, $"There is no channel '{channelId}'.", title: "No such channel");
         if (ifMatch != "*" && ifMatch != current.ETag)
         {
             throw StaleETag(channelId);
@@ -189,8 +174,8 @@ public sealed class ChannelRepository(ITableStore store)
         return etag;
     }
 
-    private static ChannelOperationException StaleETag(string channelId) =>
-        new(ChannelFailure.ETagMismatch, $"Channel '{channelId}' was changed since it was read (its ETag differs): read it again and reapply the change.");
+    private static DomainException StaleETag(string channelId) =>
+        new(DomainError.PreconditionFailed, $"Channel '{channelId}' was changed since it was read (its ETag differs): read it again and reapply the change.", title: "The channel has changed");
 
     private async Task WriteChildRowsAsync(string channelId, ChannelSettings settings, CancellationToken cancellationToken)
     {

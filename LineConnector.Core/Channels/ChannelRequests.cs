@@ -30,13 +30,6 @@ public sealed record ChannelListResource(IReadOnlyList<ChannelSummary> Channels,
 /// <summary>A channel whose stored row cannot be read, with every problem to fix.</summary>
 public sealed record UnreadableChannel(string Id, IReadOnlyList<string> Problems);
 
-/// <summary>The request breaks the channel rules; each error names its field.</summary>
-public sealed class ChannelValidationException(IReadOnlyList<FieldError> errors)
-    : Exception("The channel is not valid: " + string.Join("; ", errors))
-{
-    public IReadOnlyList<FieldError> Errors { get; } = errors;
-}
-
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -45,8 +45,8 @@ public interface IChannelSecretStore
 {
     /// <summary>
     /// The channel's secrets (<see cref="ChannelSecrets.None"/> when none are stored), from a cache
-    /// unless <paramref name="refresh"/>. Throws <see cref="ChannelStoreUnavailableException"/> when
-    /// the store cannot be read.
+    /// unless <paramref name="refresh"/>. Throws <see cref="SecretStoreException"/> when the store
+    /// cannot be read. Callers that refresh after a mismatch go through <see cref="RefreshLimitedChannelSecrets"/>.
     /// </summary>
     ValueTask<ChannelSecrets> GetAsync(string channelId, bool refresh, CancellationToken cancellationToken);
 }
@@ -54,8 +54,18 @@ public interface IChannelSecretStore
 /// <summary>Writes channel credentials; the replaced channel secret stays accepted for a grace period.</summary>
 public interface IChannelSecretWriter
 {
-    /// <summary>Throws <see cref="ChannelStoreUnavailableException"/> when the store cannot be written.</summary>
+    /// <summary>Throws <see cref="SecretStoreException"/> when the store cannot be written.</summary>
     Task WriteAsync(string channelId, ChannelCredentials credentials, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The secret store (Key Vault in Azure) could not be read or written now: the one exception of the
+/// secret store, for channel and destination secrets alike; the caller retries later. Never holds a secret value.
+/// </summary>
+public sealed class SecretStoreException(string message, int status, Exception? innerException = null) : Exception(message, innerException)
+{
+    /// <summary>The store's HTTP status; 0 when it could not be reached.</summary>
+    public int Status { get; } = status;
 }
 
 /// <summary>

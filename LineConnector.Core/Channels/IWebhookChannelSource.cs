@@ -16,11 +16,9 @@ public interface IWebhookChannelSource
     /// The channel, or null when no such channel exists (or it is deleted).
     /// With <paramref name="refreshSecrets"/> the secrets are read again from their store
     /// rather than from a cache (after a signature mismatch: the secret may have been rotated).
-    /// Throws <see cref="ChannelStoreUnavailableException"/> when the store cannot be reached.
+    /// Throws the store's exception (<see cref="Storage.TableStoreException"/>, <see cref="SecretStoreException"/>)
+    /// when it cannot be reached, and <see cref="DomainException"/> (<see cref="DomainError.Misconfigured"/>)
+    /// when the channel cannot take webhooks as configured (no channel secret).
     /// </summary>
     ValueTask<WebhookChannel?> FindAsync(string channelId, bool refreshSecrets, CancellationToken cancellationToken);
 }
-
-/// <summary>The channel store or secret store could not be reached; the caller should retry later.</summary>
-public sealed class ChannelStoreUnavailableException(string message, Exception? innerException = null)
-    : Exception(message, innerException);

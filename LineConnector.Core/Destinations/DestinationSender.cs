@@ -14,7 +14,7 @@ namespace LineConnector.Core.Destinations;
 public sealed class DestinationSender(DestinationWebhookClient webhooks, IQueueSender queues, IDestinationSecrets secrets, TimeProvider clock)
 {
     /// <param name="sessionId">The Service Bus session of a queue destination (the conversation), so its messages stay in order.</param>
-    /// <exception cref="ChannelStoreUnavailableException">The destination's secret cannot be read now.</exception>
+    /// <exception cref="SecretStoreException">The destination's secret cannot be read now.</exception>
     public async Task<DestinationOutcome> SendAsync(string channelId, Destination destination, DestinationMessage message, string sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -51,7 +51,7 @@ public sealed class DestinationSender(DestinationWebhookClient webhooks, IQueueS
                 {
                     secret = await secrets.GetAsync(channelId, destination.Id, refresh: false, cancellationToken);
                 }
-                catch (DestinationSecretMissingException e)
+                catch (DomainException e) when (e.Error == DomainError.Misconfigured)
                 {
                     return new DestinationOutcome(DestinationResult.Refused, null, e.Message);
                 }

@@ -33,17 +33,17 @@ public interface IDestinationSecrets
 {
     /// <summary>
     /// The destination's secret, from a cache unless <paramref name="refresh"/> (after a mismatch: it may have been rotated).
-    /// Throws <see cref="DestinationSecretMissingException"/> when none is set (retrying will not help)
-    /// and <see cref="ChannelStoreUnavailableException"/> when the store cannot be read now.
+    /// Throws <see cref="DomainException"/> (<see cref="DomainError.Misconfigured"/>, see <see cref="DestinationSecrets.Missing"/>) when none
+    /// is set (retrying will not help) and <see cref="SecretStoreException"/> when the store cannot be read now.
+    /// Callers that refresh after a mismatch go through <see cref="RefreshLimitedDestinationSecrets"/>.
     /// </summary>
     ValueTask<string> GetAsync(string channelId, string destinationId, bool refresh, CancellationToken cancellationToken);
 }
 
-/// <summary>A destination has no secret: nothing can be signed for it or verified from it. The message names where to set it, never a value.</summary>
-public sealed class DestinationSecretMissingException(string channelId, string destinationId, string where)
-    : Exception($"Destination '{destinationId}' of channel '{channelId}' has no secret: set {where}.")
+/// <summary>The refusal of a destination without a secret: nothing can be signed for it or verified from it.</summary>
+public static class DestinationSecrets
 {
-    public string ChannelId { get; } = channelId;
-
-    public string DestinationId { get; } = destinationId;
+    /// <param name="where">Where to set it (a setting or a Key Vault secret name); never a value.</param>
+    public static DomainException Missing(string channelId, string destinationId, string where) =>
+        new(DomainError.Misconfigured, $"Destination '{destinationId}' of channel '{channelId}' has no secret: set {where}.");
 }

@@ -10,7 +10,7 @@ public sealed record StaffReplyRequest
 {
     public StaffMember? Staff { get; init; }
 
-    /// <summary>A JSON array of LINE message objects (up to <see cref="EnquiryService.MaxMessagesPerReply"/>, sent in order), e.g. <c>[{"type":"text","text":"Hello"}]</c>.</summary>
+    /// <summary>A JSON array of 1 to <see cref="EnquiryService.MaxMessagesPerReply"/> LINE message objects, e.g. <c>[{"type":"text","text":"Hello"}]</c>, sent in order.</summary>
     public JsonElement Messages { get; init; }
 }
 
@@ -58,6 +58,9 @@ public sealed record EnquiryResource(
 /// <param name="Note">Why the name was shortened or left out, when it was.</param>
 public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note);
 
+/// <summary>The answer (202) while LINE still prepares a user's video or audio: ask again after <paramref name="RetryAfterSeconds"/>.</summary>
+public sealed record ContentPreparing(string MessageId, int RetryAfterSeconds, string Detail);
+
 /// <summary>A presence change: the destination's own (left out: unchanged) and its staff members'.</summary>
 public sealed record PresenceRequest
 {
@@ -72,27 +75,10 @@ public sealed record StaffPresenceRequest(string? Id, bool? Available);
 /// <param name="OfferedEnquiries">Missed enquiries without a destination offered to the routing rule again because someone became available.</param>
 public sealed record PresenceResource(string ChannelId, string DestinationId, bool Available, IReadOnlyList<string> AvailableStaff, int OfferedEnquiries);
 
-/// <summary>What the content route finds for a user's image, video, audio or file (<see cref="EnquiryService.FetchContentAsync"/>).</summary>
-public abstract record ContentAnswer
+/// <summary>A user's content as LINE gave it, or (<see cref="Content"/> null) the word that LINE is still preparing it (<see cref="EnquiryService.FetchContentAsync"/>).</summary>
+public sealed record ContentDownload(string MessageId, MessageContent? Content)
 {
-    private ContentAnswer()
-    {
-    }
-
-    /// <summary>The bytes as LINE's content API answered them; the caller disposes of them.</summary>
-    public sealed record Ready(MessageContent Content) : ContentAnswer;
-
-    /// <summary>LINE is still converting the video or audio: ask again later.</summary>
-    public sealed record Preparing : ContentAnswer;
-
-    /// <summary>LINE could not convert it: it can never be fetched.</summary>
-    public sealed record Unusable(string Reason) : ContentAnswer;
-
-    /// <summary>LINE no longer keeps it.</summary>
-    public sealed record Gone(string Reason, LineApiException Error) : ContentAnswer;
-
-    /// <summary>LINE failed (<see cref="LineApiException.IsTransient"/>: for now) or refused the request.</summary>
-    public sealed record LineFailed(LineApiException Error) : ContentAnswer;
+    public static ContentDownload Preparing(string messageId) => new(messageId, null);
 }
 
 /// <summary>A channel's enquiries in one state (admin API), oldest first.</summary>
@@ -116,6 +102,7 @@ public sealed record WhatIfResource(
 [JsonSerializable(typeof(CloseRequest))]
 [JsonSerializable(typeof(EnquiryResource))]
 [JsonSerializable(typeof(ReplyAccepted))]
+[JsonSerializable(typeof(ContentPreparing))]
 [JsonSerializable(typeof(PresenceRequest))]
 [JsonSerializable(typeof(PresenceResource))]
 [JsonSerializable(typeof(EnquiryListResource))]

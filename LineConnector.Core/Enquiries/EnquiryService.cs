@@ -11,36 +11,14 @@ using LineConnector.Core.Routing;
 
 namespace LineConnector.Core.Enquiries;
 
-public enum EnquiryApiFailure
-{
-    /// <summary>400: the request names what is wrong, field by field.</summary>
-    Invalid,
-
-    /// <summary>401: no bearer, or not the secret of any of the channel's destinations.</summary>
-    Unauthorized,
-
-    /// <summary>403: a destination acting on another destination's enquiry.</summary>
-    Forbidden,
-
-    /// <summary>404: no such enquiry, channel or destination.</summary>
-    NotFound,
-
-    /// <summary>409: the enquiry's state does not allow it (a reply to a closed enquiry).</summary>
-    Conflict,
-}
-
-/// <summary>A refused enquiry API call; <see cref="Fields"/> names each invalid field. Never holds a secret.</summary>
-public sealed class EnquiryApiException(EnquiryApiFailure failure, string message, IReadOnlyDictionary<string, string[]>? fields = null) : Exception(message)
-{
-    public EnquiryApiFailure Failure { get; } = failure;
-
-    public IReadOnlyDictionary<string, string[]> Fields { get; } = fields ?? new Dictionary<string, string[]>();
-}
+/// <summary>A destination's proven hold on one enquiry: the enquiry, its channel, and the destination the bearer is the secret of.</summary>
+public sealed record EnquiryAccess(Channel Channel, StoredEnquiry Enquiry, string DestinationId);
 
 /// <summary>
 /// The enquiry API for destinations (reply, close, read) and its admin side (presence, what-if).
-/// A destination authenticates with its secret as a bearer token: the enquiry's destination may act on
-/// it; while it has none, any destination of its channel may. Store and queue failures throw.
+/// A destination authenticates with its secret as a bearer token before anything is looked up
+/// (<see cref="AuthorizeAsync"/>): the enquiry's destination may act on it; while it has none, any
+/// destination of its channel may. Refusals are <see cref="DomainException"/>; store and queue failures throw.
 /// </summary>
 public sealed class EnquiryService(
     EnquiryStore enquiries,
@@ -66,20 +44,64 @@ public sealed class EnquiryService(
     /// <summary>How many messages one send to a queue carries.</summary>
     private const int QueueBatch = 100;
 
-    public async Task<EnquiryResource> GetAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
+    /// <summary>How long a destination waits before asking again for content LINE is still preparing.</summary>
+    public static readonly TimeSpan ContentRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Who is calling, before anything is looked up: no bearer is 401 at once; an id that cannot be an
+    /// enquiry id is 404; otherwise the bearer must be the secret of a destination of the channel the id
+    /// names (401 whether or not the channel or the enquiry exists). Then the enquiry: 404 when there is
+    /// none, 403 when it is another destination's.
+    /// </summary>
+    public async Task<EnquiryAccess> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
     {
-        var (_, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
-        return EnquiryResource.Of(enquiry);
+        if (string.IsNullOrEmpty(bearer))
+        {
+            throw new DomainException(DomainError.Unauthorized, "Send the destination's secret as 'Authorization: Bearer {secret}'.");
+        }
+
+        if (!EnquiryIds.TryParse(enquiryId, out var channelId))
+        {
+            throw NotFound(enquiryId);
+        }
+
+        var channel = (await channels.GetAsync(channelId, cancellationToken))?.Channel;
+        var destinationId = channel is null
+            ? null
+            : await IdentifyAsync(channel, bearer, refresh: false, cancellationToken) ?? await IdentifyAsync(channel, bearer, refresh: true, cancellationToken);
+        if (channel is null || destinationId is null)
+        {
+            throw new DomainException(DomainError.Unauthorized, $"The bearer is not the secret of any destination of channel '{channelId}'.");
+        }
+
+        var enquiry = channel.Status == ChannelStatus.Deleted ? null : await enquiries.GetAsync(enquiryId, cancellationToken);
+        if (enquiry is null)
+        {
+            throw NotFound(enquiryId);
+        }
+
+        return enquiry.Enquiry.DestinationId is { } owner && owner != destinationId
+            ? throw new DomainException(DomainError.Forbidden, $"Enquiry {enquiry.Id} is with {owner}, not {destinationId}.", title: "Not this destination's enquiry")
+            : new EnquiryAccess(channel, enquiry, destinationId);
     }
 
     /// <summary>
     /// The bytes of a user's image, video, audio or file that went to this enquiry, from LINE's content API
-    /// with the channel token (which the destination never sees). LINE converts video and audio first: until
-    /// it reports them ready, <see cref="ContentAnswer.Preparing"/>.
+    /// with the channel token (which the destination never sees), or (<see cref="ContentDownload.Content"/>
+    /// null) that LINE is still converting the video or audio (DESIGN §5, Inbound content). Any other message
+    /// id (another enquiry's included) is not found, so a destination learns nothing of other enquiries.
+    /// LINE having failed to convert it is <see cref="DomainError.Unprocessable"/>; LINE no longer keeping it
+    /// is <see cref="DomainError.NotFound"/>; LINE failing throws <see cref="LineApiException"/>. Dispose the content once read.
     /// </summary>
-    public async Task<ContentAnswer> FetchContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
+    public async Task<ContentDownload> FetchContentAsync(EnquiryAccess access, string messageId, CancellationToken cancellationToken)
     {
-        var content = await GetContentAsync(enquiryId, messageId, bearer, cancellationToken);
+        ArgumentNullException.ThrowIfNull(access);
+        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(access.Enquiry, messageId, cancellationToken) : null;
+        if (content is null || content.EnquiryId != access.Enquiry.Id)
+        {
+            throw new DomainException(DomainError.NotFound, $"Enquiry {access.Enquiry.Id} has no image, video, audio or file with message id '{Shown(messageId)}'.");
+        }
+
         try
         {
             if (content.NeedsTranscoding)
@@ -87,55 +109,58 @@ public sealed class EnquiryService(
                 switch (await line.GetTranscodingStatusAsync(content.ChannelId, content.MessageId, cancellationToken))
                 {
                     case TranscodingStatus.Processing:
-                        return new ContentAnswer.Preparing();
+                        return ContentDownload.Preparing(content.MessageId);
                     case TranscodingStatus.Failed:
-                        return new ContentAnswer.Unusable($"LINE could not prepare the {content.Kind} of message {content.MessageId}; it cannot be fetched.");
+                        throw new DomainException(DomainError.Unprocessable,
+                            $"LINE could not prepare the {content.Kind} of message {content.MessageId}; it cannot be fetched.", title: "LINE could not prepare it");
                 }
             }
 
             var fetched = await line.GetMessageContentAsync(content.ChannelId, content.MessageId, cancellationToken);
-            if (fetched.IsReady)
+            if (!fetched.IsReady)
             {
-                return new ContentAnswer.Ready(fetched);
+                fetched.Dispose();
+                return ContentDownload.Preparing(content.MessageId);
             }
 
-            fetched.Dispose();
-            return new ContentAnswer.Preparing();
+            return new ContentDownload(content.MessageId, fetched);
         }
         catch (LineApiException e) when (e.Status is 404 or 410)
         {
-            return new ContentAnswer.Gone($"LINE no longer keeps the content of message {content.MessageId} (it keeps what users send for a limited time).", e);
-        }
-        catch (LineApiException e)
-        {
-            return new ContentAnswer.LineFailed(e);
+            throw new DomainException(DomainError.NotFound,
+                $"LINE no longer keeps the content of message {content.MessageId} (it keeps what users send for a limited time).", title: "LINE no longer keeps this content");
         }
     }
 
     /// <summary>
-    /// A user's image, video, audio or file that was forwarded with this enquiry. Any other message id
-    /// (another enquiry's included) is not found, so a destination learns nothing of other enquiries.
+    /// Queues a staff member's reply for LINE (<see cref="EnquiryLifecycle.StaffReplied"/>: the enquiry becomes
+    /// ongoing). Everything that can refuse it is checked before the enquiry changes: the body (400) and whether
+    /// the enquiry's source can be addressed at all (422).
     /// </summary>
-    private async Task<InboundContent> GetContentAsync(string enquiryId, string messageId, string? bearer, CancellationToken cancellationToken)
-    {
-        var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
-        var content = InboundContent.IsMessageId(messageId) ? await enquiries.GetContentAsync(enquiry, messageId, cancellationToken) : null;
-        return content is not null && content.EnquiryId == enquiry.Id
-            ? content
-            : throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Enquiry {enquiry.Id} has no image, video, audio or file with message id '{Shown(messageId)}'.");
-    }
-
-    /// <summary>Queues a staff member's reply for LINE (<see cref="EnquiryLifecycle.StaffReplied"/>: the enquiry becomes ongoing).</summary>
     /// <param name="idempotencyKey">The same key on a retried call gives the same outbound id, so LINE gets the reply once.</param>
-    public async Task<ReplyAccepted> ReplyAsync(string enquiryId, string? bearer, StaffReplyRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<ReplyAccepted> ReplyAsync(EnquiryAccess access, StaffReplyRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(request);
-        var (channel, enquiry, destinationId) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
+        var (channel, enquiry, destinationId) = access;
         var staff = ValidReply(request, idempotencyKey);
+        if (!OutboundRequest.IsLineId(enquiry.Enquiry.SourceId))
+        {
+            throw new DomainException(DomainError.Unprocessable,
+                $"Enquiry {enquiry.Id} is with source '{Shown(enquiry.Enquiry.SourceId)}', which is not a LINE user, group or room id: nothing can be sent to it.",
+                title: "The enquiry's source cannot be addressed");
+        }
 
         var context = new EnquiryChannel(channel, presence, options, clock);
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
+        var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
         var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        var queued = Outbound(enquiry).ToQueueMessage();
+        if (queued.Body.Length > OutboundRequest.MaxQueueBodyBytes)
+        {
+            throw DomainException.Invalid("messages", $"the reply takes {queued.Body.Length:N0} bytes; at most {OutboundRequest.MaxQueueBodyBytes:N0} fit in one queue message: send it in parts");
+        }
+
         var updated = await Transition(enquiry, e =>
         {
             // Taking up a missed enquiry brings the events kept for it (the reply's cause carries them out below).
@@ -154,37 +179,43 @@ public sealed class EnquiryService(
             updated = await effects.FinishAsync(run, outboundId, null, cancellationToken);
         }
 
-        var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
-        var builder = new OutboundRequestBuilder(outboundId, channel.Id, updated.Enquiry.SourceId)
-            .ForEnquiry(updated.Id)
-            .ReportTo(updated.Enquiry.DestinationId!);
-        if (sender.Value is { } senderName)
-        {
-            builder.From(senderName);
-        }
-
-        if (updated.LatestReply is { } reply)
-        {
-            builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
-        }
-
-        foreach (var message in request.Messages.EnumerateArray())
-        {
-            builder.AddMessage(message);
-        }
-
-        await queue.SendAsync(QueueNames.Outbound, [builder.Build().ToQueueMessage()], cancellationToken);
+        // The reply token as the enquiry holds it now (the size was checked with the one read before: tokens are short).
+        await queue.SendAsync(QueueNames.Outbound, [Outbound(updated).ToQueueMessage()], cancellationToken);
         return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, sender.Note);
+
+        OutboundRequest Outbound(StoredEnquiry to)
+        {
+            var builder = new OutboundRequestBuilder(outboundId, channel.Id, to.Enquiry.SourceId)
+                .ForEnquiry(to.Id)
+                .ReportTo(destinationId);
+            if (sender.Value is { } senderName)
+            {
+                builder.From(senderName);
+            }
+
+            if (to.LatestReply is { } reply)
+            {
+                builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
+            }
+
+            foreach (var message in request.Messages.EnumerateArray())
+            {
+                builder.AddMessage(message);
+            }
+
+            return builder.Build();
+        }
     }
 
     /// <summary>Closes the enquiry and sends the channel's close message. Closing a closed enquiry finishes what its close left undone and changes nothing else.</summary>
-    public async Task<EnquiryResource> CloseAsync(string enquiryId, string? bearer, CloseRequest request, CancellationToken cancellationToken)
+    public async Task<EnquiryResource> CloseAsync(EnquiryAccess access, CloseRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(request);
-        var (channel, enquiry, _) = await AuthorizeAsync(enquiryId, bearer, cancellationToken);
+        var (channel, enquiry, _) = access;
         if (request.StaffMemberId is { } staffId && !StaffMemberId.IsValid(staffId))
         {
-            throw Invalid("staffMemberId", StaffMemberId.Rule);
+            throw DomainException.Invalid("staffMemberId", StaffMemberId.Rule);
         }
 
         var context = new EnquiryChannel(channel, presence, options, clock);
@@ -220,38 +251,38 @@ public sealed class EnquiryService(
         var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
         if (channel.Settings.Destinations.All(d => d.Id != destinationId))
         {
-            throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"Channel '{channelId}' has no destination '{destinationId}'.");
+            throw new DomainException(DomainError.NotFound, $"Channel '{channelId}' has no destination '{destinationId}'.");
         }
 
-        var fields = new Dictionary<string, string[]>();
+        var fields = new List<FieldError>();
         var staff = request.Staff ?? [];
         if (request.Available is null && staff.Count == 0)
         {
-            fields["available"] = ["required unless staff is given: true or false"];
+            fields.Add(new("available", "required unless staff is given: true or false"));
         }
 
         for (var i = 0; i < staff.Count; i++)
         {
             if (staff[i] is not { } member)
             {
-                fields[$"staff[{i}]"] = ["required: {\"id\", \"available\"}"];
+                fields.Add(new($"staff[{i}]", "required: {\"id\", \"available\"}"));
                 continue;
             }
 
             if (!StaffMemberId.IsValid(member.Id))
             {
-                fields[$"staff[{i}].id"] = [StaffMemberId.Rule];
+                fields.Add(new($"staff[{i}].id", StaffMemberId.Rule));
             }
 
             if (member.Available is null)
             {
-                fields[$"staff[{i}].available"] = ["required: true or false"];
+                fields.Add(new($"staff[{i}].available", "required: true or false"));
             }
         }
 
         if (fields.Count > 0)
         {
-            throw new EnquiryApiException(EnquiryApiFailure.Invalid, "The presence is not valid.", fields);
+            throw DomainException.Invalid(fields, "The presence is not valid");
         }
 
         await presence.SetAsync(channelId, new PresenceUpdate(destinationId, request.Available, staff.Select(s => new StaffPresence(s.Id!, s.Available!.Value)).ToList()), cancellationToken);
@@ -267,7 +298,7 @@ public sealed class EnquiryService(
     {
         if (!EnquiryTexts.State.TryParse(state, out var wanted))
         {
-            throw Invalid("state", $"required: {EnquiryTexts.State.Choices}");
+            throw DomainException.Invalid("state", $"required: {EnquiryTexts.State.Choices}");
         }
 
         await ActiveOrSuspendedAsync(channelId, cancellationToken);
@@ -309,7 +340,7 @@ public sealed class EnquiryService(
     {
         if (string.IsNullOrWhiteSpace(sourceId))
         {
-            throw Invalid("user", "required: the LINE user, group or room id");
+            throw DomainException.Invalid("user", "required: the LINE user, group or room id");
         }
 
         var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
@@ -335,45 +366,24 @@ public sealed class EnquiryService(
             answer.AutoMessages.Select(EffectText.Kind).ToList(), explanation);
     }
 
-    /// <summary>The enquiry, its channel, and the destination the bearer is the secret of.</summary>
-    private async Task<(Channel Channel, StoredEnquiry Enquiry, string DestinationId)> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
-    {
-        var enquiry = await enquiries.GetAsync(enquiryId, cancellationToken) ?? throw NotFound(enquiryId);
-        var channel = (await channels.GetAsync(enquiry.ChannelId, cancellationToken))?.Channel;
-        if (channel is null || channel.Status == ChannelStatus.Deleted)
-        {
-            throw NotFound(enquiryId);
-        }
-
-        if (string.IsNullOrEmpty(bearer))
-        {
-            throw new EnquiryApiException(EnquiryApiFailure.Unauthorized, "Send the destination's secret as 'Authorization: Bearer {secret}'.");
-        }
-
-        var destinationId = await IdentifyAsync(channel, enquiry.Enquiry.DestinationId, bearer, refresh: false, cancellationToken)
-            ?? await IdentifyAsync(channel, enquiry.Enquiry.DestinationId, bearer, refresh: true, cancellationToken)
-            ?? throw new EnquiryApiException(EnquiryApiFailure.Unauthorized, $"The bearer is not the secret of any destination of channel '{channel.Id}'.");
-        if (enquiry.Enquiry.DestinationId is { } owner && owner != destinationId)
-        {
-            throw new EnquiryApiException(EnquiryApiFailure.Forbidden, $"Enquiry {enquiry.Id} is with {owner}, not {destinationId}.");
-        }
-
-        return (channel, enquiry, destinationId);
-    }
-
-    /// <summary>Which of the channel's destinations has <paramref name="bearer"/> as its secret, the enquiry's own first; compared in constant time.</summary>
-    private async Task<string?> IdentifyAsync(Channel channel, string? first, string bearer, bool refresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which of the channel's destinations has <paramref name="bearer"/> as its secret, compared in constant
+    /// time. With <paramref name="refresh"/> the secrets are read again (one may have been rotated), at most
+    /// once per destination per interval (<see cref="RefreshLimitedDestinationSecrets"/>).
+    /// </summary>
+    private async Task<string?> IdentifyAsync(Channel channel, string bearer, bool refresh, CancellationToken cancellationToken)
     {
         var given = Encoding.UTF8.GetBytes(bearer);
-        foreach (var destination in channel.Settings.Destinations.OrderBy(d => d.Id == first ? 0 : 1))
+        foreach (var destination in channel.Settings.Destinations)
         {
             string secret;
             try
             {
                 secret = await secrets.GetAsync(channel.Id, destination.Id, refresh, cancellationToken);
             }
-            catch (DestinationSecretMissingException)
+            catch (DomainException e) when (e.Error == DomainError.Misconfigured)
             {
+                // A destination without a secret cannot authenticate.
                 continue;
             }
 
@@ -394,7 +404,7 @@ public sealed class EnquiryService(
         }
         catch (EnquiryTransitionException e)
         {
-            throw new EnquiryApiException(EnquiryApiFailure.Conflict, e.Message);
+            throw new DomainException(DomainError.Conflict, e.Message, title: "Not allowed in the enquiry's state");
         }
     }
 
@@ -402,33 +412,33 @@ public sealed class EnquiryService(
     {
         var channel = (await channels.GetAsync(channelId, cancellationToken))?.Channel;
         return channel is null || channel.Status == ChannelStatus.Deleted
-            ? throw new EnquiryApiException(EnquiryApiFailure.NotFound, $"There is no channel '{channelId}'.")
+            ? throw new DomainException(DomainError.NotFound, $"There is no channel '{channelId}'.")
             : channel;
     }
 
     private static StaffMember ValidReply(StaffReplyRequest request, string? idempotencyKey)
     {
-        var fields = new Dictionary<string, string[]>();
+        var fields = new List<FieldError>();
         if (request.Staff is not { } staff)
         {
-            fields["staff"] = ["required: {\"id\", \"firstName\", \"lastName\"}"];
+            fields.Add(new("staff", "required: {\"id\", \"firstName\", \"lastName\"}"));
         }
         else
         {
             if (!StaffMemberId.IsValid(staff.Id))
             {
-                fields["staff.id"] = [StaffMemberId.Rule];
+                fields.Add(new("staff.id", StaffMemberId.Rule));
             }
 
             if (staff.LastName is { Length: > 0 } && string.IsNullOrWhiteSpace(staff.FirstName))
             {
-                fields["staff.firstName"] = ["required with a last name"];
+                fields.Add(new("staff.firstName", "required with a last name"));
             }
         }
 
         if (request.Messages.ValueKind != JsonValueKind.Array || request.Messages.GetArrayLength() is 0 or > MaxMessagesPerReply)
         {
-            fields["messages"] = [$"1 to {MaxMessagesPerReply} LINE message objects, sent in order {MessageLimits.MaxMessagesPerRequest} per LINE request, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"];
+            fields.Add(new("messages", $"1 to {MaxMessagesPerReply} LINE message objects, sent in order {MessageLimits.MaxMessagesPerRequest} per LINE request, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"));
         }
         else
         {
@@ -437,7 +447,7 @@ public sealed class EnquiryService(
             {
                 if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
                 {
-                    fields[$"messages[{i}]"] = ["a LINE message object with a \"type\""];
+                    fields.Add(new($"messages[{i}]", "a LINE message object with a \"type\""));
                 }
 
                 i++;
@@ -446,20 +456,17 @@ public sealed class EnquiryService(
 
         if (idempotencyKey is { } key && (key.Length is 0 or > 200 || key.Any(char.IsControl)))
         {
-            fields["Idempotency-Key"] = ["1 to 200 characters without control characters"];
+            fields.Add(new("Idempotency-Key", "1 to 200 characters without control characters"));
         }
 
-        return fields.Count > 0 ? throw new EnquiryApiException(EnquiryApiFailure.Invalid, "The reply is not valid.", fields) : request.Staff!;
+        return fields.Count > 0 ? throw DomainException.Invalid(fields, "The reply is not valid") : request.Staff!;
     }
 
-    private static EnquiryApiException Invalid(string field, string message) =>
-        new(EnquiryApiFailure.Invalid, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
-
-    private static EnquiryApiException NotFound(string enquiryId) => new(EnquiryApiFailure.NotFound, $"There is no enquiry '{enquiryId}'.");
+    private static DomainException NotFound(string enquiryId) => new(DomainError.NotFound, $"There is no enquiry '{Shown(enquiryId)}'.");
 
     /// <summary>A caller's id as quoted in an error: printable and short.</summary>
     private static string Shown(string id) =>
-        id.Length <= InboundContent.MaxMessageIdLength && !id.Any(char.IsControl) ? id : "(not a message id)";
+        id.Length <= InboundContent.MaxMessageIdLength && !id.Any(char.IsControl) ? id : "(not shown: too long or with control characters)";
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

@@ -13,7 +13,7 @@ internal static class FlacReader
         // "fLaC", a 4-byte metadata block header, then STREAMINFO (which must come first).
         if (head.Length < 8 + 18 || (head[4] & 0x7F) != 0)
         {
-            throw new MalformedMediaException("the FLAC file does not start with a STREAMINFO block");
+            throw new InvalidDataException("the FLAC file does not start with a STREAMINFO block");
         }
 
         var info = head.AsSpan(8);
@@ -21,7 +21,7 @@ internal static class FlacReader
         var samples = ((ulong)(info[13] & 0x0F) << 32) | U32BE(info, 14);
         if (rate > 0 && samples > 0)
         {
-            findings.DurationMs = (long)(samples * 1000 / rate);
+            findings.DurationMs = Milliseconds(samples, rate, "the FLAC STREAMINFO block");
         }
     }
 

@@ -131,7 +131,7 @@ internal static class IsoBmffReader
                 {
                     if (movie is not null)
                     {
-                        throw new MalformedMediaException(Invariant($"the file has a second 'moov' box at offset {box.Offset}"));
+                        throw new InvalidDataException(Invariant($"the file has a second 'moov' box at offset {box.Offset}"));
                     }
 
                     movie = new Movie();
@@ -151,13 +151,13 @@ internal static class IsoBmffReader
 
         if (movie is null)
         {
-            throw new MalformedMediaException("the file has no 'moov' box: it is truncated or not a complete MP4");
+            throw new InvalidDataException("the file has no 'moov' box: it is truncated or not a complete MP4");
         }
 
         // Walked to the end without media data: cut off after its 'moov' (fragmented files stop earlier).
         if (!hasMediaData && reader.Length - offset < 8)
         {
-            throw new MalformedMediaException("the file has no 'mdat' box: it holds no media data");
+            throw new InvalidDataException("the file has no 'mdat' box: it holds no media data");
         }
     }
 
@@ -193,7 +193,7 @@ internal static class IsoBmffReader
         var body = await reader.ReadAsync(ftyp.BodyOffset, (int)Math.Min(ftyp.BodySize, MaxLeafRead));
         if (body.Length < 8)
         {
-            throw new MalformedMediaException("the 'ftyp' box is too short to hold a brand");
+            throw new InvalidDataException("the 'ftyp' box is too short to hold a brand");
         }
 
         var major = FourCc(body);
@@ -327,7 +327,7 @@ internal static class IsoBmffReader
             var objectType = await FindObjectTypeAsync(reader, entry, childrenAt);
             return objectType switch
             {
-                null => throw new MalformedMediaException(Invariant($"the 'mp4a' sample entry at offset {entry.Offset} has no 'esds' decoder configuration")),
+                null => throw new InvalidDataException(Invariant($"the 'mp4a' sample entry at offset {entry.Offset} has no 'esds' decoder configuration")),
                 0x40 or 0x66 or 0x67 or 0x68 => "aac",
                 // 0x6B is MPEG-1 audio and 0x69 MPEG-2 audio (ISO/IEC 11172-3, 13818-3); in MP4 files these carry MP3.
                 0x69 or 0x6B => "mp3",
@@ -363,7 +363,7 @@ internal static class IsoBmffReader
         int? objectType = null;
         if (childrenAt > entry.End)
         {
-            throw new MalformedMediaException(Invariant($"the '{entry.Type}' sample entry at offset {entry.Offset} is shorter than its fixed fields"));
+            throw new InvalidDataException(Invariant($"the '{entry.Type}' sample entry at offset {entry.Offset} is shorter than its fixed fields"));
         }
 
         await WalkAsync(reader, entry, childrenAt, async child =>
@@ -390,7 +390,7 @@ internal static class IsoBmffReader
     private static int ParseObjectType(byte[] esds, Box box)
     {
         var at = 4;
-        var malformed = new MalformedMediaException(Invariant($"the 'esds' box at offset {box.Offset} is malformed"));
+        var malformed = new InvalidDataException(Invariant($"the 'esds' box at offset {box.Offset} is malformed"));
         if (!Descriptor(esds, ref at, 0x03))
         {
             throw malformed;
@@ -458,11 +458,11 @@ internal static class IsoBmffReader
         if (head[0] == 1)
         {
             var v1 = await ReadBodyAsync(reader, box, 32);
-            return (Milliseconds(U64BE(v1, 24), U32BE(v1, 20), box, ulong.MaxValue), U32BE(v1, 20));
+            return (BoxDuration(U64BE(v1, 24), U32BE(v1, 20), box, ulong.MaxValue), U32BE(v1, 20));
         }
 
         var v0 = await ReadBodyAsync(reader, box, 20);
-        return (Milliseconds(U32BE(v0, 16), U32BE(v0, 12), box, uint.MaxValue), U32BE(v0, 12));
+        return (BoxDuration(U32BE(v0, 16), U32BE(v0, 12), box, uint.MaxValue), U32BE(v0, 12));
     }
 
     private static async Task<long?> ReadFragmentDurationAsync(ProbeReader reader, Box mehd, uint? timescale)
@@ -477,45 +477,34 @@ internal static class IsoBmffReader
         if (head[0] == 1)
         {
             var v1 = await ReadBodyAsync(reader, mehd, 12);
-            return Milliseconds(U64BE(v1, 4), scale, mehd, ulong.MaxValue);
+            return BoxDuration(U64BE(v1, 4), scale, mehd, ulong.MaxValue);
         }
 
         var v0 = await ReadBodyAsync(reader, mehd, 8);
-        return Milliseconds(U32BE(v0, 4), scale, mehd, uint.MaxValue);
+        return BoxDuration(U32BE(v0, 4), scale, mehd, uint.MaxValue);
     }
 
-    private static long? Milliseconds(ulong duration, uint timescale, Box box, ulong unknown)
+    private static long? BoxDuration(ulong duration, uint timescale, Box box, ulong unknown)
     {
         if (timescale == 0)
         {
-            throw new MalformedMediaException(Invariant($"the '{box.Type}' box at offset {box.Offset} has a timescale of 0"));
+            throw new InvalidDataException(Invariant($"the '{box.Type}' box at offset {box.Offset} has a timescale of 0"));
         }
 
-        if (duration == unknown)
-        {
-            return null;
-        }
-
-        var ms = (UInt128)duration * 1000 / timescale;
-        if (ms > long.MaxValue)
-        {
-            throw new MalformedMediaException(Invariant($"the '{box.Type}' box at offset {box.Offset} declares an impossible duration"));
-        }
-
-        return (long)ms;
+        return duration == unknown ? null : Milliseconds(duration, timescale, Invariant($"the '{box.Type}' box at offset {box.Offset}"));
     }
 
     private static async Task<byte[]> ReadBodyAsync(ProbeReader reader, Box box, int count)
     {
         if (box.BodySize < count)
         {
-            throw new MalformedMediaException(Invariant($"the '{box.Type}' box at offset {box.Offset} is {box.Size} bytes, too short for its fields"));
+            throw new InvalidDataException(Invariant($"the '{box.Type}' box at offset {box.Offset} is {box.Size} bytes, too short for its fields"));
         }
 
         var body = await reader.ReadAsync(box.BodyOffset, count);
         if (body.Length < count)
         {
-            throw new MalformedMediaException(Invariant($"the '{box.Type}' box at offset {box.Offset} is cut off by the end of the file"));
+            throw new InvalidDataException(Invariant($"the '{box.Type}' box at offset {box.Offset} is cut off by the end of the file"));
         }
 
         return body;
@@ -540,7 +529,7 @@ internal static class IsoBmffReader
         if (header.Length < 8)
         {
             var where = parent is { } p ? $"inside '{p.Type}'" : "in the file";
-            throw new MalformedMediaException(Invariant($"the box header at offset {offset} {where} is cut off by the end of the file"));
+            throw new InvalidDataException(Invariant($"the box header at offset {offset} {where} is cut off by the end of the file"));
         }
 
         var type = FourCc(header.AsSpan(4));
@@ -551,14 +540,14 @@ internal static class IsoBmffReader
         {
             if (header.Length < 16)
             {
-                throw new MalformedMediaException(Invariant($"the 64-bit size of box '{type}' at offset {offset} is cut off"));
+                throw new InvalidDataException(Invariant($"the 64-bit size of box '{type}' at offset {offset} is cut off"));
             }
 
             var large = U64BE(header, 8);
             headerSize = 16;
             if (large < 16 || large > long.MaxValue)
             {
-                throw new MalformedMediaException(Invariant($"box '{type}' at offset {offset} declares an impossible 64-bit size of {large:N0} bytes"));
+                throw new InvalidDataException(Invariant($"box '{type}' at offset {offset} declares an impossible 64-bit size of {large:N0} bytes"));
             }
 
             size = (long)large;
@@ -569,7 +558,7 @@ internal static class IsoBmffReader
         }
         else if (size32 < 8)
         {
-            throw new MalformedMediaException(Invariant($"box '{type}' at offset {offset} declares {size32} bytes, less than its own 8-byte header"));
+            throw new InvalidDataException(Invariant($"box '{type}' at offset {offset} declares {size32} bytes, less than its own 8-byte header"));
         }
         else
         {
@@ -581,13 +570,13 @@ internal static class IsoBmffReader
             headerSize += 16;
             if (size < headerSize)
             {
-                throw new MalformedMediaException(Invariant($"box 'uuid' at offset {offset} is shorter than its header"));
+                throw new InvalidDataException(Invariant($"box 'uuid' at offset {offset} is shorter than its header"));
             }
         }
 
         if (size > end - offset)
         {
-            throw new MalformedMediaException(parent is null
+            throw new InvalidDataException(parent is null
                 ? Invariant($"the file is truncated: box '{type}' at offset {offset} declares {size:N0} bytes but only {end - offset:N0} remain")
                 : Invariant($"box '{type}' at offset {offset} declares {size:N0} bytes, past the end of its parent '{parent.Value.Type}' ({end - offset:N0} bytes left)"));
         }

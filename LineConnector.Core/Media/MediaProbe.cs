@@ -22,7 +22,7 @@ public static class MediaProbe
         {
             throw;
         }
-        catch (MalformedMediaException e)
+        catch (InvalidDataException e)
         {
             findings.Problems.Add(e.Message);
         }
@@ -76,7 +76,7 @@ public static class MediaProbe
     {
         if (reader.Length == 0)
         {
-            throw new MalformedMediaException("the file is empty");
+            throw new InvalidDataException("the file is empty");
         }
 
         var head = await reader.ReadAsync(0, HeadBytes);
@@ -85,7 +85,7 @@ public static class MediaProbe
             Image(findings, "png");
             if (head.Length < 16 || !Starts(head.AsSpan(12), "IHDR"u8))
             {
-                throw new MalformedMediaException("the PNG signature is not followed by an IHDR chunk");
+                throw new InvalidDataException("the PNG signature is not followed by an IHDR chunk");
             }
         }
         else if (Starts(head, [0xFF, 0xD8, 0xFF]))
@@ -131,7 +131,7 @@ public static class MediaProbe
         }
         else
         {
-            throw new MalformedMediaException($"the format is not recognised (it starts with {Convert.ToHexString(head.AsSpan(0, Math.Min(8, head.Length)))})");
+            throw new InvalidDataException($"the format is not recognised (it starts with {Convert.ToHexString(head.AsSpan(0, Math.Min(8, head.Length)))})");
         }
     }
 

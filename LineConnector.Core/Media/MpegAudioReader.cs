@@ -84,7 +84,7 @@ internal static class MpegAudioReader
             }
         }
 
-        throw new MalformedMediaException(hadTag
+        throw new InvalidDataException(hadTag
             ? Invariant($"the ID3v2 tag is not followed by MPEG audio or ADTS frames within {SyncWindow:N0} bytes")
             : "the format is not recognised (a frame sync word without a valid MPEG audio or ADTS stream)");
     }
@@ -103,7 +103,7 @@ internal static class MpegAudioReader
 
             if (tag[3] == 0xFF || tag[4] == 0xFF || (tag[6] | tag[7] | tag[8] | tag[9]) >= 0x80)
             {
-                throw new MalformedMediaException(Invariant($"the ID3v2 tag at offset {start} has a malformed header"));
+                throw new InvalidDataException(Invariant($"the ID3v2 tag at offset {start} has a malformed header"));
             }
 
             // Sizes are "syncsafe": 7 bits per byte. A footer (flag 0x10) adds 10 bytes.
@@ -111,7 +111,7 @@ internal static class MpegAudioReader
             var total = 10 + size + ((tag[5] & 0x10) != 0 ? 10 : 0);
             if (total > reader.Length - start)
             {
-                throw new MalformedMediaException(Invariant($"the ID3v2 tag at offset {start} declares {size:N0} bytes, past the end of the file"));
+                throw new InvalidDataException(Invariant($"the ID3v2 tag at offset {start} declares {size:N0} bytes, past the end of the file"));
             }
 
             start += total;
@@ -139,12 +139,12 @@ internal static class MpegAudioReader
         var first = await reader.ReadAsync(start, frame.Length);
         if (VbrFrameCount(first, frame) is { } frames)
         {
-            findings.DurationMs = (long)((UInt128)frames * (ulong)frame.SamplesPerFrame * 1000 / (ulong)frame.SampleRate);
+            findings.DurationMs = Milliseconds((UInt128)frames * (ulong)frame.SamplesPerFrame, (ulong)frame.SampleRate, "the MP3 frame count");
             return;
         }
 
-        // Constant bit rate: the audio bytes over the bit rate.
-        findings.DurationMs = (reader.Length - start) * 8 / frame.BitrateKbps;
+        // Constant bit rate: the audio bits over the bit rate.
+        findings.DurationMs = Milliseconds((UInt128)(ulong)(reader.Length - start) * 8, (ulong)frame.BitrateKbps * 1000, "the MPEG audio stream's size");
     }
 
     /// <summary>The frame count of a Xing/Info (after the side information) or VBRI (at 32) header in the first frame.</summary>
@@ -186,7 +186,7 @@ internal static class MpegAudioReader
             reader.Visit();
             if (ParseAdts(window.AsSpan(at)) is not { } frame)
             {
-                throw new MalformedMediaException(Invariant($"the ADTS frame at offset {start + at} has no valid header"));
+                throw new InvalidDataException(Invariant($"the ADTS frame at offset {start + at} has no valid header"));
             }
 
             sampleRate = frame.SampleRate;
@@ -195,9 +195,9 @@ internal static class MpegAudioReader
         }
 
         // Each raw data block holds 1024 samples. Past the window, frames are taken to be as large as those walked.
-        var audioBytes = reader.Length - start;
-        var totalBlocks = at >= audioBytes || at == 0 ? blocks : (long)((double)blocks * audioBytes / at);
-        findings.DurationMs = totalBlocks * 1024 * 1000 / sampleRate;
+        var audioBytes = (ulong)(reader.Length - start);
+        var totalBlocks = (ulong)at >= audioBytes || at == 0 ? (UInt128)(ulong)blocks : (UInt128)(ulong)blocks * audioBytes / (ulong)at;
+        findings.DurationMs = Milliseconds(totalBlocks * 1024, (ulong)sampleRate, "the ADTS stream's size");
     }
 
     private static bool IsId3v1(ProbeReader reader, long offset, ReadOnlySpan<byte> data) =>

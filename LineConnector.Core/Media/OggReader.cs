@@ -34,7 +34,7 @@ internal static class OggReader
 
         if (streams.Count == 0)
         {
-            throw new MalformedMediaException("the Ogg file does not start with a valid beginning-of-stream page");
+            throw new InvalidDataException("the Ogg file does not start with a valid beginning-of-stream page");
         }
 
         findings.Container = "ogg";
@@ -58,7 +58,7 @@ internal static class OggReader
             if (Page(tail, at) is { } page && page.Serial == stream.Serial && page.Granule != ulong.MaxValue)
             {
                 var samples = page.Granule > stream.PreSkip ? page.Granule - stream.PreSkip : 0;
-                return (long)((UInt128)samples * 1000 / stream.SampleRate);
+                return Milliseconds(samples, stream.SampleRate, "the Ogg stream's last granule position");
             }
         }
 

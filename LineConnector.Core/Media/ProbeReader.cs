@@ -6,6 +6,8 @@ namespace LineConnector.Core.Media;
 /// <summary>
 /// The probe's view of a media source: reads clamped to the end of the file and a budget of
 /// bytes and structures, so that malformed, self-looping or absurd files end in bounded time and memory.
+/// A reader ends a probe with a reason by throwing <see cref="InvalidDataException"/>: the bytes are not
+/// what they claim, or the probe's budget ran out.
 /// </summary>
 internal sealed class ProbeReader(IMediaSource source, CancellationToken cancellationToken)
 {
@@ -54,7 +56,7 @@ internal sealed class ProbeReader(IMediaSource source, CancellationToken cancell
     {
         if (count > _bytesLeft)
         {
-            throw new MalformedMediaException(Invariant($"the probe would read more than {MaxBytes:N0} bytes without reaching a verdict"));
+            throw new InvalidDataException(Invariant($"the probe would read more than {MaxBytes:N0} bytes without reaching a verdict"));
         }
 
         _bytesLeft -= count;
@@ -68,7 +70,7 @@ internal sealed class ProbeReader(IMediaSource source, CancellationToken cancell
     {
         if (--_structuresLeft < 0)
         {
-            throw new MalformedMediaException(Invariant($"the file has more than {MaxStructures:N0} boxes, chunks or frames to walk"));
+            throw new InvalidDataException(Invariant($"the file has more than {MaxStructures:N0} boxes, chunks or frames to walk"));
         }
     }
 
@@ -104,7 +106,22 @@ internal sealed class ProbeReader(IMediaSource source, CancellationToken cancell
     }
 
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-}
 
-/// <summary>Ends a probe with a reason: the bytes are not what they claim, or the probe's budget ran out.</summary>
-internal sealed class MalformedMediaException(string reason) : Exception(reason);
+    /// <summary>
+    /// <paramref name="units"/> at <paramref name="unitsPerSecond"/> in milliseconds, computed without
+    /// overflow: a duration beyond what a <see cref="long"/> holds (a declared length near 2^60 bytes,
+    /// a rate of 1) is no media, and ends the probe with <paramref name="what"/> named.
+    /// </summary>
+    public static long Milliseconds(UInt128 units, ulong unitsPerSecond, string what)
+    {
+        if (unitsPerSecond == 0)
+        {
+            throw new InvalidDataException($"{what} declares a rate of 0");
+        }
+
+        var ms = units * 1000 / unitsPerSecond;
+        return ms <= long.MaxValue
+            ? (long)ms
+            : throw new InvalidDataException($"{what} declares an impossible duration");
+    }
+}

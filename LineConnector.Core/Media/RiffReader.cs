@@ -24,7 +24,7 @@ internal static class RiffReader
                 await ReadWaveAsync(reader, findings);
                 return;
             default:
-                throw new MalformedMediaException($"the format is not recognised (a RIFF file of form '{form}')");
+                throw new InvalidDataException($"the format is not recognised (a RIFF file of form '{form}')");
         }
     }
 
@@ -39,7 +39,7 @@ internal static class RiffReader
             reader.Visit();
             if (chunks == MaxChunks)
             {
-                throw new MalformedMediaException(Invariant($"the WAV file has more than {MaxChunks} chunks before its audio data"));
+                throw new InvalidDataException(Invariant($"the WAV file has more than {MaxChunks} chunks before its audio data"));
             }
 
             var header = await reader.ReadAsync(offset, 8);
@@ -51,7 +51,7 @@ internal static class RiffReader
             {
                 if (size < 16 || size > left)
                 {
-                    throw new MalformedMediaException(Invariant($"the WAV 'fmt ' chunk at offset {offset} is {size} bytes; it must hold at least 16 and fit in the file"));
+                    throw new InvalidDataException(Invariant($"the WAV 'fmt ' chunk at offset {offset} is {size} bytes; it must hold at least 16 and fit in the file"));
                 }
 
                 var fmt = await reader.ReadAsync(body, (int)Math.Min(size, 40));
@@ -69,12 +69,12 @@ internal static class RiffReader
             {
                 if (byteRate is not { } rate)
                 {
-                    throw new MalformedMediaException(Invariant($"the WAV 'data' chunk at offset {offset} comes before any 'fmt ' chunk"));
+                    throw new InvalidDataException(Invariant($"the WAV 'data' chunk at offset {offset} comes before any 'fmt ' chunk"));
                 }
 
                 if (rate == 0)
                 {
-                    throw new MalformedMediaException("the WAV 'fmt ' chunk declares a byte rate of 0");
+                    throw new InvalidDataException("the WAV 'fmt ' chunk declares a byte rate of 0");
                 }
 
                 // Streamed WAV files leave the size 0 or 0xFFFFFFFF: the data then runs to the end.
@@ -88,19 +88,19 @@ internal static class RiffReader
                     size = left;
                 }
 
-                findings.DurationMs = size * 1000 / rate;
+                findings.DurationMs = Milliseconds((ulong)size, rate, "the WAV 'data' chunk");
                 return;
             }
             else if (size > left)
             {
-                throw new MalformedMediaException(Invariant($"the WAV file is truncated: chunk '{id}' at offset {offset} declares {size:N0} bytes but only {left:N0} remain"));
+                throw new InvalidDataException(Invariant($"the WAV file is truncated: chunk '{id}' at offset {offset} declares {size:N0} bytes but only {left:N0} remain"));
             }
 
             // Chunks are padded to an even length.
             offset = body + size + (size & 1);
         }
 
-        throw new MalformedMediaException(byteRate is null ? "the WAV file has no 'fmt ' chunk" : "the WAV file has no 'data' chunk");
+        throw new InvalidDataException(byteRate is null ? "the WAV file has no 'fmt ' chunk" : "the WAV file has no 'data' chunk");
     }
 
     private static string Codec(ushort tag, ushort bitsPerSample) => tag switch

@@ -12,6 +12,12 @@ namespace LineConnector.Core.Outbound;
 /// </summary>
 public sealed record OutboundRequest
 {
+    /// <summary>
+    /// The largest body of a <c>line-outbound</c> message: Service Bus Standard takes 256 KB per message,
+    /// headers and properties included; the rest is their margin.
+    /// </summary>
+    public const int MaxQueueBodyBytes = 192 * 1024;
+
     /// <summary>Unique per outbound message and stable across resends: the Service Bus MessageId, the key of its record and retry keys.</summary>
     public required string OutboundId { get; init; }
 
@@ -36,7 +42,7 @@ public sealed record OutboundRequest
 
     /// <summary>Messages to one conversation are delivered one at a time and in order.</summary>
     [JsonIgnore]
-    public string SessionId => $"{ChannelId}:{Recipient}";
+    public string SessionId => ConversationSession.Id(ChannelId, Recipient);
 
     public QueueMessage ToQueueMessage()
     {
@@ -155,8 +161,8 @@ public sealed record OutboundRequest
         return problems;
     }
 
-    /// <summary>LINE ids: U (user), C (group) or R (room) and 32 lowercase hexadecimal digits (<c>U[0-9a-f]{32}</c>).</summary>
-    private static bool IsLineId(string? id) =>
+    /// <summary>LINE ids: U (user), C (group) or R (room) and 32 lowercase hexadecimal digits (<c>U[0-9a-f]{32}</c>): what a reply or push can be addressed to.</summary>
+    public static bool IsLineId(string? id) =>
         id is { Length: 33 } && id[0] is 'U' or 'C' or 'R' && !id.AsSpan(1).ContainsAnyExcept("0123456789abcdef");
 }
 
@@ -174,4 +180,6 @@ public sealed record OutboundSender(string? Name = null, string? IconUrl = null)
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(OutboundRequest))]
+[JsonSerializable(typeof(OutboundResult))]
+[JsonSerializable(typeof(SentRequest))]
 internal sealed partial class OutboundJsonContext : JsonSerializerContext;

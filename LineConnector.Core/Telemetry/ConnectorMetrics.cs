@@ -78,7 +78,7 @@ public static class ConnectorMetrics
             new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId),
             new KeyValuePair<string, object?>(ConnectorTelemetry.DeliveryMethodAttribute, OutboundTexts.Method.Format(method)));
 
-    public static void LineCallFailed(string channelId, LineApiException failure)
+    public static void LineCallFailed(string? channelId, LineApiException failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
         LineFailures.Add(

@@ -1,14 +1,15 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using LineConnector.Core.Channels;
-using LineConnector.Core.Line;
 using LineConnector.Functions.KeyVault;
-using Microsoft.Extensions.Options;
-using LineConnector.Functions.Hosting;
 
 namespace LineConnector.Functions.Channels;
 
-/// <summary>Channels, their secrets (Key Vault, or configuration in local mode), access tokens and administration.</summary>
+/// <summary>
+/// Channels, their secrets (Key Vault, or configuration in local mode; a re-read forced by a signature
+/// that does not match at most once per channel per <see cref="SecretRefreshOptions.MinRefreshInterval"/>)
+/// and administration. Settings: sections <c>KeyVault</c> and <c>Secrets</c>.
+/// </summary>
 public static class ChannelServices
 {
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
@@ -16,12 +17,9 @@ public static class ChannelServices
         services.AddSingleton<ChannelRepository>();
         services.AddSingleton<ChannelCache>();
         services.AddSingleton<IWebhookChannelSource, StoredWebhookChannels>();
-        services.AddSingleton(sp => new LineAccountClient(
-            CallerTimedHttpClient.Create(),
-            sp.GetRequiredService<IOptions<LineApiOptions>>().Value));
-        services.AddSingleton<ChannelAccessTokenProvider>();
-        services.AddSingleton<IChannelAccessTokenProvider>(sp => sp.GetRequiredService<ChannelAccessTokenProvider>());
         services.AddSingleton<ChannelAdministration>();
+        services.AddSingleton(configuration.GetSection(SecretRefreshOptions.Section).Get<SecretRefreshOptions>() ?? new SecretRefreshOptions());
+        services.AddSingleton<SecretRefreshLimit>();
 
         var keyVault = configuration.GetSection(KeyVaultOptions.Section).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
         if (keyVault.VaultUri is not null)
@@ -36,7 +34,7 @@ public static class ChannelServices
                     Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), NetworkTimeout = TimeSpan.FromSeconds(3) },
                 }));
             services.AddSingleton<KeyVaultChannelSecrets>();
-            services.AddSingleton<IChannelSecretStore>(sp => sp.GetRequiredService<KeyVaultChannelSecrets>());
+            services.AddSingleton<IChannelSecretStore>(sp => new RefreshLimitedChannelSecrets(sp.GetRequiredService<KeyVaultChannelSecrets>(), sp.GetRequiredService<SecretRefreshLimit>()));
             services.AddSingleton<IChannelSecretWriter>(sp => sp.GetRequiredService<KeyVaultChannelSecrets>());
         }
         else if (hostedByFunctions)
@@ -47,7 +45,7 @@ public static class ChannelServices
         else
         {
             services.AddSingleton<ConfiguredChannelSecrets>();
-            services.AddSingleton<IChannelSecretStore>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
+            services.AddSingleton<IChannelSecretStore>(sp => new RefreshLimitedChannelSecrets(sp.GetRequiredService<ConfiguredChannelSecrets>(), sp.GetRequiredService<SecretRefreshLimit>()));
             services.AddSingleton<IChannelSecretWriter>(sp => sp.GetRequiredService<ConfiguredChannelSecrets>());
         }
 

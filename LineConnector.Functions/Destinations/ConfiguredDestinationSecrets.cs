@@ -16,7 +16,7 @@ public sealed class ConfiguredDestinationSecrets(IConfiguration configuration) :
         var secret = configuration.GetSection(LocalChannelSeeder.Section).GetSection(channelId)
             .GetSection(LocalChannelSeeder.DestinationsKey).GetSection(destinationId)[SecretKey];
         return string.IsNullOrEmpty(secret)
-            ? throw new DestinationSecretMissingException(channelId, destinationId, $"{LocalChannelSeeder.Section}__{channelId}__{LocalChannelSeeder.DestinationsKey}__{destinationId}__{SecretKey}")
+            ? throw DestinationSecrets.Missing(channelId, destinationId, $"{LocalChannelSeeder.Section}__{channelId}__{LocalChannelSeeder.DestinationsKey}__{destinationId}__{SecretKey}")
             : ValueTask.FromResult(secret);
     }
 }

@@ -34,18 +34,18 @@ public sealed class KeyVaultDestinationSecrets(SecretClient client, KeyVaultOpti
         }
         catch (RequestFailedException e)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}.", e);
+            throw new SecretStoreException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}.", e.Status, e);
         }
         catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException or HttpRequestException)
         {
             // The pipeline's retries end in an AggregateException of each attempt's failure.
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", e);
+            throw new SecretStoreException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", 0, e);
         }
 
         if (string.IsNullOrEmpty(value))
         {
             _cache.TryRemove(name, out _);
-            throw new DestinationSecretMissingException(channelId, destinationId, $"the Key Vault secret '{name}'");
+            throw DestinationSecrets.Missing(channelId, destinationId, $"the Key Vault secret '{name}'");
         }
 
         _cache[name] = (value, clock.GetUtcNow() + options.CacheDuration);

@@ -1,18 +1,17 @@
+using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
-using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Functions.Destinations;
-using LineConnector.Functions.KeyVault;
-using LineConnector.Functions.Outbound;
 using LineConnector.Functions.Hosting;
+using LineConnector.Functions.KeyVault;
 
 namespace LineConnector.Functions.Enquiries;
 
 /// <summary>
-/// Enquiries: the <c>line-inbound</c> handler, the enquiry and presence stores, destinations (their
-/// secrets from Key Vault, or configuration in local mode) and the delivery reporter. Register before
-/// the LINE delivery, whose defaults it replaces. Settings: sections <c>Enquiries</c> (<see cref="EnquiryOptions"/>)
+/// Enquiries: the <c>line-inbound</c> handler, the enquiry API, the enquiry and presence stores, and
+/// destinations (their secrets from Key Vault, or configuration in local mode). Needs the channels and
+/// the LINE client (content downloads). Settings: sections <c>Enquiries</c> (<see cref="EnquiryOptions"/>)
 /// and <c>Destinations</c> (<see cref="DestinationWebhookOptions.Timeout"/>); http:// destinations on loopback only in local mode.
 /// </summary>
 public static class EnquiryServices
@@ -43,18 +42,19 @@ public static class EnquiryServices
             options,
             sp.GetRequiredService<TimeProvider>()));
 
+        // A re-read forced by a bearer that does not match reaches the store at most once per destination per interval.
         if (configuration.GetSection(KeyVaultOptions.Section).Get<KeyVaultOptions>()?.VaultUri is not null)
         {
-            services.AddSingleton<IDestinationSecrets, KeyVaultDestinationSecrets>();
+            services.AddSingleton<KeyVaultDestinationSecrets>();
+            services.AddSingleton<IDestinationSecrets>(sp => new RefreshLimitedDestinationSecrets(sp.GetRequiredService<KeyVaultDestinationSecrets>(), sp.GetRequiredService<SecretRefreshLimit>()));
         }
         else
         {
-            services.AddSingleton<IDestinationSecrets, ConfiguredDestinationSecrets>();
+            services.AddSingleton<ConfiguredDestinationSecrets>();
+            services.AddSingleton<IDestinationSecrets>(sp => new RefreshLimitedDestinationSecrets(sp.GetRequiredService<ConfiguredDestinationSecrets>(), sp.GetRequiredService<SecretRefreshLimit>()));
         }
 
         services.AddSingleton<IQueueMessageHandler, InboundEnquiryHandler>();
-        services.AddSingleton<LoggingDeliveryReporter>();
-        services.AddSingleton<IDeliveryReporter, DestinationDeliveryReporter>();
         return services;
     }
 }

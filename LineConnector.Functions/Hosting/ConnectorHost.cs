@@ -1,7 +1,6 @@
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using LineConnector.Core.Inbound;
-using LineConnector.Core.Line;
 using LineConnector.Core.Media;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
@@ -53,13 +52,14 @@ public static class ConnectorHost
 
         var services = builder.Services;
         services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
         services.AddTelemetry(builder.Configuration);
-        services.Configure<LineApiOptions>(builder.Configuration.GetSection(LineApiOptions.Section));
         services.AddChannels(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
         services.AddOpenApi(Admin.ChannelAdminEndpoints.DocumentName);
+        services.AddSingleton<RejectedEventLog>();
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));

@@ -68,12 +68,12 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         }
         catch (RequestFailedException e)
         {
-            throw new ChannelStoreUnavailableException(
-                $"Key Vault refused to write the credentials of channel '{channelId}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e);
+            throw new SecretStoreException(
+                $"Key Vault refused to write the credentials of channel '{channelId}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e.Status, e);
         }
         catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {Describe(e)}", e);
+            throw new SecretStoreException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {Describe(e)}", 0, e);
         }
         finally
         {
@@ -93,11 +93,11 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         }
         catch (RequestFailedException e)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e);
+            throw new SecretStoreException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e.Status, e);
         }
         catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new ChannelStoreUnavailableException($"Key Vault could not be reached to read secret '{name}': {Describe(e)}", e);
+            throw new SecretStoreException($"Key Vault could not be reached to read secret '{name}': {Describe(e)}", 0, e);
         }
     }
 

@@ -51,9 +51,11 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
         var now = _clock.GetUtcNow();
         var sent = await _store.SendAsync(queueName, [.. messages.Select(QueueTracing.WithTraceContext)], now, now - _options.DuplicateDetectionWindow, cancellationToken);
-        foreach (var duplicate in sent.Duplicates)
+
+        // One line per send, however many it drops: a body of thousands of repeated ids must not flood the log.
+        if (sent.Duplicates.Count > 0)
         {
-            LogDuplicateDropped(queueName, duplicate);
+            LogDuplicatesDropped(sent.Duplicates.Count, queueName, sent.Duplicates[0]);
         }
 
         Signal(sent.Sessions);
@@ -88,8 +90,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         }
     }
 
-    /// <summary>A queue's dead letters, oldest first.</summary>
-    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string queueName, CancellationToken cancellationToken = default) =>
+    /// <summary>A queue's dead letters (<paramref name="queueName"/> null: every queue's), oldest first.</summary>
+    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string? queueName = null, CancellationToken cancellationToken = default) =>
         _store.DeadLettersAsync(queueName, int.MaxValue, cancellationToken);
 
     public void Dispose()
@@ -220,8 +222,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped message {MessageId} on {Queue}: a message with this id was sent within the duplicate detection window")]
-    private partial void LogDuplicateDropped(string queue, string messageId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} message(s) on {Queue} (the first: {MessageId}): a message with the same id was sent within the duplicate detection window")]
+    private partial void LogDuplicatesDropped(int count, string queue, string messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered message {MessageId} on {Queue} (session {SessionId}) after {DeliveryCount} deliveries")]
     private partial void LogDeadLettered(Exception error, string queue, string messageId, string sessionId, int deliveryCount);

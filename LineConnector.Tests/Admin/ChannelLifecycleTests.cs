@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Line;
+using LineConnector.Core.Line.Api;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.KeyVault;
 using LineConnector.Tests.Support;
@@ -51,15 +52,15 @@ public sealed class ChannelLifecycleTests : IAsyncLifetime
         (await WebhookAsync("U1111", "secret-one-4f1c")).Should().Be(HttpStatusCode.OK);
         (await WebhookAsync("U1111", "forged-secret")).Should().Be(HttpStatusCode.Unauthorized);
 
-        // The token provider mints a stateless token for the channel (the LINE client uses it to reply and push).
-        var token = await _app.Services.GetRequiredService<IChannelAccessTokenProvider>().GetTokenAsync("acme", default);
+        // The LINE client mints a stateless token for the channel (to reply and push with).
+        var token = await _app.Services.GetRequiredService<LineApiClient>().GetAccessTokenAsync("acme", default);
         token.Should().StartWith("stateless-");
 
         var credentials = JsonSerializer.Serialize(new ChannelCredentialsRequest("1002", "secret-two-9a7e", "long-lived-two-77d2"), ChannelJsonContext.Default.ChannelCredentialsRequest);
         (await SendAsync(HttpMethod.Put, "/api/manage/channels/acme/credentials", credentials)).Should().Be(HttpStatusCode.OK);
         (await WebhookAsync("U2222", "secret-two-9a7e")).Should().Be(HttpStatusCode.OK);
         (await WebhookAsync("U1111", "secret-one-4f1c")).Should().Be(HttpStatusCode.Forbidden, "the previous secret still verifies, but the channel now belongs to the other LINE bot");
-        (await _app.Services.GetRequiredService<IChannelAccessTokenProvider>().GetTokenAsync("acme", default)).Should().Be("long-lived-two-77d2");
+        (await _app.Services.GetRequiredService<LineApiClient>().GetAccessTokenAsync("acme", default)).Should().Be("long-lived-two-77d2");
 
         (await SendAsync(HttpMethod.Get, "/api/manage/channels/acme", null)).Should().Be(HttpStatusCode.OK);
         var settings = JsonSerializer.Serialize(ChannelSamples.Settings() with { Name = "Renamed" }, ChannelJsonContext.Default.ChannelSettings);

@@ -1,3 +1,4 @@
+using LineConnector.Core;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.TableStorage;
@@ -52,7 +53,7 @@ public class ChannelRepositoryAzuriteTests
 
         var stale = () => _repository.UpdateSettingsAsync(_id, ChannelSamples.Settings("c"), first, c => c, default);
 
-        (await stale.Should().ThrowAsync<ChannelOperationException>()).Which.Failure.Should().Be(ChannelFailure.ETagMismatch);
+        (await stale.Should().ThrowAsync<DomainException>()).Which.Error.Should().Be(DomainError.PreconditionFailed);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LineConnector.Core;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Storage;
 
@@ -235,7 +236,7 @@ public class ChannelRepositoryTests
 
         var again = () => _repository.CreateAsync(Channel("acme"), default);
 
-        (await again.Should().ThrowAsync<ChannelOperationException>()).Which.Failure.Should().Be(ChannelFailure.Conflict);
+        (await again.Should().ThrowAsync<DomainException>()).Which.Error.Should().Be(DomainError.Conflict);
     }
 
     [Fact]
@@ -246,7 +247,7 @@ public class ChannelRepositoryTests
 
         var stale = () => _repository.UpdateSettingsAsync("acme", ChannelSamples.Settings("c"), first, c => c, default);
 
-        (await stale.Should().ThrowAsync<ChannelOperationException>()).Which.Failure.Should().Be(ChannelFailure.ETagMismatch);
+        (await stale.Should().ThrowAsync<DomainException>()).Which.Error.Should().Be(DomainError.PreconditionFailed);
         var stored = await _repository.GetAsync("acme", default);
         stored!.ETag.Should().Be(second);
         stored.Channel.Settings.Destinations.Select(d => d.Id).Should().Equal("b");
@@ -272,7 +273,7 @@ public class ChannelRepositoryTests
     {
         var update = () => _repository.UpdateSettingsAsync("ghost", ChannelSamples.Settings(), "*", c => c, default);
 
-        (await update.Should().ThrowAsync<ChannelOperationException>()).Which.Failure.Should().Be(ChannelFailure.NotFound);
+        (await update.Should().ThrowAsync<DomainException>()).Which.Error.Should().Be(DomainError.NotFound);
     }
 
     [Fact]

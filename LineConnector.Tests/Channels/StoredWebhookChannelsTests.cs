@@ -19,7 +19,7 @@ public class StoredWebhookChannelsTests
         var secrets = new ConfiguredChannelSecrets(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Channels:acme:ChannelSecret"] = "acme-secret" })
             .Build());
-        _channels = new StoredWebhookChannels(secrets, new ChannelCache(_repository, _clock), _clock);
+        _channels = new StoredWebhookChannels(secrets, new ChannelCache(_repository, _clock), new SecretRefreshLimit(new SecretRefreshOptions(), _clock), _clock);
     }
 
     private async Task CreateAsync() =>

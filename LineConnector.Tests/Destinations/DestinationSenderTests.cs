@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LineConnector.Core;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
@@ -12,6 +13,7 @@ using LineConnector.Tests.Channels;
 using LineConnector.Tests.KeyVault;
 using LineConnector.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Http;
 
@@ -76,6 +78,47 @@ public class DestinationSenderTests
     }
 
     [Fact]
+    public async Task Wrong_bearers_re_read_a_channels_destination_secrets_at_most_once_per_interval()
+    {
+        var vault = new FakeKeyVault();
+        vault.Set("line-shop-destination-desk-secret", "from-vault");
+        vault.Set("line-shop-destination-other-secret", "other-secret");
+        vault.Set("line-mall-destination-desk-secret", "mall-secret");
+        var clock = new TestClock(At);
+        var secrets = new RefreshLimitedDestinationSecrets(
+            new KeyVaultDestinationSecrets(vault.Client(), new KeyVaultOptions { VaultUri = FakeKeyVault.VaultUri, CacheDuration = TimeSpan.FromMinutes(5) }, clock),
+            new SecretRefreshLimit(new SecretRefreshOptions(), clock));
+
+        await secrets.GetAsync("shop", "desk", refresh: false, default);
+        await secrets.GetAsync("shop", "other", refresh: false, default);
+        await secrets.GetAsync("mall", "desk", refresh: false, default);
+        for (var i = 0; i < 10_000; i++)
+        {
+            await secrets.GetAsync("shop", "desk", refresh: true, default);
+        }
+
+        vault.Reads("line-shop-destination-desk-secret").Should().Be(2, "one read fills the cache, one re-read is allowed in the interval");
+        vault.Set("line-shop-destination-other-secret", "other-rotated");
+        (await secrets.GetAsync("shop", "other", refresh: true, default)).Should().Be("other-secret", "the channel's destinations share one re-read per interval");
+        vault.Reads("line-shop-destination-other-secret").Should().Be(1);
+        vault.Set("line-mall-destination-desk-secret", "mall-rotated");
+        (await secrets.GetAsync("mall", "desk", refresh: true, default)).Should().Be("mall-rotated", "another channel has its own limit");
+        clock.Advance(TimeSpan.FromSeconds(10));
+        vault.Set("line-shop-destination-desk-secret", "rotated");
+        (await secrets.GetAsync("shop", "desk", refresh: true, default)).Should().Be("rotated");
+        vault.Reads("line-shop-destination-desk-secret").Should().Be(3);
+    }
+
+    [Fact]
+    public void The_app_limits_forced_re_reads_of_channel_and_destination_secrets()
+    {
+        using var app = new ConnectorApp();
+
+        app.Services.GetRequiredService<IDestinationSecrets>().Should().BeOfType<RefreshLimitedDestinationSecrets>();
+        app.Services.GetRequiredService<IChannelSecretStore>().Should().BeOfType<RefreshLimitedChannelSecrets>();
+    }
+
+    [Fact]
     public async Task Key_Vault_secrets_are_read_by_name_cached_and_reread_on_request()
     {
         var vault = new FakeKeyVault();
@@ -100,13 +143,15 @@ public class DestinationSenderTests
         var secrets = new KeyVaultDestinationSecrets(vault.Client(), new KeyVaultOptions { VaultUri = FakeKeyVault.VaultUri }, TimeProvider.System);
 
         var missing = async () => await secrets.GetAsync("shop", "desk", refresh: false, default);
-        (await missing.Should().ThrowAsync<DestinationSecretMissingException>()).Which.Message.Should().Contain("'line-shop-destination-desk-secret'");
+        var refusal = (await missing.Should().ThrowAsync<DomainException>()).Which;
+        refusal.Message.Should().Contain("'line-shop-destination-desk-secret'");
+        refusal.Error.Should().Be(DomainError.Misconfigured);
 
         vault.Unreachable = true;
-        await missing.Should().ThrowAsync<ChannelStoreUnavailableException>();
+        await missing.Should().ThrowAsync<SecretStoreException>();
         vault.Unreachable = false;
         vault.FailWith = HttpStatusCode.ServiceUnavailable;
-        await missing.Should().ThrowAsync<ChannelStoreUnavailableException>();
+        await missing.Should().ThrowAsync<SecretStoreException>();
     }
 
     [Fact]
@@ -157,7 +202,7 @@ public class DestinationSenderTests
         status == OutboundStatus.Failed ? new OutboundFailure(OutboundFailureKind.RejectedByLine, "LINE refused the request (HTTP 400)", ["messages[0].text: too long"]) { LineStatus = 400 } : null,
         At);
 
-    private static async Task<(DestinationDeliveryReporter Reporter, CapturingLoggerProvider Logs, ChannelRepository Channels)> ReporterAsync(TestHttpServer server)
+    private static async Task<(IDeliveryReporter Reporter, CapturingLoggerProvider Logs, ChannelRepository Channels)> ReporterAsync(TestHttpServer server)
     {
         var store = new InMemoryTableStore();
         var channels = new ChannelRepository(store);
@@ -169,13 +214,9 @@ public class DestinationSenderTests
         var logs = new CapturingLoggerProvider();
         using var factory = new LoggerFactory([logs]);
         var sender = Sender(new RecordingQueueSender(), new ConfiguredDestinationSecrets(Settings(("Channels:shop:Destinations:desk:Secret", "desk-secret"))));
-        var reporter = new DestinationDeliveryReporter(
-            new LoggingDeliveryReporter(factory.CreateLogger<LoggingDeliveryReporter>()),
-            new ChannelCache(channels, TimeProvider.System),
-            new EnquiryStore(store),
-            sender,
-            TimeProvider.System,
-            factory.CreateLogger<DestinationDeliveryReporter>());
+        var reporter = new LoggingDeliveryReporter(
+            new DestinationDeliveryReporter(new ChannelCache(channels, TimeProvider.System), new EnquiryStore(store), sender, TimeProvider.System),
+            factory.CreateLogger<LoggingDeliveryReporter>());
         return (reporter, logs, channels);
     }
 }

@@ -112,7 +112,7 @@ public class KeyVaultChannelSecretsTests
 
         var read = () => _secrets.GetAsync("acme", refresh: false, default).AsTask();
 
-        var error = (await read.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which;
+        var error = (await read.Should().ThrowAsync<SecretStoreException>()).Which;
         error.Message.Should().Contain("line-acme-").And.Contain($"HTTP {(int)status}").And.NotContain("very-secret-value");
     }
 
@@ -124,8 +124,8 @@ public class KeyVaultChannelSecretsTests
         var read = () => _secrets.GetAsync("acme", refresh: false, default).AsTask();
         var write = () => _secrets.WriteAsync("acme", new ChannelCredentials("brand-new-secret", null), default);
 
-        (await read.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which.Message.Should().Contain("could not be reached").And.Contain("Connection refused");
-        (await write.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which.Message.Should().NotContain("brand-new-secret");
+        (await read.Should().ThrowAsync<SecretStoreException>()).Which.Message.Should().Contain("could not be reached").And.Contain("Connection refused");
+        (await write.Should().ThrowAsync<SecretStoreException>()).Which.Message.Should().NotContain("brand-new-secret");
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class KeyVaultChannelSecretsTests
 
         var write = () => _secrets.WriteAsync("acme", new ChannelCredentials("brand-new-secret", "brand-new-token"), default);
 
-        var error = (await write.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which;
+        var error = (await write.Should().ThrowAsync<SecretStoreException>()).Which;
         error.Message.Should().NotContain("brand-new");
     }
 
@@ -221,12 +221,63 @@ public class KeyVaultChannelSecretsTests
     private static readonly ReadOnlyMemory<byte> Body = Encoding.UTF8.GetBytes(
         "{\"destination\":\"Ubot\",\"events\":[{\"type\":\"follow\",\"mode\":\"active\",\"timestamp\":1700000000000,\"source\":{\"type\":\"user\",\"userId\":\"U1\"},\"webhookEventId\":\"01HZZZZZZZZZZZZZZZZZZZZZZZ\",\"deliveryContext\":{\"isRedelivery\":false},\"replyToken\":\"r1\"}]}");
 
-    private async Task<(WebhookIntake Intake, CountingQueue Queue)> WebhookAsync()
+    [Fact]
+    public async Task Ten_thousand_wrong_signatures_cost_at_most_one_re_read_per_10_seconds()
+    {
+        var limit = new SecretRefreshLimit(new SecretRefreshOptions(), _clock);
+        var (intake, queue) = await WebhookAsync(new RefreshLimitedChannelSecrets(_secrets, limit), limit);
+        _vault.Set("line-acme-channel-secret", "first");
+        var forged = LineSignature.Compute(Body.Span, "forged");
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            (await intake.AcceptAsync("acme", Body, forged, default)).Status.Should().Be(WebhookStatus.BadSignature);
+            if (i % 1_000 == 999)
+            {
+                // 9 s between bursts: 10,000 attempts over 90 s.
+                _clock.Advance(TimeSpan.FromSeconds(9));
+            }
+        }
+
+        // One read fills the cache; over the 81 s of attempts a mismatch re-reads at 0, 18, 36, 54 and 72 s (every second burst).
+        _vault.Reads("line-acme-channel-secret").Should().Be(1 + 5);
+        _vault.Reads("line-acme-access-token").Should().Be(_vault.Reads("line-acme-channel-secret"), "a re-read reads the channel's three secrets together");
+        queue.Sent.Should().Be(0);
+
+        // A rotated secret is still taken up once the interval has passed.
+        _vault.Set("line-acme-channel-secret", "rotated");
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        (await intake.AcceptAsync("acme", Body, LineSignature.Compute(Body.Span, "rotated"), default)).Status.Should().Be(WebhookStatus.Accepted);
+    }
+
+    [Fact]
+    public async Task Within_the_interval_a_wrong_signature_is_refused_from_the_cache()
+    {
+        var limit = new SecretRefreshLimit(new SecretRefreshOptions { MinRefreshInterval = TimeSpan.FromSeconds(10) }, _clock);
+        var (intake, _) = await WebhookAsync(new RefreshLimitedChannelSecrets(_secrets, limit), limit);
+        _vault.Set("line-acme-channel-secret", "first");
+
+        await intake.AcceptAsync("acme", Body, LineSignature.Compute(Body.Span, "forged"), default);
+        var afterFirst = _vault.Reads("line-acme-channel-secret");
+        _clock.Advance(TimeSpan.FromSeconds(9.9));
+        await intake.AcceptAsync("acme", Body, LineSignature.Compute(Body.Span, "forged"), default);
+        var within = _vault.Reads("line-acme-channel-secret");
+        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        await intake.AcceptAsync("acme", Body, LineSignature.Compute(Body.Span, "forged"), default);
+
+        afterFirst.Should().Be(2, "one read fills the cache, one re-read after the first mismatch");
+        within.Should().Be(afterFirst);
+        _vault.Reads("line-acme-channel-secret").Should().Be(3, "10 s after the last re-read, a mismatch reads again");
+    }
+
+    private Task<(WebhookIntake Intake, CountingQueue Queue)> WebhookAsync() => WebhookAsync(_secrets, new SecretRefreshLimit(new SecretRefreshOptions(), _clock));
+
+    private async Task<(WebhookIntake Intake, CountingQueue Queue)> WebhookAsync(IChannelSecretStore secrets, SecretRefreshLimit limit)
     {
         var repository = new ChannelRepository(new InMemoryTableStore());
         await repository.CreateAsync(new Channel("acme", ChannelStatus.Active, ChannelSamples.Settings(), null, "Ubot"), default);
         var queue = new CountingQueue();
-        return (new WebhookIntake(new StoredWebhookChannels(_secrets, new ChannelCache(repository, _clock), _clock), queue, _clock), queue);
+        return (new WebhookIntake(new StoredWebhookChannels(secrets, new ChannelCache(repository, _clock), limit, _clock), queue, new RejectedEventLog(new InMemoryTableStore()), _clock), queue);
     }
 
     private sealed class CountingQueue : IQueueSender

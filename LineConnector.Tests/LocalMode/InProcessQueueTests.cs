@@ -93,6 +93,20 @@ public abstract class InProcessQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Ten_thousand_duplicates_in_one_send_are_handled_once_and_logged_on_one_line()
+    {
+        var handler = new ScriptedHandler();
+        var queue = Start(handler);
+
+        await queue.SendAsync(QueueNames.Inbound, [.. Enumerable.Range(0, 10_000).Select(_ => Message("same", "s"))], CancellationToken.None);
+        await Idle(queue);
+
+        handler.Handled.Should().ContainSingle();
+        _logs.Where(line => line.Contains("Dropped", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("9999").And.Contain("same");
+    }
+
+    [Fact]
     public async Task The_same_message_id_on_another_queue_is_not_a_duplicate()
     {
         var inbound = new ScriptedHandler();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using LineConnector.Core.Outbound;
 
@@ -27,7 +28,7 @@ public sealed class RecordingReporter : IDeliveryReporter
 
     public int FailuresToThrow { get; set; }
 
-    public Task ReportAsync(OutboundResult result, CancellationToken cancellationToken)
+    public Task<DeliveryReport> ReportAsync(OutboundResult result, CancellationToken cancellationToken)
     {
         if (FailuresToThrow > 0)
         {
@@ -36,32 +37,57 @@ public sealed class RecordingReporter : IDeliveryReporter
         }
 
         Reports.Add(result);
-        return Task.CompletedTask;
+        return Task.FromResult(new DeliveryReport(result.ReportTo, true, null));
     }
 }
 
-/// <summary>In-memory records that can be told to fail the next "sent" writes (the store went away after LINE accepted).</summary>
+/// <summary>
+/// Outbound records that can be told to fail the next writes of requests sent (the store went away after
+/// LINE accepted), and that find a record by outbound id for the tests' checks.
+/// </summary>
 public sealed class FlakyRecords(IOutboundRecords inner) : IOutboundRecords
 {
+    private readonly ConcurrentDictionary<string, OutboundKey> _keys = new(StringComparer.Ordinal);
+
     public int AddSentFailuresToThrow { get; set; }
 
-    public Task<OutboundRecord?> FindAsync(string outboundId, CancellationToken cancellationToken) => inner.FindAsync(outboundId, cancellationToken);
+    /// <summary>The stored record of a message this double saw started; null when nothing is stored.</summary>
+    public async Task<OutboundRecord?> FindAsync(string outboundId, CancellationToken cancellationToken) =>
+        _keys.TryGetValue(outboundId, out var key) && await inner.StartAsync(key, null, cancellationToken) is { ETag: not null } record ? record : null;
 
-    public Task AddSentAsync(string outboundId, SentRequest sent, CancellationToken cancellationToken)
+    public Task<OutboundRecord> StartAsync(OutboundKey key, string? freshReplyToken, CancellationToken cancellationToken)
+    {
+        _keys[key.OutboundId] = key;
+        return inner.StartAsync(key, freshReplyToken, cancellationToken);
+    }
+
+    public Task<OutboundRecord> AddSentAsync(OutboundRecord record, SentRequest sent, CancellationToken cancellationToken)
+    {
+        FailIfTold();
+        return inner.AddSentAsync(record, sent, cancellationToken);
+    }
+
+    public Task<OutboundRecord> FinishAsync(OutboundRecord record, OutboundResult result, CancellationToken cancellationToken)
+    {
+        if (result.Requests.Any(r => record.Sent.All(s => s.Index != r.Index)))
+        {
+            FailIfTold();
+        }
+
+        return inner.FinishAsync(record, result, cancellationToken);
+    }
+
+    public Task MarkReportedAsync(OutboundRecord record, CancellationToken cancellationToken) => inner.MarkReportedAsync(record, cancellationToken);
+
+    public Task<OutboundRecord> ReleaseReplyTokenAsync(OutboundRecord record, string replyToken, CancellationToken cancellationToken) =>
+        inner.ReleaseReplyTokenAsync(record, replyToken, cancellationToken);
+
+    private void FailIfTold()
     {
         if (AddSentFailuresToThrow > 0)
         {
             AddSentFailuresToThrow--;
             throw new TimeoutException("the record store did not answer");
         }
-
-        return inner.AddSentAsync(outboundId, sent, cancellationToken);
     }
-
-    public Task FinishAsync(OutboundResult result, CancellationToken cancellationToken) => inner.FinishAsync(result, cancellationToken);
-
-    public Task MarkReportedAsync(string outboundId, CancellationToken cancellationToken) => inner.MarkReportedAsync(outboundId, cancellationToken);
-
-    public Task<bool> TryClaimReplyTokenAsync(string channelId, string replyToken, string outboundId, CancellationToken cancellationToken) =>
-        inner.TryClaimReplyTokenAsync(channelId, replyToken, outboundId, cancellationToken);
 }

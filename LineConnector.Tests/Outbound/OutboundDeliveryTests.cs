@@ -1,10 +1,12 @@
 using System.Text;
+using LineConnector.Core;
 using LineConnector.Core.Channels;
-using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Storage;
 using LineConnector.Tests.Line.Api;
+using LineConnector.Tests.Storage;
 using LineConnector.Tests.Support;
 using RecordedRequest = LineConnector.Tests.Line.Api.RecordedRequest;
 
@@ -23,16 +25,17 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
     private readonly FakePolicy _policy = new();
     private readonly RecordingReporter _reporter = new();
     private readonly OutboundDeliveryOptions _options = new();
+    private TimeSpan _lineTimeout = TimeSpan.FromSeconds(5);
     private FakeLineServer _line = null!;
     private HttpClient _http = null!;
     private FlakyRecords _records = null!;
-    private IChannelAccessTokenProvider _tokens = new StaticTokens(Token);
+    private IChannelCredentials _tokens = new StaticTokens(Token);
 
     public async Task InitializeAsync()
     {
         _line = await FakeLineServer.StartAsync();
         _http = new HttpClient();
-        _records = new FlakyRecords(new InMemoryOutboundRecords(_clock));
+        _records = new FlakyRecords(new TableOutboundRecords(new InMemoryTableStore(), _clock));
     }
 
     public async Task DisposeAsync()
@@ -108,6 +111,136 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
         result.Requests.Single().Method.Should().Be(DeliveryMethod.Push);
         _line.RequestsTo(ReplyPath).Should().ContainSingle();
         Texts(_line.RequestsTo(PushPath).Should().ContainSingle().Subject).Should().Equal("m0", "m1");
+    }
+
+    [Fact]
+    public async Task A_reply_that_timed_out_then_finds_its_token_used_is_uncertain_and_never_pushed()
+    {
+        _lineTimeout = TimeSpan.FromMilliseconds(300);
+        _line.Script("POST", ReplyPath, Ok("late") with { Delay = TimeSpan.FromSeconds(30) }, FakeReply.Error(400, "Invalid reply token", "req-400"));
+
+        var result = await DeliverAsync(Request("out-1", 7, replyAge: TimeSpan.FromSeconds(5)));
+
+        result.Status.Should().Be(OutboundStatus.Uncertain);
+        result.Failure!.Kind.Should().Be(OutboundFailureKind.Uncertain);
+        result.Failure.Reason.Should().Contain("not pushed").And.Contain("1 request(s) after it were not sent");
+        result.Failure.LineRequestId.Should().Be("req-400");
+        result.SentMessageIds.Should().BeEmpty();
+        _line.RequestsTo(ReplyPath).Should().HaveCount(2, "the reply is tried again while its token is fresh");
+        _line.RequestsTo(PushPath).Should().BeEmpty("the first attempt may have reached the user");
+        _reporter.Reports.Should().ContainSingle().Which.Status.Should().Be(OutboundStatus.Uncertain);
+        (await _records.FindAsync("out-1", default))!.Result!.Status.Should().Be(OutboundStatus.Uncertain);
+    }
+
+    [Fact]
+    public async Task A_reply_whose_outcome_is_unknown_is_tried_again_on_redelivery_while_the_token_is_fresh()
+    {
+        _line.Script("POST", ReplyPath, FakeReply.Error(500, "Internal Server Error"), FakeReply.Error(500, "Internal Server Error"), FakeReply.Error(500, "Internal Server Error"), Ok("r1"));
+        var request = Request("out-1", 1, replyAge: TimeSpan.FromSeconds(5));
+
+        var first = () => DeliverAsync(request, deliveryCount: 1);
+        (await first.Should().ThrowAsync<LineApiException>()).Which.MayHaveTakenEffect.Should().BeTrue();
+        var second = await DeliverAsync(request, deliveryCount: 2);
+
+        second.Status.Should().Be(OutboundStatus.Delivered);
+        second.Requests.Single().Method.Should().Be(DeliveryMethod.Reply);
+        second.SentMessageIds.Should().Equal("r1");
+        _line.RequestsTo(ReplyPath).Should().HaveCount(4);
+        _line.RequestsTo(PushPath).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_reply_whose_outcome_is_unknown_is_uncertain_once_its_token_is_too_old_to_try_again()
+    {
+        _line.Script("POST", ReplyPath, FakeReply.Error(503, "Service Unavailable"));
+        var request = Request("out-1", 1, replyAge: TimeSpan.FromSeconds(5));
+
+        var first = () => DeliverAsync(request, deliveryCount: 1);
+        await first.Should().ThrowAsync<LineApiException>();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await DeliverAsync(request, deliveryCount: 2);
+
+        second.Status.Should().Be(OutboundStatus.Uncertain);
+        second.Failure!.Reason.Should().Contain("too old");
+        _line.RequestsTo(ReplyPath).Should().HaveCount(3, "only the first delivery's attempts");
+        _line.RequestsTo(PushPath).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_reply_that_certainly_never_reached_LINE_gives_its_token_back_and_is_pushed_later()
+    {
+        _line.Script("POST", ReplyPath, FakeReply.Error(429, "Too Many Requests"));
+        var request = Request("out-1", 1, replyAge: TimeSpan.FromSeconds(5));
+
+        var first = () => DeliverAsync(request, deliveryCount: 1);
+        (await first.Should().ThrowAsync<LineApiException>()).Which.MayHaveTakenEffect.Should().BeFalse("LINE refused every attempt with 429");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await DeliverAsync(request, deliveryCount: 2);
+
+        second.Status.Should().Be(OutboundStatus.Delivered);
+        second.Requests.Single().Method.Should().Be(DeliveryMethod.Push);
+        _line.RequestsTo(PushPath).Should().ContainSingle().Which.Header(LineApiClient.RetryKeyHeader).Should().Be(RetryKey.For("out-1", 0).ToString());
+    }
+
+    [Fact]
+    public async Task A_reply_with_an_unknown_outcome_on_the_last_delivery_is_uncertain()
+    {
+        _line.Script("POST", ReplyPath, FakeReply.Error(500, "Internal Server Error"));
+
+        var result = await DeliverAsync(Request("out-1", 1, replyAge: TimeSpan.FromSeconds(5)), deliveryCount: _options.MaxDeliveryCount);
+
+        result.Status.Should().Be(OutboundStatus.Uncertain);
+        result.Failure!.LineStatus.Should().Be(500);
+        _line.RequestsTo(PushPath).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Messages_the_policy_refuses_give_the_reply_token_back_for_the_next_message()
+    {
+        _policy.Refusals.Add("flex messages are refused");
+        await DeliverAsync(Request("refused", 1, replyAge: TimeSpan.FromSeconds(2)));
+        _policy.Refusals.Clear();
+
+        var next = await DeliverAsync(Request("next", 1, replyAge: TimeSpan.FromSeconds(3)));
+
+        next.Requests.Single().Method.Should().Be(DeliveryMethod.Reply);
+        _line.RequestsTo(ReplyPath).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_redelivery_on_another_instance_knows_the_reply_was_tried_and_never_pushes_it()
+    {
+        var store = AzuriteTableStoreTests.CreateStore();
+        _lineTimeout = TimeSpan.FromMilliseconds(300);
+        _line.Script("POST", ReplyPath, Ok("late") with { Delay = TimeSpan.FromSeconds(30) });
+        var request = Request("out-" + Guid.NewGuid().ToString("N"), 1, replyAge: TimeSpan.FromSeconds(5));
+        var firstInstance = CreateDelivery(new TableOutboundRecords(store, _clock));
+
+        var first = () => DeliverAsync(firstInstance, request, 1);
+        await first.Should().ThrowAsync<LineApiException>();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await DeliverAsync(CreateDelivery(new TableOutboundRecords(store, _clock)), request, 2);
+        var third = await DeliverAsync(CreateDelivery(new TableOutboundRecords(store, _clock)), request, 3);
+
+        second.Status.Should().Be(OutboundStatus.Uncertain);
+        third.Should().Be(second, "the recorded result stands");
+        _line.RequestsTo(PushPath).Should().BeEmpty();
+        _reporter.Reports.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_push_keeps_its_retry_key_on_another_instance()
+    {
+        var store = AzuriteTableStoreTests.CreateStore();
+        _line.Script("POST", PushPath, FakeReply.Error(500, "Internal Server Error"), FakeReply.Error(500, "Internal Server Error"), FakeReply.Error(500, "Internal Server Error"), Ok("p1"));
+        var request = Request("out-" + Guid.NewGuid().ToString("N"), 1);
+
+        var first = () => DeliverAsync(CreateDelivery(new TableOutboundRecords(store, _clock)), request, 1);
+        await first.Should().ThrowAsync<LineApiException>();
+        var second = await DeliverAsync(CreateDelivery(new TableOutboundRecords(store, _clock)), request, 2);
+
+        second.Status.Should().Be(OutboundStatus.Delivered);
+        _line.RequestsTo(PushPath).Select(p => p.Header(LineApiClient.RetryKeyHeader)).Should().HaveCount(4).And.AllBe(RetryKey.For(request.OutboundId, 0).ToString());
     }
 
     [Fact]
@@ -339,7 +472,7 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
 
         var deliver = () => DeliverAsync(Request("out-1", 1));
 
-        await deliver.Should().ThrowAsync<ChannelStoreUnavailableException>();
+        await deliver.Should().ThrowAsync<SecretStoreException>();
         _reporter.Reports.Should().BeEmpty();
     }
 
@@ -373,22 +506,27 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
         System.Text.Json.JsonSerializer.Serialize(_reporter.Reports).Should().NotContain(Token);
     }
 
-    private OutboundDelivery CreateDelivery()
+    private OutboundDelivery CreateDelivery() => CreateDelivery(_records);
+
+    private OutboundDelivery CreateDelivery(IOutboundRecords records)
     {
         var client = new LineApiClient(_http, _tokens, new LineApiClientOptions
         {
-            Endpoints = new LineApiOptions { ApiBaseUrl = _line.BaseUrl, DataApiBaseUrl = _line.BaseUrl },
+            ApiBaseUrl = _line.BaseUrl,
+            DataApiBaseUrl = _line.BaseUrl,
             MaxRetries = 2,
             RetryDelay = TimeSpan.FromMilliseconds(5),
-            Timeout = TimeSpan.FromSeconds(5),
+            Timeout = _lineTimeout,
         }, TimeProvider.System);
-        return new OutboundDelivery(client, _policy, _records, _reporter, _options, _clock);
+        return new OutboundDelivery(client, _policy, records, _reporter, _options, _clock);
     }
 
-    private Task<OutboundResult> DeliverAsync(OutboundRequest request, int deliveryCount = 1)
+    private Task<OutboundResult> DeliverAsync(OutboundRequest request, int deliveryCount = 1) => DeliverAsync(CreateDelivery(), request, deliveryCount);
+
+    private static Task<OutboundResult> DeliverAsync(OutboundDelivery delivery, OutboundRequest request, int deliveryCount)
     {
         var message = request.ToQueueMessage();
-        return CreateDelivery().DeliverAsync(new ReceivedMessage(message.MessageId, message.SessionId, deliveryCount, Encoding.UTF8.GetString(message.Body.Span)), default);
+        return delivery.DeliverAsync(new ReceivedMessage(message.MessageId, message.SessionId, deliveryCount, Encoding.UTF8.GetString(message.Body.Span)), default);
     }
 
     private OutboundRequest Request(string id, int messages, TimeSpan? replyAge = null, string replyToken = ReplyToken)
@@ -413,15 +551,15 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
     private static List<string> Texts(RecordedRequest request) =>
         [.. request.Json.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()!)];
 
-    private sealed class MissingTokens : IChannelAccessTokenProvider
+    private sealed class MissingTokens : IChannelCredentials
     {
-        public ValueTask<string> GetTokenAsync(string channelId, CancellationToken cancellationToken) =>
-            throw new ChannelAccessTokenMissingException(channelId, $"Channel '{channelId}' has no channel access token.");
+        public ValueTask<LineCredential> GetAsync(string channelId, CancellationToken cancellationToken) =>
+            throw new DomainException(DomainError.Misconfigured, $"Channel '{channelId}' has no channel access token.");
     }
 
-    private sealed class UnreachableTokens : IChannelAccessTokenProvider
+    private sealed class UnreachableTokens : IChannelCredentials
     {
-        public ValueTask<string> GetTokenAsync(string channelId, CancellationToken cancellationToken) =>
-            throw new ChannelStoreUnavailableException("Key Vault did not answer.");
+        public ValueTask<LineCredential> GetAsync(string channelId, CancellationToken cancellationToken) =>
+            throw new SecretStoreException("Key Vault did not answer.", 0);
     }
 }

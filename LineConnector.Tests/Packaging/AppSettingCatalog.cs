@@ -1,7 +1,7 @@
 using System.Reflection;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
-using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Functions.Channels;
@@ -42,7 +42,8 @@ internal static class AppSettingCatalog
     /// <summary>Sections the app binds to option classes (<c>services.Configure&lt;T&gt;(GetSection(...))</c>), with those classes.</summary>
     private static readonly IReadOnlyDictionary<string, Type[]> BoundSections = new Dictionary<string, Type[]>(StringComparer.OrdinalIgnoreCase)
     {
-        [LineApiOptions.Section] = [typeof(LineApiOptions), typeof(LineApiClientOptions)],
+        [LineApiClientOptions.Section] = [typeof(LineApiClientOptions)],
+        [SecretRefreshOptions.Section] = [typeof(SecretRefreshOptions)],
         [OutboundDeliveryOptions.Section] = [typeof(OutboundDeliveryOptions)],
         [KeyVaultOptions.Section] = [typeof(KeyVaultOptions)],
         [LocalQueueOptions.Section] = [typeof(LocalQueueOptions)],
@@ -100,10 +101,7 @@ internal static class AppSettingCatalog
         return section.Equals("Logging", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>
-    /// Properties the configuration binder sets from a single value. <see cref="LineApiClientOptions.Endpoints"/>
-    /// is left out: the app replaces it with <see cref="LineApiOptions"/>.
-    /// </summary>
+    /// <summary>Properties the configuration binder sets from a single value.</summary>
     private static IEnumerable<string> BindableProperties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true } && IsScalar(p.PropertyType))

@@ -71,7 +71,7 @@ public sealed class AppSettingsTests
         AppSettingCatalog.IsRead("KeyVault__vaultUrl").Should().BeFalse();
         AppSettingCatalog.IsRead("KeyVault").Should().BeFalse();
         AppSettingCatalog.IsRead("TableStorage__accountKey").Should().BeFalse();
-        AppSettingCatalog.IsRead("Line__Endpoints__ApiBaseUrl").Should().BeFalse("the app replaces the client's endpoints with LineApiOptions");
+        AppSettingCatalog.IsRead("Line__Endpoints__ApiBaseUrl").Should().BeFalse("the client's base URLs are Line__ApiBaseUrl and Line__DataApiBaseUrl");
         AppSettingCatalog.IsRead("ServiceBusConnection__namespace").Should().BeFalse();
         AppSettingCatalog.IsRead("Admin__Key").Should().BeFalse();
     }

@@ -213,7 +213,7 @@ public class LineWebhookEndpointTests
     public async Task When_the_channel_store_is_unavailable_the_answer_is_500_not_401()
     {
         var queue = new RecordingQueueSender();
-        await using var app = ConnectorApp.WithChannels(new ScriptedChannels(_ => throw new ChannelStoreUnavailableException("Key Vault timed out")), queue);
+        await using var app = ConnectorApp.WithChannels(new ScriptedChannels(_ => throw new SecretStoreException("Key Vault timed out", 0)), queue);
 
         var response = await app.CreateClient().SendAsync(Signed(WebhookJson.Body(WebhookJson.TextMessage("U1", "01JJ"))));
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -5,16 +6,19 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using LineConnector.Core.Channels;
 using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Line.Api;
 
 /// <summary>
-/// Calls LINE's Messaging API for one channel at a time; the channel access token comes from
-/// <see cref="IChannelAccessTokenProvider"/> on each call. Transient failures (5xx, timeouts, network
-/// errors, rate-limit 429) are retried with exponential backoff, honouring <c>Retry-After</c>; 409 and
-/// other 4xx, and the monthly limit, are not. Every failure is a <see cref="LineApiException"/>.
+/// The one client of LINE's APIs: the Messaging API, the content API and the token endpoint. A
+/// channel's calls authenticate with its credential from <see cref="IChannelCredentials"/>: its
+/// long-lived token, or a stateless token minted with its channel id and secret and cached for less
+/// than its life. One retry policy for every call: transient failures (5xx, timeouts, network
+/// errors, rate-limit 429) are retried with exponential backoff, honouring <c>Retry-After</c>; 409,
+/// other 4xx and the monthly limit are not. Every failure is a <see cref="LineApiException"/>;
+/// a channel that cannot be authenticated is a <see cref="DomainException"/>. Each call is a span of
+/// its own (the HTTP attempts are its children), and a failed one is counted by its kind.
 /// </summary>
 public sealed class LineApiClient
 {
@@ -22,31 +26,36 @@ public sealed class LineApiClient
     public const string RequestIdHeader = "X-Line-Request-Id";
     public const string AcceptedRequestIdHeader = "X-Line-Accepted-Request-Id";
 
+    /// <summary>A minted token is used until this long before it expires.</summary>
+    public static readonly TimeSpan TokenExpiryMargin = TimeSpan.FromMinutes(2);
+
     private const string InvalidReplyTokenMessage = "Invalid reply token";
     private const string MonthlyLimitMessage = "You have reached your monthly limit.";
+    private const string IssueTokenOperation = "issue a stateless token";
     private const int MaxErrorSnippet = 200;
 
     private readonly HttpClient _http;
-    private readonly IChannelAccessTokenProvider _tokens;
+    private readonly IChannelCredentials _credentials;
     private readonly LineApiClientOptions _options;
     private readonly TimeProvider _clock;
     private readonly Uri _api;
     private readonly Uri _dataApi;
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset UseUntil)> _minted = new(StringComparer.Ordinal);
 
     /// <param name="http">Sends the requests; its own timeout should be longer than <see cref="LineApiClientOptions.Timeout"/> (or infinite).</param>
-    public LineApiClient(HttpClient http, IChannelAccessTokenProvider tokens, LineApiClientOptions options, TimeProvider clock)
+    public LineApiClient(HttpClient http, IChannelCredentials credentials, LineApiClientOptions options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clock);
         options.Validate();
         _http = http;
-        _tokens = tokens;
+        _credentials = credentials;
         _options = options;
         _clock = clock;
-        _api = WithTrailingSlash(options.Endpoints.ApiBaseUrl);
-        _dataApi = WithTrailingSlash(options.Endpoints.DataApiBaseUrl);
+        _api = WithTrailingSlash(options.ApiBaseUrl);
+        _dataApi = WithTrailingSlash(options.DataApiBaseUrl);
     }
 
     /// <summary>
@@ -59,7 +68,8 @@ public sealed class LineApiClient
         ArgumentException.ThrowIfNullOrEmpty(replyToken);
         CheckMessages(messages);
         var body = JsonSerializer.SerializeToUtf8Bytes(new ReplyMessageRequest(replyToken, messages), LineApiJsonContext.Default.ReplyMessageRequest);
-        using var response = await SendAsync(new Call("reply", HttpMethod.Post, Api("v2/bot/message/reply"), body), channelId, cancellationToken);
+        var call = new Call("reply", HttpMethod.Post, Api("v2/bot/message/reply"), body) { SendsMessages = true };
+        using var response = await SendAsync(call, channelId, cancellationToken);
         return await ReadSendResultAsync(response, cancellationToken);
     }
 
@@ -80,23 +90,9 @@ public sealed class LineApiClient
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new PushMessageRequest(to, messages), LineApiJsonContext.Default.PushMessageRequest);
-        using var response = await SendAsync(new Call("push", HttpMethod.Post, Api("v2/bot/message/push"), body) { RetryKey = retryKey }, channelId, cancellationToken);
+        var call = new Call("push", HttpMethod.Post, Api("v2/bot/message/push"), body) { RetryKey = retryKey, SendsMessages = true };
+        using var response = await SendAsync(call, channelId, cancellationToken);
         return await ReadSendResultAsync(response, cancellationToken);
-    }
-
-    /// <summary><c>GET /v2/bot/info</c>.</summary>
-    public async Task<BotInfo> GetBotInfoAsync(string channelId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Call("bot info", HttpMethod.Get, Api("v2/bot/info")), channelId, cancellationToken);
-        return await ReadJsonAsync("bot info", response, LineApiJsonContext.Default.BotInfo, cancellationToken);
-    }
-
-    /// <summary><c>GET /v2/bot/profile/{userId}</c>; 404 when the user is not a friend of the bot.</summary>
-    public async Task<UserProfile> GetProfileAsync(string channelId, string userId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        using var response = await SendAsync(new Call("profile", HttpMethod.Get, Api("v2/bot/profile/" + Uri.EscapeDataString(userId))), channelId, cancellationToken);
-        return await ReadJsonAsync("profile", response, LineApiJsonContext.Default.UserProfile, cancellationToken);
     }
 
     /// <summary>
@@ -139,50 +135,93 @@ public sealed class LineApiClient
         };
     }
 
-    /// <summary><c>POST /v2/bot/chat/loading/start</c>: shows a loading animation in a one-on-one chat with <paramref name="userId"/>.</summary>
-    /// <param name="loadingSeconds">5 to 60, a multiple of 5 (LINE's rule).</param>
-    public async Task StartLoadingAnimationAsync(string channelId, string userId, int loadingSeconds, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /v2/bot/info</c> with credentials not stored yet (a channel being created, or given new
+    /// credentials): the bot's user id ties them to one LINE account. A stateless credential is minted
+    /// first and the token is not kept. LINE refusing the credentials is <see cref="LineErrorKind.InvalidCredentials"/>.
+    /// </summary>
+    public async Task<BotInfo> GetBotInfoAsync(LineCredential credential, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        if (loadingSeconds is < 5 or > 60 || loadingSeconds % 5 != 0)
+        ArgumentNullException.ThrowIfNull(credential);
+        var token = credential.AccessToken
+            ?? (await IssueStatelessTokenAsync(credential.LineChannelId!, credential.ChannelSecret!, cancellationToken)).AccessToken;
+        using var response = await SendAsync(new Call("bot info", HttpMethod.Get, Api("v2/bot/info")) { Bearer = Usable(token, "the given channel access token") }, null, cancellationToken);
+        return await ReadJsonAsync("bot info", response, LineApiJsonContext.Default.BotInfo, cancellationToken);
+    }
+
+    /// <summary><c>POST /oauth2/v3/token</c>: a stateless channel access token (15 minutes) for the LINE channel id and secret.</summary>
+    public async Task<StatelessToken> IssueStatelessTokenAsync(string lineChannelId, string channelSecret, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lineChannelId);
+        ArgumentException.ThrowIfNullOrEmpty(channelSecret);
+        var form = Encoding.ASCII.GetBytes(string.Join('&',
+            "grant_type=client_credentials",
+            "client_id=" + Uri.EscapeDataString(lineChannelId),
+            "client_secret=" + Uri.EscapeDataString(channelSecret)));
+        var call = new Call(IssueTokenOperation, HttpMethod.Post, Api("oauth2/v3/token"), form) { ContentType = "application/x-www-form-urlencoded" };
+        using var response = await SendAsync(call, null, cancellationToken);
+        var answer = await ReadJsonAsync(IssueTokenOperation, response, LineApiJsonContext.Default.TokenResponse, cancellationToken);
+        return answer.ExpiresIn > 0
+            ? new StatelessToken(Usable(answer.AccessToken, "LINE's new token"), TimeSpan.FromSeconds(answer.ExpiresIn))
+            : throw Unreadable(IssueTokenOperation, response, "expires_in is not positive");
+    }
+
+    /// <summary>Drops the channel's minted token, after its credentials changed.</summary>
+    public void ForgetToken(string channelId) => _minted.TryRemove(channelId, out _);
+
+    /// <summary>
+    /// The channel's access token: its long-lived one, else a minted one while it has more than
+    /// <see cref="TokenExpiryMargin"/> to live, else a new one minted now.
+    /// </summary>
+    internal async ValueTask<string> GetAccessTokenAsync(string channelId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        var credential = await _credentials.GetAsync(channelId, cancellationToken);
+        if (credential.AccessToken is { } longLived)
         {
-            throw new ArgumentOutOfRangeException(nameof(loadingSeconds), loadingSeconds, "loadingSeconds must be 5 to 60 and a multiple of 5.");
+            return Usable(longLived, $"the channel access token of channel '{channelId}'");
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ShowLoadingAnimationRequest(userId, loadingSeconds), LineApiJsonContext.Default.ShowLoadingAnimationRequest);
-        using var response = await SendAsync(new Call("loading animation", HttpMethod.Post, Api("v2/bot/chat/loading/start"), body), channelId, cancellationToken);
-    }
+        if (_minted.TryGetValue(channelId, out var minted) && _clock.GetUtcNow() < minted.UseUntil)
+        {
+            return minted.Token;
+        }
 
-    /// <summary><c>GET /v2/bot/message/quota</c>.</summary>
-    public async Task<MessageQuota> GetQuotaAsync(string channelId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Call("quota", HttpMethod.Get, Api("v2/bot/message/quota")), channelId, cancellationToken);
-        return await ReadJsonAsync("quota", response, LineApiJsonContext.Default.MessageQuota, cancellationToken);
-    }
+        StatelessToken issued;
+        try
+        {
+            issued = await IssueStatelessTokenAsync(credential.LineChannelId!, credential.ChannelSecret!, cancellationToken);
+        }
+        catch (LineApiException e) when (e.Kind == LineErrorKind.InvalidCredentials)
+        {
+            throw new DomainException(DomainError.Misconfigured, $"Channel '{channelId}': {e.Message}. Check its LINE channel id and channel secret.");
+        }
 
-    /// <summary><c>GET /v2/bot/message/quota/consumption</c>: messages counted against the quota this month.</summary>
-    public async Task<long> GetQuotaConsumptionAsync(string channelId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Call("quota consumption", HttpMethod.Get, Api("v2/bot/message/quota/consumption")), channelId, cancellationToken);
-        return (await ReadJsonAsync("quota consumption", response, LineApiJsonContext.Default.QuotaConsumptionResponse, cancellationToken)).TotalUsage;
+        _minted[channelId] = (issued.AccessToken, _clock.GetUtcNow() + issued.ExpiresIn - TokenExpiryMargin);
+        return issued.AccessToken;
     }
 
     /// <summary>
-    /// Sends a call in a span of its own (the HTTP attempts are its children), retrying transient failures;
-    /// returns the first 2xx answer (its body buffered unless streamed). A failure is counted by its kind.
+    /// Sends a call in a span of its own, retrying transient failures; returns the first 2xx answer (its
+    /// body buffered unless streamed). A call of a channel (<paramref name="channelId"/> set) authenticates
+    /// with the channel's token; the others carry their own. A failure is counted by its kind.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(Call call, string channelId, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Call call, string? channelId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(channelId);
         using var activity = ConnectorTelemetry.Source.StartActivity($"line {call.Operation}", ActivityKind.Internal);
         activity?.SetTag(ConnectorTelemetry.ChannelAttribute, channelId).SetTag(ConnectorTelemetry.LineOperationAttribute, call.Operation);
         try
         {
-            var response = await SendWithRetriesAsync(call, channelId, activity, cancellationToken);
+            if (channelId is not null)
+            {
+                call = call with { Bearer = await GetAccessTokenAsync(channelId, cancellationToken) };
+            }
+
+            var response = await SendWithRetriesAsync(call, activity, cancellationToken);
             activity?.SetTag(ConnectorTelemetry.LineRequestIdAttribute, RequestId(response));
             return response;
         }
-        catch (LineApiException e)
+        catch (LineApiException e) when (e.Operation == call.Operation)
         {
             ConnectorMetrics.LineCallFailed(channelId, e);
             activity?.SetTag(ConnectorTelemetry.LineErrorKindAttribute, e.Kind.ToString())
@@ -198,14 +237,9 @@ public sealed class LineApiClient
         }
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(Call call, string channelId, Activity? activity, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(Call call, Activity? activity, CancellationToken cancellationToken)
     {
-        var token = await _tokens.GetTokenAsync(channelId, cancellationToken);
-        if (!IsUsableToken(token))
-        {
-            throw new ChannelAccessTokenMissingException(channelId, $"Channel '{channelId}' has an empty or malformed channel access token (it must be printable ASCII without spaces).");
-        }
-
+        var mayHaveTakenEffect = false;
         for (var attempt = 1; ; attempt++)
         {
             LineApiException failure;
@@ -215,7 +249,7 @@ public sealed class LineApiClient
                 HttpResponseMessage? response = null;
                 try
                 {
-                    using var request = call.CreateRequest(token);
+                    using var request = call.CreateRequest();
                     response = await _http.SendAsync(request, call.Streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, linked.Token);
                     if (response.IsSuccessStatusCode)
                     {
@@ -233,7 +267,11 @@ public sealed class LineApiClient
                 }
                 catch (HttpRequestException e)
                 {
-                    failure = new LineApiException(call.Operation, LineErrorKind.Unreachable, 0, $"LINE could not be reached ({e.HttpRequestError})", [], null, attempt, e);
+                    failure = new LineApiException(call.Operation, LineErrorKind.Unreachable, 0, $"LINE could not be reached ({e.HttpRequestError})", [], null, attempt, e)
+                    {
+                        // Refused before anything was sent, LINE cannot have acted; lost later, it may have.
+                        MayHaveTakenEffect = e.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError),
+                    };
                 }
                 finally
                 {
@@ -241,6 +279,8 @@ public sealed class LineApiClient
                 }
             }
 
+            mayHaveTakenEffect |= call.SendsMessages && (failure.MayHaveTakenEffect || failure.Kind is LineErrorKind.Timeout or LineErrorKind.ServerError);
+            failure = WithEffect(failure, mayHaveTakenEffect);
             if (!failure.IsTransient || attempt > _options.MaxRetries)
             {
                 throw failure;
@@ -256,6 +296,17 @@ public sealed class LineApiClient
         }
     }
 
+    private static LineApiException WithEffect(LineApiException failure, bool mayHaveTakenEffect) =>
+        failure.MayHaveTakenEffect == mayHaveTakenEffect
+            ? failure
+            : new LineApiException(failure.Operation, failure.Kind, failure.Status, failure.LineMessage, failure.Details, failure.RequestId, failure.Attempts, failure.InnerException, failure.ErrorCode)
+            {
+                AcceptedRequestId = failure.AcceptedRequestId,
+                SentMessages = failure.SentMessages,
+                RetryAfter = failure.RetryAfter,
+                MayHaveTakenEffect = mayHaveTakenEffect,
+            };
+
     private async Task<LineApiException> ReadFailureAsync(Call call, HttpResponseMessage response, int attempt, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
@@ -270,19 +321,21 @@ public sealed class LineApiClient
             // Not LINE's error shape (e.g. a proxy's HTML page): described by status and a snippet below.
         }
 
-        var message = error?.Message ?? $"HTTP {status} {response.ReasonPhrase} {Snippet(text)}".TrimEnd();
+        var message = error?.Message ?? error?.ErrorDescription ?? $"HTTP {status} {response.ReasonPhrase} {Snippet(text)}".TrimEnd();
         var kind = status switch
         {
             400 when string.Equals(message.Trim(), InvalidReplyTokenMessage, StringComparison.OrdinalIgnoreCase) => LineErrorKind.InvalidReplyToken,
             429 when string.Equals(message.Trim(), MonthlyLimitMessage, StringComparison.OrdinalIgnoreCase) => LineErrorKind.MonthlyLimit,
             429 => LineErrorKind.RateLimit,
             409 when call.RetryKey is not null => LineErrorKind.Duplicate,
+            401 or 403 => LineErrorKind.InvalidCredentials,
+            >= 400 and < 500 when call.Operation == IssueTokenOperation && status != 408 => LineErrorKind.InvalidCredentials,
             408 => LineErrorKind.Timeout,
             >= 500 => LineErrorKind.ServerError,
             _ => LineErrorKind.ClientError,
         };
 
-        return new LineApiException(call.Operation, kind, status, message, error?.Details ?? [], RequestId(response), attempt)
+        return new LineApiException(call.Operation, kind, status, message, error?.Details ?? [], RequestId(response), attempt, errorCode: error?.Error)
         {
             AcceptedRequestId = Header(response, AcceptedRequestIdHeader),
             SentMessages = error?.SentMessages ?? [],
@@ -361,22 +414,15 @@ public sealed class LineApiClient
         }
     }
 
-    private static bool IsUsableToken(string? token)
+    /// <summary>The token, when it can go in a header as it is: printable ASCII without spaces. The refusal never quotes it.</summary>
+    private static string Usable(string? token, string what)
     {
-        if (string.IsNullOrEmpty(token))
+        if (string.IsNullOrEmpty(token) || token.Any(c => c is <= ' ' or > '~'))
         {
-            return false;
+            throw new DomainException(DomainError.Misconfigured, $"{char.ToUpperInvariant(what[0])}{what[1..]} is empty or malformed (it must be printable ASCII without spaces).");
         }
 
-        foreach (var c in token)
-        {
-            if (c is <= ' ' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return token;
     }
 
     private static string Snippet(string text)
@@ -399,16 +445,28 @@ public sealed class LineApiClient
 
     private sealed record Call(string Operation, HttpMethod Method, Uri Uri, byte[]? Body = null)
     {
+        public string ContentType { get; init; } = "application/json";
+
+        /// <summary>The access token; null for the token endpoint, which authenticates with the form.</summary>
+        public string? Bearer { get; init; }
+
         public Guid? RetryKey { get; init; }
+
+        /// <summary>The call sends messages to users (reply, push): an attempt whose outcome is unknown may have sent them.</summary>
+        public bool SendsMessages { get; init; }
 
         /// <summary>Return once the headers are read, leaving the body to the caller (content downloads).</summary>
         public bool Streamed { get; init; }
 
-        public HttpRequestMessage CreateRequest(string token)
+        public HttpRequestMessage CreateRequest()
         {
             var request = new HttpRequestMessage(Method, Uri);
-            // Set without parsing: a parse error would quote the value, and the value is a secret.
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            if (Bearer is not null)
+            {
+                // Set without parsing: a parse error would quote the value, and the value is a secret.
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Bearer);
+            }
+
             if (RetryKey is { } key)
             {
                 request.Headers.TryAddWithoutValidation(RetryKeyHeader, key.ToString("D", CultureInfo.InvariantCulture));
@@ -417,7 +475,7 @@ public sealed class LineApiClient
             if (Body is not null)
             {
                 request.Content = new ByteArrayContent(Body);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = Encoding.UTF8.WebName };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType) { CharSet = ContentType == "application/json" ? Encoding.UTF8.WebName : null };
             }
 
             return request;

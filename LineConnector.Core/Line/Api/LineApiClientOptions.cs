@@ -1,10 +1,18 @@
 namespace LineConnector.Core.Line.Api;
 
-/// <summary>Settings of <see cref="LineApiClient"/>: where the APIs are, how often and how long to retry, and the timeout of one attempt.</summary>
+/// <summary>
+/// Settings of <see cref="LineApiClient"/> (section <c>Line</c>): where LINE's APIs are, how often and
+/// how long a failed call is retried, and the timeout of one attempt.
+/// </summary>
 public sealed class LineApiClientOptions
 {
-    /// <summary>Base URLs of the Messaging API and the content API.</summary>
-    public LineApiOptions Endpoints { get; set; } = new();
+    public const string Section = "Line";
+
+    /// <summary>The Messaging API: reply, push, bot info, and the token endpoint.</summary>
+    public Uri ApiBaseUrl { get; set; } = new("https://api.line.me/");
+
+    /// <summary>The content API: users' images, video, audio and files.</summary>
+    public Uri DataApiBaseUrl { get; set; } = new("https://api-data.line.me/");
 
     /// <summary>Retries after the first attempt of a call that failed transiently (5xx, timeout, rate-limit 429, network).</summary>
     public int MaxRetries { get; set; } = 3;
@@ -23,7 +31,7 @@ public sealed class LineApiClientOptions
 
     internal void Validate()
     {
-        if (!Endpoints.ApiBaseUrl.IsAbsoluteUri || !Endpoints.DataApiBaseUrl.IsAbsoluteUri)
+        if (!ApiBaseUrl.IsAbsoluteUri || !DataApiBaseUrl.IsAbsoluteUri)
         {
             throw new ArgumentException("LINE API base URLs must be absolute, e.g. https://api.line.me/.");
         }

@@ -10,15 +10,23 @@ internal sealed record ReplyMessageRequest(string ReplyToken, JsonElement Messag
 
 internal sealed record PushMessageRequest(string To, JsonElement Messages);
 
-internal sealed record ShowLoadingAnimationRequest(string ChatId, int LoadingSeconds);
 
 internal sealed record SendMessageResponse(IReadOnlyList<SentMessage> SentMessages);
 
-internal sealed record ErrorResponse(string? Message = null, IReadOnlyList<LineErrorDetail>? Details = null, IReadOnlyList<SentMessage>? SentMessages = null);
+/// <summary>LINE's error bodies: <c>{"message", "details", "sentMessages"}</c> (Messaging API) or <c>{"error", "error_description"}</c> (token endpoint).</summary>
+internal sealed record ErrorResponse(
+    string? Message = null,
+    IReadOnlyList<LineErrorDetail>? Details = null,
+    IReadOnlyList<SentMessage>? SentMessages = null,
+    string? Error = null,
+    [property: JsonPropertyName("error_description")] string? ErrorDescription = null);
+
+internal sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("expires_in")] long ExpiresIn);
 
 internal sealed record TranscodingResponse(string Status);
 
-internal sealed record QuotaConsumptionResponse(long TotalUsage);
 
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
@@ -27,12 +35,9 @@ internal sealed record QuotaConsumptionResponse(long TotalUsage);
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ReplyMessageRequest))]
 [JsonSerializable(typeof(PushMessageRequest))]
-[JsonSerializable(typeof(ShowLoadingAnimationRequest))]
 [JsonSerializable(typeof(SendMessageResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TranscodingResponse))]
-[JsonSerializable(typeof(QuotaConsumptionResponse))]
-[JsonSerializable(typeof(MessageQuota))]
 [JsonSerializable(typeof(BotInfo))]
-[JsonSerializable(typeof(UserProfile))]
+[JsonSerializable(typeof(TokenResponse))]
 internal sealed partial class LineApiJsonContext : JsonSerializerContext;

@@ -162,16 +162,16 @@ public sealed class FakeLineServer : IAsyncDisposable
     private static string Key(string method, string path) => method + " " + path;
 }
 
-/// <summary>A token provider that hands out one token and counts the calls.</summary>
-public sealed class StaticTokens(string token) : LineConnector.Core.Channels.IChannelAccessTokenProvider
+/// <summary>Channel credentials that hand out one long-lived token for every channel and count the calls.</summary>
+public sealed class StaticTokens(string token) : LineConnector.Core.Line.Api.IChannelCredentials
 {
     private int _calls;
 
     public int Calls => _calls;
 
-    public ValueTask<string> GetTokenAsync(string channelId, CancellationToken cancellationToken)
+    public ValueTask<LineConnector.Core.Line.Api.LineCredential> GetAsync(string channelId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
-        return ValueTask.FromResult(token);
+        return ValueTask.FromResult(LineConnector.Core.Line.Api.LineCredential.LongLived(token));
     }
 }

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using LineConnector.Core.Channels;
-using LineConnector.Core.Line;
+using LineConnector.Core;
 using LineConnector.Core.Line.Api;
 
 namespace LineConnector.Tests.Line.Api;
@@ -10,6 +9,7 @@ namespace LineConnector.Tests.Line.Api;
 public sealed class LineApiClientTests : IAsyncLifetime
 {
     private const string Token = "secret-channel-token-5b1d7e";
+    private static readonly LineCredential Credential = LineCredential.LongLived(Token);
     private const string Channel = "demo";
     private const string Reply = "/v2/bot/message/reply";
     private const string Push = "/v2/bot/message/push";
@@ -206,7 +206,7 @@ public sealed class LineApiClientTests : IAsyncLifetime
     {
         _line.Script("GET", "/v2/bot/info", new FakeReply(502, "<html><body>Bad gateway</body></html>") { ContentType = "text/html" });
 
-        var error = await Assert.ThrowsAsync<LineApiException>(() => Client(o => o.MaxRetries = 0).GetBotInfoAsync(Channel, default));
+        var error = await Assert.ThrowsAsync<LineApiException>(() => Client(o => o.MaxRetries = 0).GetBotInfoAsync(Credential, default));
 
         error.Kind.Should().Be(LineErrorKind.ServerError);
         error.LineMessage.Should().Contain("HTTP 502").And.Contain("Bad gateway");
@@ -250,10 +250,11 @@ public sealed class LineApiClientTests : IAsyncLifetime
         var client = Client(o =>
         {
             o.MaxRetries = 2;
-            o.Endpoints = new LineApiOptions { ApiBaseUrl = new Uri($"http://127.0.0.1:{closedPort}/"), DataApiBaseUrl = new Uri($"http://127.0.0.1:{closedPort}/") };
+            o.ApiBaseUrl = new Uri($"http://127.0.0.1:{closedPort}/");
+            o.DataApiBaseUrl = new Uri($"http://127.0.0.1:{closedPort}/");
         });
 
-        var error = await Assert.ThrowsAsync<LineApiException>(() => client.GetQuotaAsync(Channel, default));
+        var error = await Assert.ThrowsAsync<LineApiException>(() => client.GetTranscodingStatusAsync(Channel, "325708", default));
 
         error.Kind.Should().Be(LineErrorKind.Unreachable);
         error.Attempts.Should().Be(3);
@@ -266,7 +267,7 @@ public sealed class LineApiClientTests : IAsyncLifetime
         _line.Script("GET", "/v2/bot/info", new FakeReply(200, "{}") { Delay = TimeSpan.FromSeconds(30) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var call = () => Client().GetBotInfoAsync(Channel, cancel.Token);
+        var call = () => Client().GetBotInfoAsync(Credential, cancel.Token);
 
         await call.Should().ThrowAsync<OperationCanceledException>();
         _line.Requests.Should().ContainSingle();
@@ -283,14 +284,14 @@ public sealed class LineApiClientTests : IAsyncLifetime
             o.MaxRetries = 1;
             o.Timeout = TimeSpan.FromMilliseconds(300);
         });
-        var unreachable = Client(o => o.Endpoints = new LineApiOptions { ApiBaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}/") });
+        var unreachable = Client(o => o.ApiBaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}/"));
 
         List<Exception> errors =
         [
             await Assert.ThrowsAsync<LineApiException>(() => client.PushAsync(Channel, "U1", Messages("hi"), RetryKey, default)),
             await Assert.ThrowsAsync<LineApiException>(() => client.ReplyAsync(Channel, "t", Messages("hi"), default)),
-            await Assert.ThrowsAsync<LineApiException>(() => client.GetBotInfoAsync(Channel, default)),
-            await Assert.ThrowsAsync<LineApiException>(() => unreachable.GetBotInfoAsync(Channel, default)),
+            await Assert.ThrowsAsync<LineApiException>(() => client.GetBotInfoAsync(Credential, default)),
+            await Assert.ThrowsAsync<LineApiException>(() => unreachable.GetBotInfoAsync(Credential, default)),
         ];
 
         errors.Select(e => e.ToString()).Should().AllSatisfy(text => text.Should().NotContain(Token));
@@ -304,9 +305,10 @@ public sealed class LineApiClientTests : IAsyncLifetime
     {
         var client = new LineApiClient(_http, new StaticTokens(token), Options(), TimeProvider.System);
 
-        var error = await Assert.ThrowsAsync<ChannelAccessTokenMissingException>(() => client.GetBotInfoAsync(Channel, default));
+        var error = await Assert.ThrowsAsync<DomainException>(() => client.GetTranscodingStatusAsync(Channel, "325708", default));
 
-        error.ChannelId.Should().Be(Channel);
+        error.Error.Should().Be(DomainError.Misconfigured);
+        error.Message.Should().Contain($"channel '{Channel}'");
         if (token.Length > 0)
         {
             error.ToString().Should().NotContain("secret");
@@ -335,7 +337,7 @@ public sealed class LineApiClientTests : IAsyncLifetime
     {
         _line.Script("GET", "/v2/bot/info", new FakeReply(200, """{"userId":"Ub9952f8...","basicId":"@216ru...","displayName":"Example name","pictureUrl":"https://profile.line-scdn.net/abc","chatMode":"chat","markAsReadMode":"manual"}"""));
 
-        var info = await Client().GetBotInfoAsync(Channel, default);
+        var info = await Client().GetBotInfoAsync(Credential, default);
 
         info.Should().Be(new BotInfo("Ub9952f8...", "@216ru...", "Example name", "chat", "manual", PictureUrl: "https://profile.line-scdn.net/abc"));
     }
@@ -345,7 +347,7 @@ public sealed class LineApiClientTests : IAsyncLifetime
     {
         _line.Script("GET", "/v2/bot/info", new FakeReply(200, """{"basicId":"@216ru...","displayName":"Example name","chatMode":"chat","markAsReadMode":"manual"}"""));
 
-        var error = await Assert.ThrowsAsync<LineApiException>(() => Client().GetBotInfoAsync(Channel, default));
+        var error = await Assert.ThrowsAsync<LineApiException>(() => Client().GetBotInfoAsync(Credential, default));
 
         error.Kind.Should().Be(LineErrorKind.ServerError);
         error.Status.Should().Be(200);
@@ -353,44 +355,16 @@ public sealed class LineApiClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Profile_path_escapes_the_user_id()
+    public async Task Ids_in_paths_are_escaped()
     {
-        _line.Script("GET", "/v2/bot/profile/U4af4980629", new FakeReply(200, """{"displayName":"LINE taro","userId":"U4af4980629","pictureUrl":"https://profile.line-scdn.net/x","statusMessage":"Hello, LINE!","language":"en"}"""));
+        _line.Script("GET", "/v2/bot/message/U4af4980629/content/transcoding", new FakeReply(200, """{"status":"succeeded"}"""));
 
-        var profile = await Client().GetProfileAsync(Channel, "U4af4980629", default);
-        var missing = await Assert.ThrowsAsync<LineApiException>(() => Client().GetProfileAsync(Channel, "U/../info", default));
+        var status = await Client().GetTranscodingStatusAsync(Channel, "U4af4980629", default);
+        var missing = await Assert.ThrowsAsync<LineApiException>(() => Client().GetTranscodingStatusAsync(Channel, "U/../info", default));
 
-        profile.Should().Be(new UserProfile("U4af4980629", "LINE taro", "https://profile.line-scdn.net/x", "Hello, LINE!", "en"));
+        status.Should().Be(TranscodingStatus.Succeeded);
         missing.Status.Should().Be(404);
-        _line.Requests.Select(r => r.Path).Should().Contain("/v2/bot/profile/U%2F..%2Finfo");
-    }
-
-    [Fact]
-    public async Task Quota_and_consumption_are_read()
-    {
-        _line.Script("GET", "/v2/bot/message/quota", new FakeReply(200, """{"type":"limited","value":1000}"""));
-        _line.Script("GET", "/v2/bot/message/quota/consumption", new FakeReply(200, """{"totalUsage":500}"""));
-
-        var quota = await Client().GetQuotaAsync(Channel, default);
-        var used = await Client().GetQuotaConsumptionAsync(Channel, default);
-
-        quota.Should().Be(new MessageQuota("limited", 1000));
-        quota.IsLimited.Should().BeTrue();
-        used.Should().Be(500);
-    }
-
-    [Fact]
-    public async Task Loading_animation_posts_chat_id_and_seconds()
-    {
-        _line.Script("POST", "/v2/bot/chat/loading/start", new FakeReply(202, "{}"));
-
-        await Client().StartLoadingAnimationAsync(Channel, "U1", 20, default);
-        var invalid = () => Client().StartLoadingAnimationAsync(Channel, "U1", 7, default);
-
-        var request = _line.RequestsTo("/v2/bot/chat/loading/start").Should().ContainSingle().Subject;
-        PropertyNames(request.Json).Should().Equal("chatId", "loadingSeconds");
-        request.Json.GetProperty("loadingSeconds").GetInt32().Should().Be(20);
-        await invalid.Should().ThrowAsync<ArgumentOutOfRangeException>().WithMessage("*multiple of 5*");
+        _line.Requests.Select(r => r.Path).Should().Contain("/v2/bot/message/U%2F..%2Finfo/content/transcoding");
     }
 
     [Fact]
@@ -398,7 +372,11 @@ public sealed class LineApiClientTests : IAsyncLifetime
     {
         await using var data = await FakeLineServer.StartAsync();
         data.Script("GET", "/v2/bot/message/325708/content", new FakeReply(200, "\u0089PNG-bytes") { ContentType = "image/png" });
-        var client = Client(o => o.Endpoints = new LineApiOptions { ApiBaseUrl = _line.BaseUrl, DataApiBaseUrl = data.BaseUrl });
+        var client = Client(o =>
+        {
+            o.ApiBaseUrl = _line.BaseUrl;
+            o.DataApiBaseUrl = data.BaseUrl;
+        });
 
         using var content = await client.GetMessageContentAsync(Channel, "325708", default);
 
@@ -447,12 +425,16 @@ public sealed class LineApiClientTests : IAsyncLifetime
     [Fact]
     public async Task A_base_url_with_a_path_keeps_it()
     {
-        _line.Script("GET", "/line-proxy/v2/bot/message/quota", new FakeReply(200, """{"type":"none"}"""));
-        var client = Client(o => o.Endpoints = new LineApiOptions { ApiBaseUrl = new Uri(_line.BaseUrl, "line-proxy"), DataApiBaseUrl = _line.BaseUrl });
+        _line.Script("POST", "/line-proxy" + Reply, new FakeReply(200, """{"sentMessages":[{"id":"1","quoteToken":"q"}]}"""));
+        var client = Client(o =>
+        {
+            o.ApiBaseUrl = new Uri(_line.BaseUrl, "line-proxy");
+            o.DataApiBaseUrl = _line.BaseUrl;
+        });
 
-        var quota = await client.GetQuotaAsync(Channel, default);
+        await client.ReplyAsync(Channel, "token", Messages("hi"), default);
 
-        quota.Should().Be(new MessageQuota("none", null));
+        _line.RequestsTo("/line-proxy" + Reply).Should().ContainSingle();
     }
 
     private LineApiClient Client(Action<LineApiClientOptions>? configure = null)
@@ -464,7 +446,8 @@ public sealed class LineApiClientTests : IAsyncLifetime
 
     private LineApiClientOptions Options() => new()
     {
-        Endpoints = new LineApiOptions { ApiBaseUrl = _line.BaseUrl, DataApiBaseUrl = _line.BaseUrl },
+        ApiBaseUrl = _line.BaseUrl,
+        DataApiBaseUrl = _line.BaseUrl,
         RetryDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryDelay = TimeSpan.FromSeconds(2),
         Timeout = TimeSpan.FromSeconds(5),

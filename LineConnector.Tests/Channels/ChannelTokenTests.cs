@@ -1,26 +1,26 @@
+using LineConnector.Core;
 using LineConnector.Core.Channels;
-using LineConnector.Core.Line;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Storage;
-using LineConnector.Tests.TestSupport;
 using LineConnector.Tests.Support;
+using LineConnector.Tests.TestSupport;
 
 namespace LineConnector.Tests.Channels;
 
-public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
+/// <summary>A channel's access token, as the LINE client gets it from the stored credentials: long-lived, or minted and cached.</summary>
+public sealed class ChannelTokenTests : IAsyncLifetime
 {
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly ChannelRepository _repository = new(new InMemoryTableStore());
     private readonly Secrets _secrets = new();
     private FakeLine _line = null!;
-    private LineAccountClient _client = null!;
-    private ChannelAccessTokenProvider _provider = null!;
+    private LineApiClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _line = await FakeLine.StartAsync();
         _line.Add(new FakeLine.Account("1001", "secret-one", "U1111"));
-        _client = new LineAccountClient(new HttpClient(), new LineApiOptions { ApiBaseUrl = _line.BaseUrl }, new LineAccountClientOptions { RetryDelay = TimeSpan.FromMilliseconds(1) });
-        _provider = new ChannelAccessTokenProvider(new ChannelCache(_repository, _clock), _secrets, _client, _clock);
+        _client = Client(_line.BaseUrl, maxRetries: 2);
         await _repository.CreateAsync(new Channel("acme", ChannelStatus.Active, ChannelSamples.Settings(), "1001", "U1111"), default);
     }
 
@@ -31,7 +31,7 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
     {
         _secrets.Value = new ChannelSecrets("secret-one", "long-lived", null, null);
 
-        (await _provider.GetTokenAsync("acme", default)).Should().Be("long-lived");
+        (await _client.GetAccessTokenAsync("acme", default)).Should().Be("long-lived");
         _line.TokensIssued.Should().Be(0);
     }
 
@@ -40,11 +40,11 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
     {
         _secrets.Value = new ChannelSecrets("secret-one", null, null, null);
 
-        var first = await _provider.GetTokenAsync("acme", default);
+        var first = await _client.GetAccessTokenAsync("acme", default);
         _clock.Advance(TimeSpan.FromMinutes(12));
-        var cached = await _provider.GetTokenAsync("acme", default);
+        var cached = await _client.GetAccessTokenAsync("acme", default);
         _clock.Advance(TimeSpan.FromMinutes(1));
-        var renewed = await _provider.GetTokenAsync("acme", default);
+        var renewed = await _client.GetAccessTokenAsync("acme", default);
 
         first.Should().StartWith("stateless-");
         cached.Should().Be(first);
@@ -57,20 +57,29 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
     {
         _secrets.Value = new ChannelSecrets("secret-one", null, null, null);
 
-        var bot = await _client.GetBotInfoAsync(await _provider.GetTokenAsync("acme", default), default);
+        var bot = await _client.GetBotInfoAsync(LineCredential.LongLived(await _client.GetAccessTokenAsync("acme", default)), default);
 
         bot.UserId.Should().Be("U1111");
+    }
+
+    [Fact]
+    public async Task Bot_info_with_a_channel_id_and_secret_mints_a_token_first()
+    {
+        var bot = await _client.GetBotInfoAsync(LineCredential.Stateless("1001", "secret-one"), default);
+
+        bot.UserId.Should().Be("U1111");
+        _line.TokensIssued.Should().Be(1);
     }
 
     [Fact]
     public async Task Forget_mints_a_new_token_after_a_credential_change()
     {
         _secrets.Value = new ChannelSecrets("secret-one", null, null, null);
-        var first = await _provider.GetTokenAsync("acme", default);
+        var first = await _client.GetAccessTokenAsync("acme", default);
 
-        _provider.Forget("acme");
+        _client.ForgetToken("acme");
 
-        (await _provider.GetTokenAsync("acme", default)).Should().NotBe(first);
+        (await _client.GetAccessTokenAsync("acme", default)).Should().NotBe(first);
     }
 
     [Fact]
@@ -79,11 +88,11 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
         await _repository.CreateAsync(new Channel("no-id", ChannelStatus.Active, ChannelSamples.Settings(), null, null), default);
         _secrets.Value = new ChannelSecrets("secret-one", null, null, null);
 
-        var get = () => _provider.GetTokenAsync("no-id", default).AsTask();
+        var get = () => _client.GetAccessTokenAsync("no-id", default).AsTask();
 
-        var error = (await get.Should().ThrowAsync<ChannelAccessTokenMissingException>()).Which;
-        error.ChannelId.Should().Be("no-id");
-        error.Message.Should().Contain("LineChannelId").And.Contain("line-no-id-access-token");
+        var error = (await get.Should().ThrowAsync<DomainException>()).Which;
+        error.Error.Should().Be(DomainError.Misconfigured);
+        error.Message.Should().Contain("'no-id'").And.Contain("LineChannelId").And.Contain("line-no-id-access-token");
     }
 
     [Fact]
@@ -92,8 +101,8 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
         _secrets.Value = new ChannelSecrets("secret-one", "long-lived", null, null);
         await _repository.ChangeAsync("acme", "*", c => c with { Status = ChannelStatus.Deleted }, default);
 
-        await FluentActions.Awaiting(() => _provider.GetTokenAsync("acme", default).AsTask()).Should().ThrowAsync<ChannelAccessTokenMissingException>();
-        await FluentActions.Awaiting(() => _provider.GetTokenAsync("ghost", default).AsTask()).Should().ThrowAsync<ChannelAccessTokenMissingException>();
+        (await FluentActions.Awaiting(() => _client.GetAccessTokenAsync("acme", default).AsTask()).Should().ThrowAsync<DomainException>()).Which.Error.Should().Be(DomainError.NotFound);
+        (await FluentActions.Awaiting(() => _client.GetAccessTokenAsync("ghost", default).AsTask()).Should().ThrowAsync<DomainException>()).Which.Error.Should().Be(DomainError.NotFound);
     }
 
     [Fact]
@@ -101,9 +110,10 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
     {
         _secrets.Value = new ChannelSecrets("not-the-secret", null, null, null);
 
-        var get = () => _provider.GetTokenAsync("acme", default).AsTask();
+        var get = () => _client.GetAccessTokenAsync("acme", default).AsTask();
 
-        var error = (await get.Should().ThrowAsync<ChannelAccessTokenMissingException>()).Which;
+        var error = (await get.Should().ThrowAsync<DomainException>()).Which;
+        error.Error.Should().Be(DomainError.Misconfigured);
         error.Message.Should().Contain("HTTP 400 invalid_client").And.NotContain("not-the-secret");
     }
 
@@ -113,21 +123,29 @@ public sealed class ChannelAccessTokenProviderTests : IAsyncLifetime
         _secrets.Value = new ChannelSecrets("secret-one", null, null, null);
         _line.FailWith = 503;
 
-        var get = () => _provider.GetTokenAsync("acme", default).AsTask();
+        var get = () => _client.GetAccessTokenAsync("acme", default).AsTask();
 
-        var error = (await get.Should().ThrowAsync<ChannelStoreUnavailableException>()).Which;
-        error.InnerException.Should().BeOfType<LineAccountException>().Which.Status.Should().Be(503);
+        var error = (await get.Should().ThrowAsync<LineApiException>()).Which;
+        error.Status.Should().Be(503);
+        error.IsTransient.Should().BeTrue();
+        error.Attempts.Should().Be(3, "the token endpoint follows the client's one retry policy");
     }
 
     [Fact]
     public async Task Unreachable_line_is_status_0()
     {
-        var client = new LineAccountClient(new HttpClient(), new LineApiOptions { ApiBaseUrl = new Uri("http://127.0.0.1:1/") }, new LineAccountClientOptions { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        var client = Client(new Uri("http://127.0.0.1:1/"), maxRetries: 1);
 
-        var get = () => client.GetBotInfoAsync("token", default);
+        var get = () => client.GetBotInfoAsync(LineCredential.LongLived("token"), default);
 
-        (await get.Should().ThrowAsync<LineAccountException>()).Which.Status.Should().Be(0);
+        (await get.Should().ThrowAsync<LineApiException>()).Which.Status.Should().Be(0);
     }
+
+    private LineApiClient Client(Uri line, int maxRetries) => new(
+        new HttpClient(),
+        new StoredChannelCredentials(new ChannelCache(_repository, _clock), _secrets),
+        new LineApiClientOptions { ApiBaseUrl = line, DataApiBaseUrl = line, MaxRetries = maxRetries, RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(10) },
+        _clock);
 
     private sealed class Secrets : IChannelSecretStore
     {
