@@ -5,6 +5,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line;
 using LineConnector.Core.Queueing;
+using LineConnector.Core.Storage;
 using LineConnector.Functions.ServiceBus;
 
 namespace LineConnector.Benchmarks;
@@ -30,7 +31,7 @@ public class WebhookIntakeBenchmarks
     {
         _body = Encoding.UTF8.GetBytes(WebhookBodies.OfSize(BodyBytes));
         _signature = LineSignature.Compute(_body, Secret);
-        _intake = new WebhookIntake(new OneChannel(), new ServiceBusQueueSender(new DiscardingServiceBus()), TimeProvider.System);
+        _intake = new WebhookIntake(new OneChannel(), new ServiceBusQueueSender(new DiscardingServiceBus()), new RejectedEventLog(new InMemoryTableStore()), TimeProvider.System);
     }
 
     [Benchmark]

@@ -1,6 +1,7 @@
 using LineConnector.Core.Channels;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Outbound;
+using LineConnector.Core.Queueing;
 
 namespace LineConnector.Core.Destinations;
 
@@ -43,7 +44,7 @@ public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquirySt
             SentAt = clock.GetUtcNow(),
         };
 
-        var outcome = await sender.SendAsync(channelId, destination, message, $"{channelId}:{result.Recipient}", cancellationToken);
+        var outcome = await sender.SendAsync(channelId, destination, message, ConversationSession.Id(channelId, result.Recipient), cancellationToken);
         return outcome.Result switch
         {
             DestinationResult.Unavailable => throw new DestinationUnavailableException($"The result of outbound {result.OutboundId} could not be reported to {destinationId}: {outcome.Reason}."),

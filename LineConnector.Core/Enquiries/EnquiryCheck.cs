@@ -33,7 +33,7 @@ public sealed record EnquiryCheck
     public string MessageId => $"{Check}-check-{EnquiryId}-{Due.ToUnixTimeMilliseconds()}-{Attempt}";
 
     public QueueMessage ToQueueMessage() =>
-        new(MessageId, $"{ChannelId}:{SourceId}", JsonSerializer.SerializeToUtf8Bytes(this, EnquiryJsonContext.Default.EnquiryCheck))
+        new(MessageId, ConversationSession.Id(ChannelId, SourceId), JsonSerializer.SerializeToUtf8Bytes(this, EnquiryJsonContext.Default.EnquiryCheck))
         {
             ScheduledEnqueueTime = Due,
         };

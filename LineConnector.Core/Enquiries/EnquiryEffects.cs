@@ -367,7 +367,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         SentAt = clock.GetUtcNow(),
     };
 
-    internal static string SessionOf(StoredEnquiry enquiry) => $"{enquiry.ChannelId}:{enquiry.Enquiry.SourceId}";
+    internal static string SessionOf(StoredEnquiry enquiry) => ConversationSession.Id(enquiry.ChannelId, enquiry.Enquiry.SourceId);
 
     /// <summary>The <c>source</c> of a webhook event as LINE sent it.</summary>
     internal static JsonElement? Source(JsonElement webhookEvent) =>

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LineConnector.Core.Line.Events;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -16,21 +16,15 @@ public sealed record InboundContent(string ChannelId, string MessageId, string E
     public bool NeedsTranscoding => Kind is "video" or "audio";
 
     /// <summary>The content of <paramref name="webhookEvent"/>, when it is a message event with content LINE keeps.</summary>
-    public static InboundContent? Of(string channelId, string enquiryId, JsonElement webhookEvent)
+    public static InboundContent? Of(string channelId, string enquiryId, WebhookEvent webhookEvent)
     {
-        if (webhookEvent.ValueKind != JsonValueKind.Object
-            || !webhookEvent.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "message"
-            || !webhookEvent.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
-            || !message.TryGetProperty("type", out var kind) || kind.GetString() is not ("image" or "video" or "audio" or "file")
-            || !message.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || !IsMessageId(id.GetString()))
+        ArgumentNullException.ThrowIfNull(webhookEvent);
+        if (webhookEvent.Kind != WebhookEventKind.Message || webhookEvent.Message is not { Type: "image" or "video" or "audio" or "file" } message || !IsMessageId(message.Id))
         {
             return null;
         }
 
-        var fromLine = kind.GetString() == "file"
-            || (message.TryGetProperty("contentProvider", out var provider) && provider.ValueKind == JsonValueKind.Object
-                && provider.TryGetProperty("type", out var providerType) && providerType.ValueKind == JsonValueKind.String && providerType.GetString() == "line");
-        return fromLine ? new InboundContent(channelId, id.GetString()!, enquiryId, kind.GetString()!) : null;
+        return message.Type == "file" || message.ContentProvider == "line" ? new InboundContent(channelId, message.Id, enquiryId, message.Type) : null;
     }
 
     /// <summary>Letters and digits only: anything else is no LINE message id (and no valid table row key).</summary>

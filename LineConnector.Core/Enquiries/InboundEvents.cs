@@ -26,8 +26,9 @@ public static class InboundEvents
     public static (EventRole Role, string Why) RoleOf(WebhookEvent webhookEvent)
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);
-        var type = string.IsNullOrEmpty(webhookEvent.Type) ? "untyped" : $"'{webhookEvent.Type}'";
-        if (webhookEvent is ModuleEvent or ActivatedEvent or DeactivatedEvent or BotSuspendedEvent or BotResumedEvent or DeliveryEvent)
+        var type = $"'{webhookEvent.Type}'";
+        if (webhookEvent.Kind is WebhookEventKind.Module or WebhookEventKind.Activated or WebhookEventKind.Deactivated
+            or WebhookEventKind.BotSuspended or WebhookEventKind.BotResumed or WebhookEventKind.Delivery)
         {
             return (EventRole.Ignored, $"A {type} event is about the account, not a conversation.");
         }
@@ -42,7 +43,7 @@ public static class InboundEvents
             return (EventRole.FollowsUp, $"The {type} event is in standby mode: another channel has the chat, so the connector never answers it.");
         }
 
-        return webhookEvent is MessageEvent or PostbackEvent or FollowEvent or JoinEvent
+        return webhookEvent.Kind is WebhookEventKind.Message or WebhookEventKind.Postback or WebhookEventKind.Follow or WebhookEventKind.Join
             ? (EventRole.Converses, $"A {type} event opens or continues an enquiry.")
             : (EventRole.FollowsUp, $"A {type} event goes to an open enquiry's destination but opens none.");
     }

@@ -16,12 +16,6 @@ namespace LineConnector.Core.Enquiries;
 /// </summary>
 public static class InboundFailures
 {
-    /// <summary>LINE's user, group and room ids are 33 characters; anything much longer is no LINE id.</summary>
-    public const int MaxSourceIdLength = 100;
-
-    /// <summary>The channel a rejection is recorded under when the message's session names none.</summary>
-    public const string UnknownChannel = "_";
-
     public static bool IsPermanent(Exception failure, int deliveryCount, int maxDeliveryCount) => failure switch
     {
         OperationCanceledException => false,
@@ -36,15 +30,4 @@ public static class InboundFailures
 
     /// <summary>What a rejection record says of the failure (exception messages in the connector never hold secrets).</summary>
     public static string Reason(Exception failure) => $"{failure.GetType().Name}: {failure.Message}";
-
-    /// <summary>The channel and source a message's session id (<c>{channel id}:{source id}</c>) names.</summary>
-    public static (string ChannelId, string? SourceId) Conversation(string sessionId)
-    {
-        ArgumentNullException.ThrowIfNull(sessionId);
-        var at = sessionId.IndexOf(':', StringComparison.Ordinal);
-        var channelId = at > 0 ? sessionId[..at] : sessionId;
-        return ChannelId.IsValid(channelId)
-            ? (channelId, at > 0 && at < sessionId.Length - 1 ? sessionId[(at + 1)..] : null)
-            : (UnknownChannel, sessionId.Length > 0 ? sessionId : null);
-    }
 }

@@ -50,7 +50,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         }
         catch (Exception e) when (InboundFailures.IsPermanent(e, message.DeliveryCount, options.MaxDeliveryCount))
         {
-            var (channelId, sourceId) = InboundFailures.Conversation(message.SessionId);
+            var (channelId, sourceId) = ConversationSession.Parse(message.SessionId);
             var detail = $"Rejected on delivery {message.DeliveryCount}: {InboundFailures.Reason(e)}";
             var record = new ProcessedCause(channelId, message.MessageId, null, "unknown", Rejected, EnquiryEntities.TableText(detail), clock.GetUtcNow());
             await enquiries.RecordAsync(record, sourceId, once: false, cancellationToken);
@@ -65,14 +65,15 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         using var document = JsonDocument.Parse(message.Body);
         return EnquiryCheck.IsCheck(document.RootElement)
             ? await HandleCheckAsync(message.MessageId, EnquiryCheck.Read(document.RootElement), cancellationToken)
-            : await HandleEventAsync(message.MessageId, InboundEnvelope.Parse(message.Body), cancellationToken);
+            : await HandleEventAsync(message.MessageId, InboundEnvelope.Read(document.RootElement), cancellationToken);
     }
 
     private async Task<InboundOutcome> HandleEventAsync(string cause, InboundEnvelope envelope, CancellationToken cancellationToken)
     {
-        var webhookEvent = WebhookEventReader.Read(envelope.Event);
+        // The webhook read the event and rejected it if its fields cannot be used (WebhookEventReader): nothing here reads its JSON again.
+        var webhookEvent = envelope.Parsed;
         var channelId = envelope.ChannelId;
-        var type = string.IsNullOrEmpty(webhookEvent.Type) ? "unknown" : webhookEvent.Type;
+        var type = webhookEvent.Type;
         var sourceId = webhookEvent.Source?.ConversationId;
         var (channel, refusal) = await LoadChannelAsync(channelId, cancellationToken);
         if (refusal is not null)
@@ -86,17 +87,12 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             return await RecordOnceAsync(channelId, sourceId, cause, null, type, Ignored, why, cancellationToken);
         }
 
-        if (Unusable(webhookEvent.Source!, sourceId) is { } unusable)
-        {
-            return await RecordOnceAsync(channelId, sourceId, cause, null, type, Rejected, unusable, cancellationToken);
-        }
-
         if (await enquiries.FindProcessedAsync(channelId, sourceId, cause, cancellationToken) is { } done)
         {
             return new InboundOutcome(done, Repeated: true);
         }
 
-        var reply = webhookEvent is IReplyableEvent { ReplyToken: { Length: > 0 } token } && !webhookEvent.IsStandby
+        var reply = webhookEvent is { ReplyToken: { } token, IsStandby: false }
             ? new OutboundReply(token, envelope.ReceivedAt)
             : null;
         for (var attempt = 0; attempt < EnquiryStore.MaxUpdateAttempts; attempt++)
@@ -143,7 +139,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             var write = new EnquiryWrite(decided)
             {
                 Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
-                Content = InboundContent.Of(channelId, decided.Id, envelope.Event),
+                Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
                 Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
             };
             if (await enquiries.WriteAsync(write, opens ? null : current!.Enquiry, cancellationToken) is { } written)
@@ -288,12 +284,6 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
     private ProcessedCause Record(string channelId, string cause, string? enquiryId, string type, string outcome, IEnumerable<string> notes) =>
         new(channelId, cause, enquiryId, type, outcome, EnquiryEntities.TableText(string.Join(" ", notes)), clock.GetUtcNow());
-
-    /// <summary>Why the event's source cannot hold an enquiry (its rows would not read back), or null.</summary>
-    private static string? Unusable(EventSource source, string sourceId) =>
-        source.Type is not ("user" or "group" or "room") ? $"The event's source type '{source.Type}' is not user, group or room; it opens no enquiry."
-        : sourceId.Length > InboundFailures.MaxSourceIdLength || !TableRules.IsValidKey(sourceId) ? "The event's source id cannot be a LINE id; it opens no enquiry."
-        : null;
 
     private static LastService? Latest(LastService? a, LastService? b) =>
         a is null ? b : b is null ? a : a.ServedAt >= b.ServedAt ? a : b;

@@ -8,9 +8,10 @@ namespace LineConnector.Core.Inbound;
 
 /// <summary>
 /// Accepts a LINE webhook: checks size, channel and signature on the raw bytes, then queues one
-/// <c>line-inbound</c> message per event. Nothing is answered "accepted" unless it is queued.
+/// <c>line-inbound</c> message per usable event and records the events it rejects. Nothing is
+/// answered "accepted" unless it is queued or recorded.
 /// </summary>
-public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender queue, TimeProvider clock)
+public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender queue, RejectedEventLog rejections, TimeProvider clock)
 {
     /// <summary>The largest body accepted (LINE's webhooks are far smaller).</summary>
     public const int MaxBodyBytes = 1024 * 1024;
@@ -50,7 +51,8 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
                 return WebhookOutcome.Refused(WebhookStatus.BadSignature, "the x-line-signature header is missing");
             }
 
-            if (!WebhookSplitter.TrySplit(channelId, body.Span, clock.GetUtcNow(), out var batch, out var error))
+            var receivedAt = clock.GetUtcNow();
+            if (!WebhookSplitter.TrySplit(channelId, body.Span, receivedAt, out var batch, out var error))
             {
                 return WebhookOutcome.Refused(WebhookStatus.MalformedBody, error!);
             }
@@ -72,13 +74,29 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
                 }
             }
 
-            if (batch.Messages.Count > 0)
+            try
             {
-                await queue.SendAsync(QueueNames.Inbound, batch.Messages, cancellationToken);
-                ConnectorMetrics.EventsQueued(channelId, batch.Messages.Count);
+                if (batch.Messages.Count > 0)
+                {
+                    await queue.SendAsync(QueueNames.Inbound, batch.Messages, cancellationToken);
+                    ConnectorMetrics.EventsQueued(channelId, batch.Messages.Count);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return WebhookOutcome.Failed(WebhookStatus.QueueUnavailable, $"the events could not be queued on '{QueueNames.Inbound}'", e);
             }
 
-            return WebhookOutcome.Accepted(batch.Messages.Count);
+            try
+            {
+                await rejections.RecordAsync(channelId, receivedAt, batch.Rejected, cancellationToken);
+            }
+            catch (TableStoreException e)
+            {
+                return WebhookOutcome.Failed(WebhookStatus.StoreUnavailable, $"the rejected events could not be recorded in table '{RejectedEventLog.Table}'", e);
+            }
+
+            return WebhookOutcome.Accepted(batch.Messages.Count, batch.RejectedCount, batch.Rejected);
         }
         catch (Exception e) when (e is TableStoreException or SecretStoreException)
         {
@@ -87,10 +105,6 @@ public sealed class WebhookIntake(IWebhookChannelSource channels, IQueueSender q
         catch (Exception e) when (e is ChannelConfigurationException or DomainException { Error: DomainError.Misconfigured })
         {
             return WebhookOutcome.Failed(WebhookStatus.ChannelMisconfigured, e.Message, e);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return WebhookOutcome.Failed(WebhookStatus.QueueUnavailable, $"the events could not be queued on '{QueueNames.Inbound}'", e);
         }
     }
 
@@ -130,7 +144,14 @@ public enum WebhookStatus
 /// <param name="Error">The fault behind a failure, for the log.</param>
 public sealed record WebhookOutcome(WebhookStatus Status, int QueuedEvents, string? Reason, Exception? Error)
 {
-    public static WebhookOutcome Accepted(int queuedEvents) => new(WebhookStatus.Accepted, queuedEvents, null, null);
+    /// <summary>How many events of an accepted webhook were rejected on their own.</summary>
+    public int RejectedEvents { get; init; }
+
+    /// <summary>The first of them (at most <see cref="WebhookSplitter.MaxRejectionsKept"/>), with their reasons.</summary>
+    public IReadOnlyList<RejectedEvent> Rejected { get; init; } = [];
+
+    public static WebhookOutcome Accepted(int queuedEvents, int rejectedEvents = 0, IReadOnlyList<RejectedEvent>? rejected = null) =>
+        new(WebhookStatus.Accepted, queuedEvents, null, null) { RejectedEvents = rejectedEvents, Rejected = rejected ?? [] };
 
     public static WebhookOutcome Refused(WebhookStatus status, string reason) => new(status, 0, reason, null);
 

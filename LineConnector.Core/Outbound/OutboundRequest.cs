@@ -42,7 +42,7 @@ public sealed record OutboundRequest
 
     /// <summary>Messages to one conversation are delivered one at a time and in order.</summary>
     [JsonIgnore]
-    public string SessionId => $"{ChannelId}:{Recipient}";
+    public string SessionId => ConversationSession.Id(ChannelId, Recipient);
 
     public QueueMessage ToQueueMessage()
     {

@@ -203,7 +203,8 @@ public static class TableRules
         return checkedOperations;
     }
 
-    private static string? KeyProblem(string which, string key)
+    /// <summary>Why <paramref name="key"/> cannot be a key (named <paramref name="which"/> in the reason), or null when it can.</summary>
+    internal static string? KeyProblem(string which, string key)
     {
         if (key.Length > MaxKeyLength)
         {

@@ -51,6 +51,7 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
         var now = _clock.GetUtcNow();
         var sent = await _store.SendAsync(queueName, [.. messages.Select(QueueTracing.WithTraceContext)], now, now - _options.DuplicateDetectionWindow, cancellationToken);
+
         // One line per send, however many it drops: a body of thousands of repeated ids must not flood the log.
         if (sent.Duplicates.Count > 0)
         {
@@ -89,8 +90,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         }
     }
 
-    /// <summary>A queue's dead letters, oldest first.</summary>
-    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string queueName, CancellationToken cancellationToken = default) =>
+    /// <summary>A queue's dead letters (<paramref name="queueName"/> null: every queue's), oldest first.</summary>
+    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string? queueName = null, CancellationToken cancellationToken = default) =>
         _store.DeadLettersAsync(queueName, int.MaxValue, cancellationToken);
 
     public void Dispose()

@@ -14,6 +14,6 @@ public sealed class LocalQueueOptions
     /// <summary>Wait before a failed message is delivered again (Service Bus redelivers once the lock is abandoned).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Sessions handled at the same time; each session handles one message at a time.</summary>
-    public int MaxConcurrentSessions { get; set; } = 8;
+    /// <summary>Sessions handled at the same time, as <c>maxConcurrentSessions</c> in host.json; each session handles one message at a time.</summary>
+    public int MaxConcurrentSessions { get; set; } = 16;
 }

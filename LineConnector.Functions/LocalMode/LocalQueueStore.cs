@@ -154,11 +154,11 @@ public sealed class LocalQueueStore(LocalDatabase database)
     public Task<int> ForgetMessageIdsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         database.WriteAsync(c => c.Command("DELETE FROM queue_message_ids WHERE sent_at < $before").With("$before", Milliseconds(before)).Execute(), cancellationToken);
 
-    /// <summary>A queue's dead letters, oldest first.</summary>
-    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string queue, int max, CancellationToken cancellationToken) =>
+    /// <summary>A queue's dead letters (<paramref name="queue"/> null: every queue's), oldest first.</summary>
+    public Task<IReadOnlyList<DeadLetteredMessage>> DeadLettersAsync(string? queue, int max, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<DeadLetteredMessage>>(c =>
         {
-            using var reader = c.Command($"SELECT {DeadLetterColumns} FROM queue_dead_letters WHERE queue = $queue ORDER BY seq LIMIT $max")
+            using var reader = c.Command($"SELECT {DeadLetterColumns} FROM queue_dead_letters WHERE $queue IS NULL OR queue = $queue ORDER BY seq LIMIT $max")
                 .With("$queue", queue).With("$max", max).ExecuteReader();
             return ReadDeadLetters(reader);
         }, cancellationToken);

@@ -40,7 +40,16 @@ public static partial class LineWebhookEndpoint
         var outcome = await intake.AcceptAsync(channelId, body.Memory, request.Headers[LineSignature.HeaderName], cancellationToken);
         if (outcome.Status == WebhookStatus.Accepted)
         {
-            LogAccepted(logger, channelId, outcome.QueuedEvents);
+            if (outcome.RejectedEvents == 0)
+            {
+                LogAccepted(logger, channelId, outcome.QueuedEvents);
+            }
+            else
+            {
+                // One line per webhook, however many events it rejected; each is also a row of RejectedEvents.
+                LogRejected(logger, channelId, outcome.QueuedEvents, outcome.RejectedEvents, RejectedEventLog.Table, Summary(outcome));
+            }
+
             return TypedResults.Ok();
         }
 
@@ -54,6 +63,13 @@ public static partial class LineWebhookEndpoint
         }
 
         return Problem(outcome.Status, outcome.Reason);
+    }
+
+    private static string Summary(WebhookOutcome outcome)
+    {
+        const int Shown = 10;
+        var shown = string.Join("; ", outcome.Rejected.Take(Shown));
+        return outcome.RejectedEvents > Shown ? $"{shown}; and {outcome.RejectedEvents - Shown} more" : shown;
     }
 
     private static ProblemHttpResult Problem(WebhookStatus status, string? detail)
@@ -75,6 +91,9 @@ public static partial class LineWebhookEndpoint
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook for channel {ChannelId}: queued {EventCount} event(s)")]
     private static partial void LogAccepted(ILogger logger, string channelId, int eventCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for channel {ChannelId}: queued {EventCount} event(s), rejected {RejectedCount} that cannot be used (recorded in table {Table}): {Rejections}")]
+    private static partial void LogRejected(ILogger logger, string channelId, int eventCount, int rejectedCount, string table, string rejections);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for channel {ChannelId} refused ({Status}): {Reason}")]
     private static partial void LogRefused(ILogger logger, string channelId, WebhookStatus status, string? reason);

@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Text;
 using LineConnector.Core.Enquiries;
+using LineConnector.Core.Line.Events;
 
 namespace LineConnector.Tests.Enquiries;
 
@@ -8,7 +9,10 @@ public class InboundContentTests
     private const string Enquiry = "shop.0123456789abcdef01234567";
 
     private static InboundContent? Of(string message) =>
-        InboundContent.Of("shop", Enquiry, JsonDocument.Parse($$"""{"type":"message","message":{{message}},"webhookEventId":"01A"}""").RootElement);
+        InboundContent.Of("shop", Enquiry, Read($$"""{"type":"message","message":{{message}},"webhookEventId":"01A"}"""));
+
+    private static WebhookEvent Read(string json) =>
+        WebhookEventReader.Read(Encoding.UTF8.GetBytes(json), out var problem) ?? throw new InvalidOperationException(problem!.Reason);
 
     [Theory]
     [InlineData("""{"type":"image","id":"325708","contentProvider":{"type":"line"}}""", "image")]
@@ -25,17 +29,26 @@ public class InboundContentTests
     [InlineData("""{"type":"video","id":"325708"}""")]
     [InlineData("""{"type":"text","id":"325708","text":"hi"}""")]
     [InlineData("""{"type":"sticker","id":"325708","packageId":"1","stickerId":"1"}""")]
-    [InlineData("""{"type":"image","id":"32/57","contentProvider":{"type":"line"}}""")]
-    [InlineData("""{"type":"image","id":325708,"contentProvider":{"type":"line"}}""")]
+    [InlineData("""{"type":"image","id":"32-57","contentProvider":{"type":"line"}}""")]
     public void Other_messages_carry_no_content_to_fetch(string message)
     {
         Of(message).Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("""{"type":"image","id":"32/57","contentProvider":{"type":"line"}}""")]
+    [InlineData("""{"type":"image","id":325708,"contentProvider":{"type":"line"}}""")]
+    public void A_message_id_that_cannot_be_a_key_never_reaches_the_content_record(string message)
+    {
+        WebhookEventReader.Read(Encoding.UTF8.GetBytes($$"""{"type":"message","message":{{message}},"webhookEventId":"01A"}"""), out var problem).Should().BeNull();
+
+        problem!.Reason.Should().StartWith("'message.id'");
+    }
+
     [Fact]
     public void Events_other_than_messages_carry_no_content()
     {
-        InboundContent.Of("shop", Enquiry, JsonDocument.Parse("""{"type":"unsend","unsend":{"messageId":"325708"}}""").RootElement).Should().BeNull();
+        InboundContent.Of("shop", Enquiry, Read("""{"type":"unsend","unsend":{"messageId":"325708"}}""")).Should().BeNull();
     }
 
     [Fact]

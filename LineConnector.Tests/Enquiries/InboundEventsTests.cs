@@ -1,3 +1,4 @@
+using System.Text;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Line.Events;
 
@@ -22,7 +23,7 @@ public class InboundEventsTests
     [InlineData("""{"type":"botSuspended",""", EventRole.Ignored)]
     public void Each_event_type_has_its_role(string start, EventRole role)
     {
-        var webhookEvent = WebhookEventReader.Read(start + Rest);
+        var webhookEvent = Read(start + Rest);
 
         InboundEvents.RoleOf(webhookEvent).Role.Should().Be(role);
     }
@@ -30,8 +31,11 @@ public class InboundEventsTests
     [Fact]
     public void A_standby_message_only_follows_up_and_says_why()
     {
-        var webhookEvent = WebhookEventReader.Read("""{"type":"message","message":{"type":"text","id":"1","text":"hi"},""" + Rest.Replace("active", "standby", StringComparison.Ordinal));
+        var webhookEvent = Read("""{"type":"message","message":{"type":"text","id":"1","text":"hi"},""" + Rest.Replace("active", "standby", StringComparison.Ordinal));
 
         InboundEvents.RoleOf(webhookEvent).Should().Be((EventRole.FollowsUp, "The 'message' event is in standby mode: another channel has the chat, so the connector never answers it."));
     }
+
+    private static WebhookEvent Read(string json) =>
+        WebhookEventReader.Read(Encoding.UTF8.GetBytes(json), out var problem) ?? throw new InvalidOperationException(problem!.Reason);
 }

@@ -250,7 +250,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
 
         garbage.Record.Should().Match<ProcessedCause>(r => r.Outcome == InboundProcessor.Rejected && r.Detail.StartsWith("Rejected on delivery 1: JsonException", StringComparison.Ordinal));
         (await _enquiries.FindProcessedAsync(Channel, User, "01P1", default)).Should().Be(garbage.Record);
-        noSourceType.Record.Should().Match<ProcessedCause>(r => r.Outcome == InboundProcessor.Rejected && r.Detail == "The event's source type '' is not user, group or room; it opens no enquiry.");
+        noSourceType.Record.Should().Match<ProcessedCause>(r => r.Outcome == InboundProcessor.Rejected && r.Detail == "Rejected on delivery 1: JsonException: The inbound message's event cannot be used: 'source.type' is empty.");
         next.Record.Outcome.Should().Be(InboundProcessor.Opened);
         Forwarded("desk").Should().Equal("01P3");
         (await _enquiries.GetAsync(EnquiryIds.For(Channel, User, "01P3"), default))!.SourceType.Should().Be("user");

@@ -277,7 +277,7 @@ public class KeyVaultChannelSecretsTests
         var repository = new ChannelRepository(new InMemoryTableStore());
         await repository.CreateAsync(new Channel("acme", ChannelStatus.Active, ChannelSamples.Settings(), null, "Ubot"), default);
         var queue = new CountingQueue();
-        return (new WebhookIntake(new StoredWebhookChannels(secrets, new ChannelCache(repository, _clock), limit, _clock), queue, _clock), queue);
+        return (new WebhookIntake(new StoredWebhookChannels(secrets, new ChannelCache(repository, _clock), limit, _clock), queue, new RejectedEventLog(new InMemoryTableStore()), _clock), queue);
     }
 
     private sealed class CountingQueue : IQueueSender

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Outbound;
 using LineConnector.Tests.Line.Api;
+using LineConnector.Functions.LocalMode;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -30,6 +31,8 @@ public sealed class OutboundFunctionTests : IAsyncLifetime
         {
             web.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
+                // A store of its own, not the file under the working directory, which other tests' apps would share.
+                ["LocalStore:Path"] = LocalStoreOptions.InMemory,
                 ["Line:ApiBaseUrl"] = _line.BaseUrl.ToString(),
                 ["Line:DataApiBaseUrl"] = _line.BaseUrl.ToString(),
                 ["Line:MaxRetries"] = "1",

@@ -2,6 +2,7 @@ using LineConnector.Core.Storage;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.TableStorage;
+using LineConnector.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,15 +110,19 @@ public sealed class TableStorageSettingsTests
     }
 
     [Fact]
-    public void Local_mode_without_settings_uses_the_local_store_in_its_default_file()
+    public void Local_mode_without_table_settings_uses_the_local_store_in_its_file()
     {
-        // The default store of local mode is SQLite in .line-connector/local.db under the working directory (issue 12).
+        // Local mode's default store is SQLite in .line-connector/local.db under the working directory (issue 12).
+        using var folder = new TemporaryFolder();
+        var file = Path.Combine(folder.Path, "local.db");
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("LocalStore:Path", (string?)file)]);
         ConnectorHost.Configure(builder);
         using var services = builder.Services.BuildServiceProvider();
 
         services.GetRequiredService<ITableStore>().Should().BeOfType<SqliteTableStore>();
-        services.GetRequiredService<LocalDatabase>().FilePath.Should().Be(Path.GetFullPath(Path.Combine(".line-connector", "local.db")));
+        services.GetRequiredService<LocalDatabase>().FilePath.Should().Be(file);
+        new LocalStoreOptions().Path.Should().Be(Path.Combine(".line-connector", "local.db"));
     }
 
     [Fact]

@@ -1,249 +1,142 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LineConnector.Core.Line.Events;
 
 /// <summary>
-/// A LINE webhook event (webhook.yml, <c>Event</c>). Each known <c>type</c> has its own record;
-/// anything else, or a known type whose shape does not parse, is an <see cref="UnknownEvent"/>
-/// that keeps the raw JSON, because LINE adds event types without notice.
+/// A LINE webhook event (webhook.yml, <c>Event</c>) as the connector reads it: what it is, where it
+/// came from, its reply token and, for a message, what the message is. The webhook reads it once
+/// (<see cref="WebhookEventReader"/>) and the inbound handler receives it with the event itself, which
+/// goes to destinations exactly as LINE sent it; nothing else of the event is read.
 /// </summary>
-public abstract record WebhookEvent
+public sealed record WebhookEvent
 {
-    public string Type { get; init; } = "";
+    /// <summary>LINE's <c>type</c> as sent; <see cref="Kind"/> is <see cref="WebhookEventKind.Unknown"/> for a type this version does not know.</summary>
+    public required string Type { get; init; }
 
-    /// <summary><c>active</c> or <c>standby</c>; a standby event must never be answered.</summary>
-    public string Mode { get; init; } = "";
+    /// <summary><c>active</c> or <c>standby</c> (an event sent without a mode is active).</summary>
+    public string Mode { get; init; } = WebhookEventReader.ActiveMode;
 
-    /// <summary>Milliseconds since the Unix epoch.</summary>
-    public long Timestamp { get; init; }
+    /// <summary>A ULID unique per event, the same on a redelivery; null when LINE sent none.</summary>
+    public string? WebhookEventId { get; init; }
 
-    /// <summary>Absent on some events (e.g. module events).</summary>
+    /// <summary>Absent on events about the account (e.g. module events).</summary>
     public EventSource? Source { get; init; }
 
-    /// <summary>A ULID unique per event; the same on a redelivery.</summary>
-    public string WebhookEventId { get; init; } = "";
+    /// <summary>Only on events LINE lets the bot answer (<see cref="WebhookEventKinds.CarriesReplyToken"/>).</summary>
+    public string? ReplyToken { get; init; }
 
-    public DeliveryContext? DeliveryContext { get; init; }
-
-    [JsonIgnore]
-    public bool IsStandby => Mode == "standby";
+    /// <summary>The message of a <c>message</c> or <c>messageEdited</c> event.</summary>
+    public EventMessage? Message { get; init; }
 
     [JsonIgnore]
-    public bool IsRedelivery => DeliveryContext?.IsRedelivery == true;
+    public WebhookEventKind Kind => WebhookEventKinds.Of(Type);
+
+    /// <summary>Another channel has the chat: LINE forbids answering the event.</summary>
+    [JsonIgnore]
+    public bool IsStandby => Mode == WebhookEventReader.StandbyMode;
 }
 
-/// <summary>Events that carry a reply token (usable once, for about a minute).</summary>
-public interface IReplyableEvent
-{
-    string? ReplyToken { get; }
-}
-
-public sealed record DeliveryContext
-{
-    public bool IsRedelivery { get; init; }
-}
-
-/// <summary>Where the event came from: <c>user</c>, <c>group</c> or <c>room</c>.</summary>
+/// <summary>Where the event came from: a user, a group or a room.</summary>
 public sealed record EventSource
 {
-    public string Type { get; init; } = "";
+    /// <summary><c>user</c>, <c>group</c> or <c>room</c>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The user; in a group or room, the member who acted (when LINE says).</summary>
     public string? UserId { get; init; }
+
     public string? GroupId { get; init; }
+
     public string? RoomId { get; init; }
 
-    /// <summary>The conversation's id: the group or room when there is one, else the user.</summary>
+    /// <summary>
+    /// The conversation, and so the enquiry, the event belongs to: the group or the room when the
+    /// event happened in one, else the user; null for a user LINE does not name.
+    /// </summary>
     [JsonIgnore]
     public string? ConversationId => Type switch
     {
-        "group" => GroupId,
-        "room" => RoomId,
+        WebhookEventReader.GroupSource => GroupId,
+        WebhookEventReader.RoomSource => RoomId,
         _ => UserId,
     };
 }
 
-public sealed record MessageEvent : WebhookEvent, IReplyableEvent
+/// <summary>The <c>message</c> of a message event: its type, LINE's id, and who keeps its content.</summary>
+public sealed record EventMessage
 {
-    public string? ReplyToken { get; init; }
-    public required MessageContent Message { get; init; }
+    /// <summary>LINE's <c>type</c> as sent: <c>text</c>, <c>image</c>, <c>video</c>, <c>audio</c>, <c>file</c>, <c>location</c>, <c>sticker</c>, or a newer one.</summary>
+    public required string Type { get; init; }
+
+    public required string Id { get; init; }
+
+    /// <summary><c>contentProvider.type</c> of an image, video or audio: <c>line</c> (fetch it from LINE's content API) or <c>external</c>.</summary>
+    public string? ContentProvider { get; init; }
 }
 
-/// <summary>A user edited a text message (group chats only). Events may arrive out of order: the largest timestamp wins.</summary>
-public sealed record MessageEditedEvent : WebhookEvent, IReplyableEvent
+/// <summary>Why an event cannot be used, with what could be read of it.</summary>
+/// <param name="Type">The event's <c>type</c>, when it could be read.</param>
+/// <param name="WebhookEventId">The event's id, when it could be read.</param>
+public sealed record EventProblem(string Reason, string? Type, string? WebhookEventId);
+
+/// <summary>The event types of webhook.yml, and <see cref="Unknown"/> for any other: LINE adds types without notice.</summary>
+public enum WebhookEventKind
 {
-    public string? ReplyToken { get; init; }
-    public required MessageContent Message { get; init; }
+    Unknown,
+    Message,
+    MessageEdited,
+    Unsend,
+    Follow,
+    Unfollow,
+    Join,
+    Leave,
+    MemberJoined,
+    MemberLeft,
+    Postback,
+    VideoPlayComplete,
+    Beacon,
+    AccountLink,
+    Membership,
+    Module,
+    Activated,
+    Deactivated,
+    BotSuspended,
+    BotResumed,
+    Delivery,
 }
 
-public sealed record UnsendEvent : WebhookEvent
+public static class WebhookEventKinds
 {
-    public required UnsendDetail Unsend { get; init; }
-}
+    public static WebhookEventKind Of(string? type) => type switch
+    {
+        "message" => WebhookEventKind.Message,
+        "messageEdited" => WebhookEventKind.MessageEdited,
+        "unsend" => WebhookEventKind.Unsend,
+        "follow" => WebhookEventKind.Follow,
+        "unfollow" => WebhookEventKind.Unfollow,
+        "join" => WebhookEventKind.Join,
+        "leave" => WebhookEventKind.Leave,
+        "memberJoined" => WebhookEventKind.MemberJoined,
+        "memberLeft" => WebhookEventKind.MemberLeft,
+        "postback" => WebhookEventKind.Postback,
+        "videoPlayComplete" => WebhookEventKind.VideoPlayComplete,
+        "beacon" => WebhookEventKind.Beacon,
+        "accountLink" => WebhookEventKind.AccountLink,
+        "membership" => WebhookEventKind.Membership,
+        "module" => WebhookEventKind.Module,
+        "activated" => WebhookEventKind.Activated,
+        "deactivated" => WebhookEventKind.Deactivated,
+        "botSuspended" => WebhookEventKind.BotSuspended,
+        "botResumed" => WebhookEventKind.BotResumed,
+        "delivery" => WebhookEventKind.Delivery,
+        _ => WebhookEventKind.Unknown,
+    };
 
-public sealed record UnsendDetail
-{
-    public string MessageId { get; init; } = "";
-}
+    /// <summary>The events webhook.yml gives a <c>replyToken</c> (usable once, for about a minute).</summary>
+    public static bool CarriesReplyToken(WebhookEventKind kind) => kind is WebhookEventKind.Message or WebhookEventKind.MessageEdited
+        or WebhookEventKind.Follow or WebhookEventKind.Join or WebhookEventKind.MemberJoined or WebhookEventKind.Postback
+        or WebhookEventKind.VideoPlayComplete or WebhookEventKind.Beacon or WebhookEventKind.AccountLink or WebhookEventKind.Membership;
 
-public sealed record FollowEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public FollowDetail? Follow { get; init; }
-}
-
-public sealed record FollowDetail
-{
-    public bool IsUnblocked { get; init; }
-}
-
-public sealed record UnfollowEvent : WebhookEvent;
-
-public sealed record JoinEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-}
-
-public sealed record LeaveEvent : WebhookEvent;
-
-public sealed record MemberJoinedEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public required MemberList Joined { get; init; }
-}
-
-public sealed record MemberLeftEvent : WebhookEvent
-{
-    public required MemberList Left { get; init; }
-}
-
-public sealed record MemberList
-{
-    public IReadOnlyList<EventSource> Members { get; init; } = [];
-}
-
-public sealed record PostbackEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public required PostbackContent Postback { get; init; }
-}
-
-public sealed record PostbackContent
-{
-    public string Data { get; init; } = "";
-
-    /// <summary>Date-time picker and rich menu switch results (<c>date</c>, <c>time</c>, <c>datetime</c>, <c>newRichMenuAliasId</c>, <c>status</c>).</summary>
-    public IReadOnlyDictionary<string, string>? Params { get; init; }
-}
-
-public sealed record VideoPlayCompleteEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public required VideoPlayComplete VideoPlayComplete { get; init; }
-}
-
-public sealed record VideoPlayComplete
-{
-    public string TrackingId { get; init; } = "";
-}
-
-public sealed record BeaconEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public required BeaconContent Beacon { get; init; }
-}
-
-public sealed record BeaconContent
-{
-    public string Hwid { get; init; } = "";
-
-    /// <summary><c>enter</c>, <c>banner</c> or <c>stay</c>.</summary>
-    public string Type { get; init; } = "";
-
-    public string? Dm { get; init; }
-}
-
-public sealed record AccountLinkEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public required LinkContent Link { get; init; }
-}
-
-public sealed record LinkContent
-{
-    /// <summary><c>ok</c> or <c>failed</c>.</summary>
-    public string Result { get; init; } = "";
-
-    public string Nonce { get; init; } = "";
-}
-
-public sealed record MembershipEvent : WebhookEvent, IReplyableEvent
-{
-    public string? ReplyToken { get; init; }
-    public required MembershipContent Membership { get; init; }
-}
-
-public sealed record MembershipContent
-{
-    /// <summary><c>joined</c>, <c>left</c> or <c>renewed</c>.</summary>
-    public string Type { get; init; } = "";
-
-    public long MembershipId { get; init; }
-}
-
-public sealed record ModuleEvent : WebhookEvent
-{
-    public required ModuleContent Module { get; init; }
-}
-
-public sealed record ModuleContent
-{
-    /// <summary><c>attached</c> or <c>detached</c>.</summary>
-    public string Type { get; init; } = "";
-
-    public string BotId { get; init; } = "";
-
-    /// <summary>For <c>attached</c>.</summary>
-    public IReadOnlyList<string>? Scopes { get; init; }
-
-    /// <summary>For <c>detached</c>, e.g. <c>bot_deleted</c>.</summary>
-    public string? Reason { get; init; }
-}
-
-public sealed record ActivatedEvent : WebhookEvent
-{
-    public required ChatControl ChatControl { get; init; }
-}
-
-public sealed record ChatControl
-{
-    public long ExpireAt { get; init; }
-}
-
-public sealed record DeactivatedEvent : WebhookEvent;
-
-public sealed record BotSuspendedEvent : WebhookEvent;
-
-public sealed record BotResumedEvent : WebhookEvent;
-
-/// <summary>The <c>delivery</c> event: a LINE notification message was delivered.</summary>
-public sealed record DeliveryEvent : WebhookEvent
-{
-    public required DeliveryContent Delivery { get; init; }
-}
-
-public sealed record DeliveryContent
-{
-    public string Data { get; init; } = "";
-}
-
-/// <summary>
-/// An event type this version does not know, or a known type whose shape did not parse.
-/// The raw JSON is kept so that it can be forwarded as it came.
-/// </summary>
-public sealed record UnknownEvent : WebhookEvent
-{
-    public required JsonElement Raw { get; init; }
-
-    /// <summary>Why a known type was not understood; null for a type this version does not know.</summary>
-    public string? ParseError { get; init; }
+    /// <summary>The events that carry a <c>message</c>.</summary>
+    public static bool CarriesMessage(WebhookEventKind kind) => kind is WebhookEventKind.Message or WebhookEventKind.MessageEdited;
 }
