@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LineConnector.Tests.Packaging;
 using LineConnector.Tests.Support;
 using Xunit.Abstractions;
 
