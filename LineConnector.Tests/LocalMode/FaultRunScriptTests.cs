@@ -51,7 +51,7 @@ public sealed partial class FaultRunScriptTests(ITestOutputHelper output)
         Figure("delivered to the bot (distinct)").Should().Be("2,000");
         Figure("lost (accepted, never delivered)").Should().Be("0");
         Figure("out of order at the bot").Should().Be("0");
-        Figure("replies lost (taken, never at LINE)").Should().Be("0");
+        Figure("replies lost (taken, neither at LINE nor reported uncertain)").Should().Be("0");
         Figure("duplicates to LINE users").Should().Be("0");
         Figure("out of order at LINE").Should().Be("0");
         Figure("poisoned users (rejected or dead-lettered messages)").Should().Be("0");
