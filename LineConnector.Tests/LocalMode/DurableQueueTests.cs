@@ -10,7 +10,19 @@ using Microsoft.Extensions.Options;
 
 namespace LineConnector.Tests.LocalMode;
 
+/// <summary>
+/// These tests compare messages' application properties exactly. Every app other tests start listens to
+/// the connector's activity source, process-wide, and a send that is listened to writes its trace context
+/// into those properties; so they run alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DurableQueueCollection
+{
+    public const string Name = "Durable queue, without other apps listening";
+}
+
 /// <summary>The queue in a file: what was sent outlives the app, and the command line's replay reaches a running app.</summary>
+[Collection(DurableQueueCollection.Name)]
 public sealed class DurableQueueTests : IDisposable
 {
     private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
