@@ -24,28 +24,13 @@ public sealed partial class FaultRunScriptTests(ITestOutputHelper output)
         var start = new ProcessStartInfo("bash", [RepositoryFiles.PathOf("scripts", "fault-run.sh"), $"{Events}", $"{Users}"])
         {
             WorkingDirectory = RepositoryFiles.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             Environment = { ["APP_DLL"] = LocalModeProcess.AppPath, ["DRIVER_WAIT_SECONDS"] = "240" },
         };
 
-        using var script = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        var printed = script.StandardOutput.ReadToEndAsync();
-        var errors = script.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await script.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            script.Kill(entireProcessTree: true);
-            await script.WaitForExitAsync();
-        }
-
-        var table = await printed;
+        var run = await ProcessRun.RunAsync(start, Timeout);
+        var table = run.Output;
         output.WriteLine(table);
-        script.ExitCode.Should().Be(0, "the run fails when anything is lost, duplicated or out of order: {0}{1}", table, await errors);
+        run.ExitCode.Should().Be(0, "the run fails when anything is lost, duplicated or out of order: {0}{1}", table, run.Errors);
         string Figure(string name) => Row().Matches(table).Single(m => m.Groups["name"].Value == name).Groups["value"].Value;
         Figure("events accepted (200 to the webhook)").Should().Be("2,000");
         Figure("delivered to the bot (distinct)").Should().Be("2,000");

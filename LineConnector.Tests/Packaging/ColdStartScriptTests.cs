@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Packaging;
 
@@ -17,30 +18,13 @@ public sealed partial class ColdStartScriptTests(PublishedFunctionApp published)
     [Fact]
     public async Task The_cold_start_script_measures_the_published_app_from_start_to_first_answer()
     {
-        var start = new ProcessStartInfo("bash", [RepositoryFiles.PathOf("scripts", "cold-start.sh"), "--runs", "1", published.Folder])
-        {
-            WorkingDirectory = RepositoryFiles.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var run = await ProcessRun.RunAsync(
+            new ProcessStartInfo("bash", [RepositoryFiles.PathOf("scripts", "cold-start.sh"), "--runs", "1", published.Folder]) { WorkingDirectory = RepositoryFiles.Root },
+            Timeout);
 
-        using var script = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        var output = script.StandardOutput.ReadToEndAsync();
-        var errors = script.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await script.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            script.Kill(entireProcessTree: true);
-            await script.WaitForExitAsync();
-        }
-
-        script.ExitCode.Should().Be(0, "it wrote: {0}", await errors);
-        var row = Row().Match(await output);
-        row.Success.Should().BeTrue("the script prints one row per folder: {0}", await output);
+        run.ExitCode.Should().Be(0, "it wrote: {0}", run.Errors);
+        var row = Row().Match(run.Output);
+        row.Success.Should().BeTrue("the script prints one row per folder: {0}", run.Output);
         int Milliseconds(string name) => int.Parse(row.Groups[name].Value, CultureInfo.InvariantCulture);
         var (min, median, max) = (Milliseconds("min"), Milliseconds("median"), Milliseconds("max"));
         min.Should().BePositive();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.Packaging;
 
@@ -31,8 +32,6 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
             ["publish", project, "--configuration", "Release", "--output", Folder, $"-p:FunctionAppZip={Zip}", $"-p:BuildId={BuildId}", "--disable-build-servers", "--nologo"])
         {
             WorkingDirectory = RepositoryFiles.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
 
         // The test host runs inside MSBuild's environment; a nested build must choose its own SDK paths.
@@ -41,23 +40,15 @@ public sealed class PublishedFunctionApp : IAsyncLifetime
             start.Environment.Remove(name);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(PublishTimeout);
-        try
+        var run = await ProcessRun.RunAsync(start, PublishTimeout);
+        if (run.TimedOut)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
             throw new TimeoutException($"dotnet publish took longer than {PublishTimeout}.");
         }
 
-        if (process.ExitCode != 0)
+        if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet publish failed with exit code {process.ExitCode}:\n{await output}\n{await errors}");
+            throw new InvalidOperationException($"dotnet publish failed with exit code {run.ExitCode}:\n{run.Output}\n{run.Errors}");
         }
     }
 
