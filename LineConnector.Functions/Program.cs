@@ -1,4 +1,5 @@
 using LineConnector.Functions.Admin;
+using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
@@ -15,6 +16,7 @@ app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapLineExtras();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -49,6 +49,9 @@ public static class ChannelProperties
     public const string StickyPeriodMinutes = "StickyPeriodMinutes";
     public const string LineChannelId = "LineChannelId";
     public const string BotUserId = "BotUserId";
+    public const string ReadReceiptsEnabled = nameof(LineExtrasSettings.ReadReceiptsEnabled);
+    public const string LoadingAnimationEnabled = nameof(LineExtrasSettings.LoadingAnimationEnabled);
+    public const string LoadingAnimationSeconds = nameof(LineExtrasSettings.LoadingAnimationSeconds);
 
     // ChannelDestinations
     public const string Kind = "Kind";
