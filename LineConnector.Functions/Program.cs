@@ -1,5 +1,6 @@
 using LineConnector.Functions.Admin;
 using LineConnector.Functions.Chat;
+using LineConnector.Functions.Cost;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
@@ -17,6 +18,7 @@ app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
 app.MapLineExtras();
+app.MapCost();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

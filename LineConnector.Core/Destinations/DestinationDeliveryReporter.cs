@@ -1,4 +1,5 @@
 using LineConnector.Core.Channels;
+using LineConnector.Core.Cost;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
@@ -13,11 +14,19 @@ namespace LineConnector.Core.Destinations;
 /// redelivered and reports again); one that refuses the report, or is gone from the channel, is not told:
 /// the result stays in the outbound records.
 /// </summary>
-public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquiryStore enquiries, DestinationSender sender, TimeProvider clock) : IDeliveryReporter
+/// <remarks>Every report, and every result with a channel, carries the channel's quota warning while there is one (<see cref="QuotaWatch"/>).</remarks>
+public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquiryStore enquiries, DestinationSender sender, QuotaWatch quota, TimeProvider clock) : IDeliveryReporter
 {
     public async Task<DeliveryReport> ReportAsync(OutboundResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var warning = result.ChannelId is { } channel ? (await quota.GetAsync(channel, cancellationToken))?.Warning : null;
+        var report = await SendAsync(result, warning, cancellationToken);
+        return warning is null ? report : report with { QuotaWarning = warning };
+    }
+
+    private async Task<DeliveryReport> SendAsync(OutboundResult result, string? quotaWarning, CancellationToken cancellationToken)
+    {
         if (result.ReportTo is not { } destinationId || result.ChannelId is not { } channelId)
         {
             return DeliveryReport.Nobody;
@@ -40,7 +49,10 @@ public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquirySt
                 result.OutboundId,
                 OutboundTexts.Status.Format(result.Status),
                 result.SentMessageIds,
-                result.Failure is { } failure ? new DeliveryFailureInfo(OutboundTexts.FailureKind.Format(failure.Kind), failure.Reason, failure.Details, failure.LineStatus) : null),
+                result.Failure is { } failure ? new DeliveryFailureInfo(OutboundTexts.FailureKind.Format(failure.Kind), failure.Reason, failure.Details, failure.LineStatus) : null)
+            {
+                QuotaWarning = quotaWarning,
+            },
             SentAt = clock.GetUtcNow(),
         };
 

@@ -72,7 +72,11 @@ public sealed record ChannelInfo(string Id, string Name, string CustomInfo, stri
 
 /// <param name="Status">delivered, failed, or uncertain (a reply whose outcome LINE left unknown; not pushed, so never twice).</param>
 /// <param name="SentMessageIds">LINE's ids of the messages sent.</param>
-public sealed record DeliveryInfo(string OutboundId, string Status, IReadOnlyList<string> SentMessageIds, DeliveryFailureInfo? Failure);
+public sealed record DeliveryInfo(string OutboundId, string Status, IReadOnlyList<string> SentMessageIds, DeliveryFailureInfo? Failure)
+{
+    /// <summary>Set while the channel has used most of its monthly message quota: pushes fail once it is used up.</summary>
+    public string? QuotaWarning { get; init; }
+}
 
 /// <param name="Kind">malformed, refused, rejected-by-line, monthly-limit, no-channel, gave-up or uncertain.</param>
 public sealed record DeliveryFailureInfo(string Kind, string Reason, IReadOnlyList<string> Details, int? LineStatus);

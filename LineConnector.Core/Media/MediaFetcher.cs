@@ -93,6 +93,67 @@ public sealed class MediaFetcher : IDisposable
         return await HttpRangeSource.OpenAsync(this, url, cancellationToken);
     }
 
+    /// <summary>
+    /// Downloads the whole of <paramref name="url"/> into <paramref name="destination"/> (media the connector
+    /// converts), following at most <see cref="MediaFetchOptions.MaxRedirects"/> redirects, each to an allowed URL;
+    /// the address rules apply to every connection. More than <paramref name="maxBytes"/> is refused.
+    /// </summary>
+    /// <exception cref="MediaFetchException">The URL is not allowed, too large, or cannot be read now (<see cref="MediaFetchFailure.Unavailable"/>).</exception>
+    public async Task DownloadAsync(Uri url, Stream destination, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(destination);
+        for (var redirects = 0; ; redirects++)
+        {
+            if (CheckUrl(url.OriginalString) is { } problem)
+            {
+                throw new MediaFetchException(problem, MediaFetchFailure.NotAllowed);
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var response = await SendAsync(request, cancellationToken);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                if (redirects == Options.MaxRedirects)
+                {
+                    throw new MediaFetchException($"{url.Host} redirected more than {Options.MaxRedirects} times", MediaFetchFailure.NotAllowed);
+                }
+
+                url = new Uri(url, location);
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new MediaFetchException(
+                    $"{url.Host} answered HTTP {status}",
+                    status is >= 500 or 408 or 429 ? MediaFetchFailure.Unavailable : MediaFetchFailure.Failed);
+            }
+
+            if (response.Content.Headers.ContentLength > maxBytes)
+            {
+                throw new MediaFetchException($"the file is {response.Content.Headers.ContentLength:N0} bytes; at most {maxBytes:N0} are accepted", MediaFetchFailure.Failed);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[81920];
+            long total = 0;
+            for (int read; (read = await body.ReadAsync(buffer, cancellationToken)) > 0;)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw new MediaFetchException($"the file is over {maxBytes:N0} bytes, the most accepted", MediaFetchFailure.Failed);
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            return;
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     internal Deadline StartProbeTimeout(CancellationToken cancellationToken) => new(Options.ProbeTimeout, Clock, cancellationToken);

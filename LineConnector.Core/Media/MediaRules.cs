@@ -33,7 +33,8 @@ public static class MediaRules
     };
 
     /// <summary>Every reason the media cannot be sent as <paramref name="use"/> (the probe's problems first); empty when it can.</summary>
-    public static IReadOnlyList<string> Check(MediaProbeResult probe, MediaUse? use)
+    /// <param name="remuxesAdts">AAC in ADTS is remuxed to M4A before it leaves (<see cref="AudioRemux"/>), so it passes.</param>
+    public static IReadOnlyList<string> Check(MediaProbeResult probe, MediaUse? use, bool remuxesAdts = false)
     {
         ArgumentNullException.ThrowIfNull(probe);
         var reasons = new List<string>(probe.Problems);
@@ -51,7 +52,7 @@ public static class MediaRules
                 CheckVideo(probe, reasons);
                 break;
             case MediaUse.Audio:
-                CheckAudio(probe, reasons);
+                CheckAudio(probe, remuxesAdts, reasons);
                 break;
             default:
                 reasons.Add(probe.Container is { } container
@@ -120,7 +121,7 @@ public static class MediaRules
         Size(probe, MaxVideoBytes, "the video", reasons);
     }
 
-    private static void CheckAudio(MediaProbeResult probe, List<string> reasons)
+    private static void CheckAudio(MediaProbeResult probe, bool remuxesAdts, List<string> reasons)
     {
         if (probe.Kind != MediaKind.Audio)
         {
@@ -138,6 +139,8 @@ public static class MediaRules
                 break;
             case "m4a":
                 reasons.Add($"the M4A audio holds {codec}; LINE plays AAC in M4A: re-encode it as AAC");
+                break;
+            case "aac" when remuxesAdts:
                 break;
             case "aac":
                 reasons.Add("the audio is AAC in ADTS (a raw .aac stream), which LINE does not play as sent: convert it to M4A (AAC in MP4)");

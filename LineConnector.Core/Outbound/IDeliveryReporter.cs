@@ -18,4 +18,7 @@ public interface IDeliveryReporter
 public sealed record DeliveryReport(string? DestinationId, bool Sent, string? Note)
 {
     public static DeliveryReport Nobody { get; } = new(null, false, "the message names no destination to report to");
+
+    /// <summary>Set while the channel has used most of its monthly message quota (<see cref="Cost.QuotaWatch"/>).</summary>
+    public string? QuotaWarning { get; init; }
 }

@@ -68,15 +68,16 @@ public sealed class OutboundDelivery(
         var verdict = await policy.CheckAsync(messages, cancellationToken);
         if (!verdict.Accepted)
         {
-            if (record.Reply == ReplyState.Claimed)
-            {
-                // Nothing is sent: the token stays free for the conversation's next message.
-                record = await records.ReleaseReplyTokenAsync(record, request.Reply!.Token, cancellationToken);
-            }
-
-            var failure = new OutboundFailure(OutboundFailureKind.Refused, "the outbound policy refused the messages", [.. verdict.AllReasons]);
-            return await FinishAsync(record, Result(request.OutboundId, request, record.Sent, failure), cancellationToken);
+            return await RefuseAsync(request, record, "the outbound policy refused the messages", [.. verdict.AllReasons], cancellationToken);
         }
+
+        var prepared = await policy.PrepareAsync(messages, verdict, request.OutboundId, cancellationToken);
+        if (prepared.Reasons.Count > 0)
+        {
+            return await RefuseAsync(request, record, "the messages could not be made ready for LINE", prepared.Reasons, cancellationToken);
+        }
+
+        messages = prepared.Messages;
 
         var chunks = MessageList.Chunk(messages, MessageLimits.MaxMessagesPerRequest);
         var sent = new List<SentRequest>(record.Sent);
@@ -125,6 +126,18 @@ public sealed class OutboundDelivery(
         }
 
         return await FinishAsync(record, Result(request.OutboundId, request, sent, failure: null), cancellationToken);
+    }
+
+    private async Task<OutboundResult> RefuseAsync(OutboundRequest request, OutboundRecord record, string reason, IReadOnlyList<string> details, CancellationToken cancellationToken)
+    {
+        if (record.Reply == ReplyState.Claimed)
+        {
+            // Nothing is sent: the token stays free for the conversation's next message.
+            record = await records.ReleaseReplyTokenAsync(record, request.Reply!.Token, cancellationToken);
+        }
+
+        var failure = new OutboundFailure(OutboundFailureKind.Refused, reason, details);
+        return await FinishAsync(record, Result(request.OutboundId, request, record.Sent, failure), cancellationToken);
     }
 
     /// <summary>

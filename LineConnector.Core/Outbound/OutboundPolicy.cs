@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Line;
 using LineConnector.Core.Media;
@@ -16,7 +19,8 @@ namespace LineConnector.Core.Outbound;
 /// <see cref="MediaFetchException"/> (<see cref="MediaFetchFailure.Unavailable"/>), so the
 /// caller retries rather than refusing a message that may be fine.
 /// </remarks>
-public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
+/// <param name="remux">When set, AAC in ADTS passes and is remuxed to M4A and stored by <see cref="PrepareAsync"/>; otherwise it is refused naming the conversion.</param>
+public sealed class OutboundPolicy(MediaFetcher fetcher, AudioRemux? remux = null) : IOutboundPolicy
 {
     public const int MaxQuickReplyItems = 13;
 
@@ -61,6 +65,7 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
         }
 
         var reasons = new List<string>();
+        var remuxAdts = false;
         switch (type)
         {
             case "text" or "textV2":
@@ -81,13 +86,15 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
                 await CheckMediaAsync(message, "previewImageUrl", MediaUse.ImagePreview, reasons, cancellationToken);
                 break;
             case "audio":
-                if (!message.TryGetProperty("duration", out var duration) || duration.ValueKind != JsonValueKind.Number
-                    || !duration.TryGetInt64(out var milliseconds) || milliseconds <= 0)
+                var probe = await CheckMediaAsync(message, "originalContentUrl", MediaUse.Audio, reasons, cancellationToken);
+                remuxAdts = remux is not null && probe?.Container == "aac" && reasons.Count == 0;
+                // The duration of remuxed audio is computed from its frames.
+                if (!remuxAdts && (!message.TryGetProperty("duration", out var duration) || duration.ValueKind != JsonValueKind.Number
+                    || !duration.TryGetInt64(out var milliseconds) || milliseconds <= 0))
                 {
-                    reasons.Add("'duration' is required: the audio's length in milliseconds, a whole number above 0");
+                    reasons.Insert(0, "'duration' is required: the audio's length in milliseconds, a whole number above 0");
                 }
 
-                await CheckMediaAsync(message, "originalContentUrl", MediaUse.Audio, reasons, cancellationToken);
                 break;
             default:
                 reasons.Add(RefusedTypes.Contains(type)
@@ -103,7 +110,71 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
 
         CheckQuickReply(message, reasons);
         CheckSender(message, reasons);
-        return new MessageVerdict(index, type, reasons);
+        return new MessageVerdict(index, type, reasons) { RemuxAdts = remuxAdts };
+    }
+
+    public async Task<PreparedMessages> PrepareAsync(JsonElement messages, OutboundVerdict verdict, string outboundId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        if (remux is null || !verdict.Messages.Any(m => m.RemuxAdts))
+        {
+            return new PreparedMessages(messages, []);
+        }
+
+        var prepared = new List<JsonElement>();
+        var reasons = new List<string>();
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            var i = index++;
+            if (!verdict.Messages.Any(m => m.Index == i && m.RemuxAdts))
+            {
+                prepared.Add(message);
+                continue;
+            }
+
+            var source = new Uri(message.GetProperty("originalContentUrl").GetString()!);
+            var name = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(outboundId)))[..32]}-{i}.m4a";
+            try
+            {
+                var (url, audio) = await remux.RemuxAsync(source, name, cancellationToken);
+                prepared.Add(WithAudio(message, url, audio.DurationMs));
+            }
+            catch (InvalidDataException e)
+            {
+                reasons.Add($"messages[{i}] (audio): originalContentUrl: AAC in ADTS that cannot be remuxed to M4A without re-encoding: {e.Message}");
+            }
+            catch (MediaFetchException e) when (e.Failure != MediaFetchFailure.Unavailable)
+            {
+                reasons.Add($"messages[{i}] (audio): originalContentUrl: {e.Message}");
+            }
+        }
+
+        return new PreparedMessages(MessageList.Of(prepared), reasons);
+    }
+
+    /// <summary>The audio message with LINE's URL and duration replaced, every other property as given.</summary>
+    private static JsonElement WithAudio(JsonElement message, Uri url, long durationMs)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in message.EnumerateObject())
+            {
+                if (!property.NameEquals("originalContentUrl"u8) && !property.NameEquals("duration"u8))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteString("originalContentUrl"u8, url.AbsoluteUri);
+            writer.WriteNumber("duration"u8, durationMs);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private static void CheckText(JsonElement message, string type, List<string> reasons)
@@ -156,12 +227,12 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
         }
     }
 
-    private async Task CheckMediaAsync(JsonElement message, string field, MediaUse use, List<string> reasons, CancellationToken cancellationToken)
+    private async Task<MediaProbeResult?> CheckMediaAsync(JsonElement message, string field, MediaUse use, List<string> reasons, CancellationToken cancellationToken)
     {
         if (!TryGetString(message, field, out var url))
         {
             reasons.Add($"'{field}' is required");
-            return;
+            return null;
         }
 
         var probe = await MediaProbe.ProbeUrlAsync(url, fetcher, cancellationToken);
@@ -170,7 +241,8 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
             throw new MediaFetchException($"{field}: {string.Join("; ", probe.Problems)}", MediaFetchFailure.Unavailable);
         }
 
-        reasons.AddRange(MediaRules.Check(probe, use).Select(reason => $"{field}: {reason}"));
+        reasons.AddRange(MediaRules.Check(probe, use, remuxesAdts: remux is not null).Select(reason => $"{field}: {reason}"));
+        return probe;
     }
 
     private void CheckQuickReply(JsonElement message, List<string> reasons)

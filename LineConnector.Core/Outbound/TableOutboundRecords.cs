@@ -195,6 +195,28 @@ public sealed class TableOutboundRecords(ITableStore store, TimeProvider clock) 
             : Read(key, row);
     }
 
+    /// <summary>
+    /// Every LINE request recorded for the channel's messages, in no particular order: one range query over
+    /// the channel's conversations (<c>{channel id}:</c> up to <c>{channel id};</c>), reading every record
+    /// row of the channel. An operator's query (usage), not one for every message.
+    /// </summary>
+    public static async IAsyncEnumerable<SentRequest> SentByChannelAsync(ITableStore store, string channelId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        await store.CreateTableIfNotExistsAsync(Table, cancellationToken);
+        await foreach (var row in store.QueryAsync(Table, TableKeyRange.StartingWith(channelId + ":"), TableKeyRange.StartingWith("message"), cancellationToken))
+        {
+            foreach (var (name, value) in row.Properties)
+            {
+                if (name.StartsWith(SentPropertyPrefix, StringComparison.Ordinal) && int.TryParse(name.AsSpan(SentPropertyPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _) && value is string sentJson)
+                {
+                    yield return Parse(row, name, sentJson, OutboundJsonContext.Default.SentRequest);
+                }
+            }
+        }
+    }
+
     private static OutboundRecord Read(OutboundKey key, TableRow row)
     {
         var sent = new List<SentRequest>();

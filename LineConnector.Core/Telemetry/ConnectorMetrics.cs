@@ -21,6 +21,7 @@ public static class ConnectorMetrics
     public const string LineMessagesSentName = "line_connector.line.messages.sent";
     public const string LineFailuresName = "line_connector.line.failures";
     public const string DestinationDurationName = "line_connector.destination.duration";
+    public const string QuotaUsedName = "line_connector.line.quota.used";
 
     private static readonly Counter<long> WebhookEvents = ConnectorTelemetry.Meter.CreateCounter<long>(
         WebhookEventsName, "{event}", "LINE webhook events accepted and queued on line-inbound, per channel.");
@@ -39,6 +40,9 @@ public static class ConnectorMetrics
 
     private static readonly Counter<long> LineFailures = ConnectorTelemetry.Meter.CreateCounter<long>(
         LineFailuresName, "{call}", "LINE API calls that failed after their retries, per channel, operation and kind of failure.");
+
+    private static readonly Gauge<double> QuotaUsed = ConnectorTelemetry.Meter.CreateGauge<double>(
+        QuotaUsedName, "1", "The share of the month's message limit used (0 to 1), per channel, as last read from LINE; the connector warns past 0.8.");
 
     private static readonly Histogram<double> DestinationDuration = ConnectorTelemetry.Meter.CreateHistogram(
         DestinationDurationName,
@@ -77,6 +81,9 @@ public static class ConnectorMetrics
             messages,
             new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId),
             new KeyValuePair<string, object?>(ConnectorTelemetry.DeliveryMethodAttribute, OutboundTexts.Method.Format(method)));
+
+    public static void QuotaRead(string channelId, double usedShare) =>
+        QuotaUsed.Record(usedShare, new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId));
 
     public static void LineCallFailed(string? channelId, LineApiException failure)
     {

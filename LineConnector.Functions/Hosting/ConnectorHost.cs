@@ -7,8 +7,10 @@ using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Channels;
 using LineConnector.Functions.Chat;
+using LineConnector.Functions.Cost;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.LocalMode;
+using LineConnector.Functions.MediaStore;
 using LineConnector.Functions.Outbound;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
@@ -65,9 +67,21 @@ public static class ConnectorHost
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
+        // With a media store, AAC in ADTS is remuxed to M4A and served from it; without, it is refused naming the conversion.
+        if (MediaStoreSettings.IsConfigured(builder.Configuration))
+        {
+            services.AddSingleton<IMediaStore>(sp => MediaStoreSettings.CreateStore(builder.Configuration, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new AudioRemux(sp.GetRequiredService<MediaFetcher>(), sp.GetRequiredService<IMediaStore>()));
+            services.AddSingleton<IOutboundPolicy>(sp => new OutboundPolicy(sp.GetRequiredService<MediaFetcher>(), sp.GetRequiredService<AudioRemux>()));
+        }
+        else
+        {
+            services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
+        }
+
         services.AddLineDelivery(builder.Configuration);
         services.AddLineExtras();
+        services.AddCost(builder.Configuration);
         // Table Storage when configured (under the host, CreateStore says what is missing); in local mode the local store otherwise.
         if (TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions)
         {

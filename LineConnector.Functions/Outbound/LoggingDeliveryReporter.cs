@@ -22,6 +22,11 @@ public sealed partial class LoggingDeliveryReporter(DestinationDeliveryReporter 
         }
 
         var report = await destinations.ReportAsync(result, cancellationToken);
+        if (report.QuotaWarning is { } warning)
+        {
+            LogQuotaWarning(result.ChannelId, warning);
+        }
+
         if (report.Sent)
         {
             LogReported(result.OutboundId, result.ChannelId, report.DestinationId);
@@ -39,6 +44,9 @@ public sealed partial class LoggingDeliveryReporter(DestinationDeliveryReporter 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound {OutboundId} on channel {ChannelId} {Status} ({Kind}): {Reason}: {Details} ({SentCount} messages had been sent)")]
     private partial void LogFailed(string outboundId, string? channelId, string status, OutboundFailureKind kind, string reason, string details, int sentCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {ChannelId} is near its monthly LINE message limit: {Warning}")]
+    private partial void LogQuotaWarning(string? channelId, string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound {OutboundId} on channel {ChannelId}: reported to {DestinationId}")]
     private partial void LogReported(string outboundId, string? channelId, string? destinationId);

@@ -2,8 +2,10 @@ using System.Net;
 using System.Text.Json;
 using LineConnector.Core;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Cost;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Destinations;
@@ -11,6 +13,7 @@ using LineConnector.Functions.KeyVault;
 using LineConnector.Functions.Outbound;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.KeyVault;
+using LineConnector.Tests.Line.Api;
 using LineConnector.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -202,6 +205,12 @@ public class DestinationSenderTests
         status == OutboundStatus.Failed ? new OutboundFailure(OutboundFailureKind.RejectedByLine, "LINE refused the request (HTTP 400)", ["messages[0].text: too long"]) { LineStatus = 400 } : null,
         At);
 
+    /// <summary>A quota watch whose LINE cannot be reached: reports carry no quota warning.</summary>
+    private static QuotaWatch UnreachableQuota() => new(
+        new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions { ApiBaseUrl = new Uri("http://127.0.0.1:9/"), MaxRetries = 0 }, TimeProvider.System),
+        new QuotaWatchOptions(),
+        TimeProvider.System);
+
     private static async Task<(IDeliveryReporter Reporter, CapturingLoggerProvider Logs, ChannelRepository Channels)> ReporterAsync(TestHttpServer server)
     {
         var store = new InMemoryTableStore();
@@ -215,7 +224,7 @@ public class DestinationSenderTests
         using var factory = new LoggerFactory([logs]);
         var sender = Sender(new RecordingQueueSender(), new ConfiguredDestinationSecrets(Settings(("Channels:shop:Destinations:desk:Secret", "desk-secret"))));
         var reporter = new LoggingDeliveryReporter(
-            new DestinationDeliveryReporter(new ChannelCache(channels, TimeProvider.System), new EnquiryStore(store), sender, TimeProvider.System),
+            new DestinationDeliveryReporter(new ChannelCache(channels, TimeProvider.System), new EnquiryStore(store), sender, UnreachableQuota(), TimeProvider.System),
             factory.CreateLogger<LoggingDeliveryReporter>());
         return (reporter, logs, channels);
     }

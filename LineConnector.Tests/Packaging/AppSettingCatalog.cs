@@ -51,6 +51,7 @@ internal static class AppSettingCatalog
         [EnquiryOptions.Section] = [typeof(EnquiryOptions)],
         [DestinationWebhookOptions.Section] = [typeof(DestinationWebhookOptions)],
         [TelemetryOptions.Section] = [typeof(TelemetryOptions)],
+        [Core.Cost.QuotaWatchOptions.Section] = [typeof(Core.Cost.QuotaWatchOptions)],
     };
 
     /// <summary>Sections the app reads key by key, with those keys ("" for the section's own value).</summary>

@@ -39,7 +39,8 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// <summary>
 /// A real HTTP server on a loopback port standing in for LINE's APIs. Each endpoint answers from its
 /// script in order (the last answer repeats); unscripted reply and push succeed with one sent message
-/// id per message object, read receipts and loading animations succeed; anything else is 404.
+/// id per message object, read receipts and loading animations succeed, the quota is none with nothing used;
+/// anything else is 404.
 /// </summary>
 public sealed class FakeLineServer : IAsyncDisposable
 {
@@ -154,6 +155,17 @@ public sealed class FakeLineServer : IAsyncDisposable
             {
                 Headers = new Dictionary<string, string> { ["X-Line-Request-Id"] = Guid.NewGuid().ToString() },
             };
+        }
+
+        // An unscripted quota is no limit, nothing used.
+        if (request.Method == "GET" && request.Path.EndsWith("/v2/bot/message/quota", StringComparison.Ordinal))
+        {
+            return new FakeReply(200, """{"type":"none"}""");
+        }
+
+        if (request.Method == "GET" && request.Path.EndsWith("/v2/bot/message/quota/consumption", StringComparison.Ordinal))
+        {
+            return new FakeReply(200, """{"totalUsage":0}""");
         }
 
         // Unscripted read receipts and loading animations succeed, as LINE answers them (messaging-api.yml).
