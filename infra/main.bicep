@@ -168,6 +168,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     name: take('st${compactBaseName}${suffix}', 24)
     skuName: storageSku
+    mediaContainerName: 'line-media'
     appIdentityId: identity.id
     appPrincipalId: identity.properties.principalId
     operatorPrincipalId: operatorPrincipalId
@@ -227,7 +228,7 @@ module keyVault 'modules/keyvault.bicep' = {
 }
 
 // Setting names are those the code reads (Hosting/ConnectorHost.cs: ServiceBusConnection;
-// TableStorage/TableStorageSettings.cs; KeyVault/KeyVaultOptions.cs; LineApiOptions and
+// TableStorage/TableStorageSettings.cs; MediaStore/MediaStoreSettings.cs; KeyVault/KeyVaultOptions.cs; LineApiOptions and
 // OutboundDeliveryOptions) and those the Functions host reads for identity-based connections
 // (AzureWebJobsStorage, ServiceBusConnection: the functions' "connection"). The packaging tests
 // start the published app with these settings and check that the code reads each of them.
@@ -242,6 +243,9 @@ var appSettings = {
   ServiceBusConnection__clientId: identity.properties.clientId
   TableStorage__tableServiceUri: storage.outputs.tableEndpoint
   TableStorage__clientId: identity.properties.clientId
+  MediaStore__blobServiceUri: storage.outputs.blobEndpoint
+  MediaStore__clientId: identity.properties.clientId
+  MediaStore__container: storage.outputs.mediaContainerName
   KeyVault__vaultUri: keyVault.outputs.vaultUri
   KeyVault__clientId: identity.properties.clientId
   Line__ApiBaseUrl: lineApiBaseUrl

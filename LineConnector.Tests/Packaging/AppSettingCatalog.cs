@@ -59,6 +59,8 @@ internal static class AppSettingCatalog
     {
         [ConnectorHost.ServiceBusSection] = ["fullyQualifiedNamespace", "clientId"],
         [TableStorageSettings.Section] = ["", TableStorageSettings.TableServiceUri, TableStorageSettings.AccountName, TableStorageSettings.ClientId],
+        [Functions.MediaStore.MediaStoreSettings.Section] = ["", Functions.MediaStore.MediaStoreSettings.BlobServiceUri, Functions.MediaStore.MediaStoreSettings.ClientId,
+            Functions.MediaStore.MediaStoreSettings.Container, Functions.MediaStore.MediaStoreSettings.UrlLifetimeKey],
     };
 
     /// <summary>Settings of ASP.NET Core itself that the docs and samples use.</summary>

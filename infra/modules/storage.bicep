@@ -1,8 +1,9 @@
-// The Functions host's storage account (identity-based AzureWebJobsStorage: keys, leases) and the
-// connector's tables (created by the connector on first use). It holds no deployment package: those
+// The Functions host's storage account (identity-based AzureWebJobsStorage: keys, leases), the
+// connector's tables (created by the connector on first use) and its media container (audio it
+// remuxed for LINE, read by LINE through short-lived user-delegation SAS URLs, deleted after two days). It holds no deployment package: those
 // are in the releases account (releases.bicep), which the app may only read. Shared key access is
 // off: every client authenticates with Microsoft Entra ID.
-// API versions: Microsoft.Storage/storageAccounts (+ blobServices) 2025-01-01,
+// API versions: Microsoft.Storage/storageAccounts (+ blobServices, containers, managementPolicies) 2025-01-01,
 // Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
@@ -26,6 +27,9 @@ param name string
   'Standard_RAGZRS'
 ])
 param skuName string
+
+@description('Blob container for media the connector makes (audio remuxed to M4A).')
+param mediaContainerName string
 
 @description('Resource id of the function app\'s identity: known before the deployment, it names the role assignments (a what-if sees them).')
 param appIdentityId string
@@ -73,6 +77,49 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
   }
 }
 
+// Private: LINE reads each file through a read-only SAS the app signs with a user delegation key
+// (Storage Blob Data Owner below includes the key's action), valid for a day.
+resource mediaContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: mediaContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource mediaLifetime 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-old-media'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${mediaContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 2
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 // The host keeps keys, leases and its secrets in blobs: the minimum role for identity-based
 // AzureWebJobsStorage. This account holds no deployment package.
 resource appBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -109,3 +156,6 @@ resource operatorEditsTables 'Microsoft.Authorization/roleAssignments@2022-04-01
 output name string = account.name
 // https://{name}.table.core.windows.net/ (or the sovereign cloud's suffix): the app's TableStorage__tableServiceUri.
 output tableEndpoint string = account.properties.primaryEndpoints.table
+// https://{name}.blob.core.windows.net/: the app's MediaStore__blobServiceUri.
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output mediaContainerName string = mediaContainer.name
