@@ -15,6 +15,7 @@ app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapEnquiryMoves();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -10,7 +10,7 @@ namespace LineConnector.Core.Channels;
 /// is reported with its table, row and property, never replaced by a default. Only properties
 /// left out take their documented default.
 /// </summary>
-internal static class ChannelEntities
+internal static partial class ChannelEntities
 {
     private static readonly string[] RuleRowPrefixes = ["alternative-", "percentage-", "time-"];
 
@@ -38,6 +38,7 @@ internal static class ChannelEntities
             [P.LineChannelId] = channel.LineChannelId,
             [P.BotUserId] = channel.BotUserId,
         };
+        AddHandover(properties, s.Handover);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -92,6 +93,11 @@ internal static class ChannelEntities
         if (rule.OtherTimes.Count > 0)
         {
             yield return new TableRow(channelId, ChannelTables.OtherTimesRowKey, new Dictionary<string, object?> { [P.Destination] = DestinationList(rule.OtherTimes) });
+        }
+
+        foreach (var row in HandoverRows(channelId, settings.Handover))
+        {
+            yield return row;
         }
     }
 
@@ -151,6 +157,7 @@ internal static class ChannelEntities
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
         var ruleKind = fallbackKind ?? kind;
         var rule = ruleKind is { } k ? ReadRule(k, routingRows, problems, locations) : null;
+        var handover = ReadHandover(channelId, r, routingRows, problems);
 
         if (problems.Count == 0)
         {
@@ -165,6 +172,7 @@ internal static class ChannelEntities
                 StaffNameFormat = staffNameFormat!.Value,
                 MissedEnquiryTimeoutSeconds = missed!.Value,
                 StickyPeriodMinutes = sticky!.Value,
+                Handover = handover,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -237,6 +245,11 @@ internal static class ChannelEntities
         List<string> otherTimes = [];
         foreach (var row in rows)
         {
+            if (row.RowKey.StartsWith(HandoverRowPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var r = new RowReader(ChannelTables.Routing, row, problems);
             if (kind == RoutingKind.Time && row.RowKey == ChannelTables.OtherTimesRowKey)
             {

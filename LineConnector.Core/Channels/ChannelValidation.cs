@@ -88,10 +88,11 @@ public static class ChannelValidation
             CheckRouting(errors, F("routing"), settings.Routing, destinationIds, allowSticky: true);
         }
 
+        HandoverValidation.Check(errors, F("handover"), settings.Handover, settings.Destinations ?? []);
         return errors;
     }
 
-    private static void CheckRouting(List<FieldError> errors, string field, RoutingRule rule, HashSet<string> destinations, bool allowSticky)
+    internal static void CheckRouting(List<FieldError> errors, string field, RoutingRule rule, HashSet<string> destinations, bool allowSticky)
     {
         if (!Enum.IsDefined(rule.Kind) || (!allowSticky && rule.Kind == RoutingKind.Sticky))
         {
@@ -357,7 +358,7 @@ public static class ChannelValidation
         }
     }
 
-    private static void CheckAutoMessage(List<FieldError> errors, string field, AutoMessage message)
+    internal static void CheckAutoMessage(List<FieldError> errors, string field, AutoMessage message)
     {
         if (message is null)
         {
@@ -430,7 +431,7 @@ public static class ChannelValidation
         }
     }
 
-    private static void CheckRange(List<FieldError> errors, string field, int value, int min, int max)
+    internal static void CheckRange(List<FieldError> errors, string field, int value, int min, int max)
     {
         if (value < min || value > max)
         {

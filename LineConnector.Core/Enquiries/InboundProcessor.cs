@@ -116,7 +116,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             // Routing reads the destinations' presence, so it is asked only when the lifecycle will route.
             var newId = EnquiryIds.For(channelId, sourceId, cause);
             var choice = EnquiryLifecycle.RoutesOnUserEvent(current?.Enquiry)
-                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken)
+                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken, toStaff: !opens && current!.Enquiry.WithStaff)
                 : null;
             var transition = channel!.Lifecycle.ReceiveUserEvent(current?.Enquiry, sourceId, newId, _ => choice!);
             notes.AddRange(transition.Explanation);
@@ -136,12 +136,17 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                     LatestReply = reply ?? current.LatestReply,
                     Pending = new PendingEffects(cause, transition.Effects),
                 };
-            var write = new EnquiryWrite(decided)
-            {
-                Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
-                Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
-                Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
-            };
+            var write = ConversationHistory.Add(
+                new EnquiryWrite(decided)
+                {
+                    Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
+                    Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
+                    Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
+                },
+                channel.Channel,
+                cause,
+                envelope.Event,
+                envelope.ReceivedAt);
             if (await enquiries.WriteAsync(write, opens ? null : current!.Enquiry, cancellationToken) is { } written)
             {
                 return await FinishAsync(channel, written, effectCause, opens ? Opened : Continued, notes, cancellationToken);
@@ -190,7 +195,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                 if (enquiry.Enquiry is { State: EnquiryState.Missed, DestinationId: null })
                 {
                     var source = await enquiries.GetSourceAsync(check.ChannelId, enquiry.Enquiry.SourceId, cancellationToken);
-                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken);
+                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken, toStaff: enquiry.Enquiry.WithStaff);
                 }
 
                 transition = channel!.Lifecycle.MissedCheckDue(enquiry.Enquiry, check.Due, choice is null ? null : () => choice);
