@@ -16,6 +16,7 @@ app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
 app.MapEnquiryMoves();
+app.MapEnquiryInject();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -116,6 +116,8 @@ public sealed record WhatIfResource(
 [JsonSerializable(typeof(StaffReplyRequest))]
 [JsonSerializable(typeof(CloseRequest))]
 [JsonSerializable(typeof(EnquiryMoveRequest))]
+[JsonSerializable(typeof(InjectRequest))]
+[JsonSerializable(typeof(InjectAccepted))]
 [JsonSerializable(typeof(MoveResult))]
 [JsonSerializable(typeof(EnquiryResource))]
 [JsonSerializable(typeof(ReplyAccepted))]

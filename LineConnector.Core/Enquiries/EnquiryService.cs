@@ -57,7 +57,8 @@ public sealed class EnquiryService(
     /// names (401 whether or not the channel or the enquiry exists). Then the enquiry: 404 when there is
     /// none, 403 when it is another destination's.
     /// </summary>
-    public async Task<EnquiryAccess> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
+    /// <param name="anyOfChannel">Any destination of the enquiry's channel may act (inject), not only the enquiry's own: no 403.</param>
+    public async Task<EnquiryAccess> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken, bool anyOfChannel = false)
     {
         if (string.IsNullOrEmpty(bearer))
         {
@@ -84,7 +85,7 @@ public sealed class EnquiryService(
             throw NotFound(enquiryId);
         }
 
-        return enquiry.Enquiry.DestinationId is { } owner && owner != destinationId
+        return !anyOfChannel && enquiry.Enquiry.DestinationId is { } owner && owner != destinationId
             ? throw new DomainException(DomainError.Forbidden, $"Enquiry {enquiry.Id} is with {owner}, not {destinationId}.", title: "Not this destination's enquiry")
             : new EnquiryAccess(channel, enquiry, destinationId);
     }
@@ -246,6 +247,35 @@ public sealed class EnquiryService(
         }
 
         return EnquiryResource.Of(enquiry);
+    }
+
+    /// <summary>
+    /// Puts a synthetic user input into the enquiry's conversation (Cognigy's Inject): the one path of an
+    /// injected input, checked here and queued as an event of the enquiry's source marked <c>"injected": true</c>
+    /// in the conversation's session, so that it reaches the enquiry's destination in order with the user's own
+    /// events. A closed enquiry is 409 (the user's next message opens a new one).
+    /// </summary>
+    /// <param name="idempotencyKey">The same key on a retried call gives the same event id, so the input goes in once.</param>
+    public async Task<InjectAccepted> InjectAsync(EnquiryAccess access, InjectRequest input, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(input);
+        var fields = InjectedInput.Check(input).ToList();
+        fields.AddRange(IdempotencyKeyProblems(idempotencyKey));
+        if (fields.Count > 0)
+        {
+            throw DomainException.Invalid(fields, "The injected input is not valid");
+        }
+
+        var enquiry = access.Enquiry;
+        if (enquiry.Enquiry.State == EnquiryState.Closed)
+        {
+            throw new DomainException(DomainError.Conflict, $"Enquiry {enquiry.Id} is closed; nothing can be injected into it.", title: "Not allowed in the enquiry's state");
+        }
+
+        var eventId = idempotencyKey is null ? $"inject-{Guid.NewGuid():N}" : $"inject-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        await queue.SendAsync(QueueNames.Inbound, [InjectedInput.Message(enquiry, access.Channel.BotUserId, input, eventId, clock.GetUtcNow())], cancellationToken);
+        return new InjectAccepted(eventId, enquiry.Id);
     }
 
     /// <summary>
@@ -568,12 +598,16 @@ public sealed class EnquiryService(
             }
         }
 
+        fields.AddRange(IdempotencyKeyProblems(idempotencyKey));
+        return fields.Count > 0 ? throw DomainException.Invalid(fields, "The reply is not valid") : request.Staff!;
+    }
+
+    internal static IEnumerable<FieldError> IdempotencyKeyProblems(string? idempotencyKey)
+    {
         if (idempotencyKey is { } key && (key.Length is 0 or > 200 || key.Any(char.IsControl)))
         {
-            fields.Add(new("Idempotency-Key", "1 to 200 characters without control characters"));
+            yield return new("Idempotency-Key", "1 to 200 characters without control characters");
         }
-
-        return fields.Count > 0 ? throw DomainException.Invalid(fields, "The reply is not valid") : request.Staff!;
     }
 
     private static DomainException NotFound(string enquiryId) => new(DomainError.NotFound, $"There is no enquiry '{Shown(enquiryId)}'.");
