@@ -1,4 +1,5 @@
 using LineConnector.Functions.Admin;
+using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
@@ -17,6 +18,7 @@ app.MapChannelAdmin();
 app.MapEnquiryApi();
 app.MapEnquiryMoves();
 app.MapEnquiryInject();
+app.MapLineExtras();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

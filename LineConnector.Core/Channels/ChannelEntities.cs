@@ -37,6 +37,9 @@ internal static partial class ChannelEntities
             [P.StickyPeriodMinutes] = s.StickyPeriodMinutes,
             [P.LineChannelId] = channel.LineChannelId,
             [P.BotUserId] = channel.BotUserId,
+            [P.ReadReceiptsEnabled] = s.LineExtras.ReadReceiptsEnabled,
+            [P.LoadingAnimationEnabled] = s.LineExtras.LoadingAnimationEnabled,
+            [P.LoadingAnimationSeconds] = s.LineExtras.LoadingAnimationSeconds,
         };
         AddHandover(properties, s.Handover);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
@@ -152,6 +155,12 @@ internal static partial class ChannelEntities
         var sticky = r.Int(P.StickyPeriodMinutes, ChannelSettings.DefaultStickyPeriodMinutes);
         var customInfo = r.Text(P.CustomInfo, required: false) ?? "";
         var timeZone = r.Text(P.TimeZone, required: true);
+        var lineExtras = new LineExtrasSettings
+        {
+            ReadReceiptsEnabled = r.Bool(P.ReadReceiptsEnabled),
+            LoadingAnimationEnabled = r.Bool(P.LoadingAnimationEnabled),
+            LoadingAnimationSeconds = r.Int(P.LoadingAnimationSeconds, LineExtrasSettings.DefaultLoadingAnimationSeconds) ?? LineExtrasSettings.DefaultLoadingAnimationSeconds,
+        };
 
         var destinations = destinationRows.Select(row => ReadDestination(row, problems)).ToList();
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
@@ -173,6 +182,7 @@ internal static partial class ChannelEntities
                 MissedEnquiryTimeoutSeconds = missed!.Value,
                 StickyPeriodMinutes = sticky!.Value,
                 Handover = handover,
+                LineExtras = lineExtras,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -379,6 +389,11 @@ internal static partial class ChannelEntities
                 }
 
                 return new(ChannelTables.Routing, $"{RulePrefix}NN", null, error.Message);
+            }
+
+            if (field.StartsWith("lineExtras.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, Pascal(field["lineExtras.".Length..]), error.Message);
             }
 
             if (field.StartsWith("autoMessages.", StringComparison.Ordinal))

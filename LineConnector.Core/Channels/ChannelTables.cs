@@ -56,6 +56,9 @@ public static class ChannelProperties
     public const string HandoverWhenNoStaff = "HandoverWhenNoStaff";
     public const string HandoverHistoryEvents = "HandoverHistoryEvents";
     public const string HandoverHistoryMinutes = "HandoverHistoryMinutes";
+    public const string ReadReceiptsEnabled = nameof(LineExtrasSettings.ReadReceiptsEnabled);
+    public const string LoadingAnimationEnabled = nameof(LineExtrasSettings.LoadingAnimationEnabled);
+    public const string LoadingAnimationSeconds = nameof(LineExtrasSettings.LoadingAnimationSeconds);
 
     // ChannelDestinations
     public const string Kind = "Kind";

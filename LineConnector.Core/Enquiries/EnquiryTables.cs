@@ -91,6 +91,7 @@ public static class EnquiryProperties
     public const string ClosedBy = "ClosedBy";
     public const string ReplyToken = "ReplyToken";
     public const string ReplyTokenReceivedAt = "ReplyTokenReceivedAt";
+    public const string MarkAsReadToken = "MarkAsReadToken";
     public const string PendingCause = "PendingCause";
     public const string PendingEffects = "PendingEffects";
     public const string KeptEvents = "KeptEvents";

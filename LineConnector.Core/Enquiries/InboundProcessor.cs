@@ -95,6 +95,8 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         var reply = webhookEvent is { ReplyToken: { } token, IsStandby: false }
             ? new OutboundReply(token, envelope.ReceivedAt)
             : null;
+        // In standby another channel has the chat: its messages are not this bot's to mark as read.
+        var markAsRead = webhookEvent.IsStandby ? null : webhookEvent.Message?.MarkAsReadToken;
         for (var attempt = 0; attempt < EnquiryStore.MaxUpdateAttempts; attempt++)
         {
             var notes = new List<string> { why };
@@ -128,12 +130,14 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                     SourceType = webhookEvent.Source!.Type,
                     OpenedByEventId = cause,
                     LatestReply = reply,
+                    MarkAsReadToken = markAsRead,
                     Pending = new PendingEffects(cause, transition.Effects),
                 }
                 : current! with
                 {
                     Enquiry = transition.Enquiry,
                     LatestReply = reply ?? current.LatestReply,
+                    MarkAsReadToken = markAsRead ?? current.MarkAsReadToken,
                     Pending = new PendingEffects(cause, transition.Effects),
                 };
             var write = ConversationHistory.Add(

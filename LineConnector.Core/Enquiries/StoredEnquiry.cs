@@ -27,6 +27,9 @@ public sealed record StoredEnquiry
     /// <summary>The reply token of the source's latest event, offered to replies while it is fresh.</summary>
     public OutboundReply? LatestReply { get; init; }
 
+    /// <summary>The <c>markAsReadToken</c> of the user's latest message: read receipts mark it and everything before it as read.</summary>
+    public string? MarkAsReadToken { get; init; }
+
     /// <summary>Effects decided but not all carried out yet, and the <c>line-inbound</c> message or API call that caused them.</summary>
     public PendingEffects? Pending { get; init; }
 
