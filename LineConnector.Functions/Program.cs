@@ -2,6 +2,7 @@ using LineConnector.Functions.Admin;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -15,6 +16,7 @@ app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapTransformerTest();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -61,6 +61,9 @@ public sealed record ChannelSettings
     /// <summary>How long after their last enquiry a returning user goes back to the same destination (sticky routing).</summary>
     public int StickyPeriodMinutes { get; set; } = DefaultStickyPeriodMinutes;
 
+    /// <summary>JavaScript that changes or drops what comes in and goes out (<see cref="TransformerSettings"/>).</summary>
+    public TransformerSettings Transformers { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

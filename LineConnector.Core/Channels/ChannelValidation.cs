@@ -61,6 +61,7 @@ public static class ChannelValidation
             CheckAutoMessage(errors, F("autoMessages.close"), settings.AutoMessages.Close);
         }
 
+        errors.AddRange(TransformerSettings.Validate(settings.Transformers, F("transformers")));
         var destinationIds = new HashSet<string>(StringComparer.Ordinal);
         if (settings.Destinations is null)
         {

@@ -52,6 +52,7 @@ internal static class EnquiryEntities
             [P.FirstKept] = stored.FirstKept == 0 ? null : stored.FirstKept,
             [P.OfferAt] = e.OfferAt,
             [P.Offers] = e.Offers == 0 ? null : e.Offers,
+            [P.TransformerStorage] = stored.TransformerStorage,
         }, stored.ETag);
     }
 
@@ -107,6 +108,7 @@ internal static class EnquiryEntities
             LatestReply = token is not null && tokenAt is { } at ? new OutboundReply(token, at) : null,
             Pending = pending,
             FirstKept = r.Number(P.FirstKept, long.MaxValue) ?? 0,
+            TransformerStorage = r.Text(P.TransformerStorage),
             ETag = row.ETag,
         };
     }

@@ -91,6 +91,7 @@ public static class EnquiryProperties
     public const string FirstKept = "FirstKept";
     public const string OfferAt = "OfferAt";
     public const string Offers = "Offers";
+    public const string TransformerStorage = "TransformerStorage";
 
     // Source rows
     public const string CurrentEnquiryId = "CurrentEnquiryId";

@@ -33,6 +33,9 @@ public sealed record StoredEnquiry
     /// <summary>The number of the oldest of the <see cref="Enquiry.KeptEvents"/> kept events' rows; the next one kept gets this plus their count.</summary>
     public long FirstKept { get; init; }
 
+    /// <summary>The transformer functions' storage object for this enquiry, as JSON (at most <see cref="Transformers.TransformerRunner.MaxStorageBytes"/>); null: none yet.</summary>
+    public string? TransformerStorage { get; init; }
+
     public string? ETag { get; init; }
 
     public string Id => Enquiry.Id;
