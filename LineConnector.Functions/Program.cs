@@ -3,6 +3,7 @@ using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -19,6 +20,7 @@ app.MapEnquiryApi();
 app.MapEnquiryMoves();
 app.MapEnquiryInject();
 app.MapLineExtras();
+app.MapTransformerTest();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -70,6 +70,8 @@ public static class ChannelValidation
             errors.AddRange(settings.LineExtras.Problems(F("lineExtras")));
         }
 
+        errors.AddRange(TransformerSettings.Validate(settings.Transformers, F("transformers")));
+
         var destinationIds = new HashSet<string>(StringComparer.Ordinal);
         if (settings.Destinations is null)
         {

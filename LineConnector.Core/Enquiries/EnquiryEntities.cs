@@ -55,6 +55,7 @@ internal static class EnquiryEntities
             [P.Offers] = e.Offers == 0 ? null : e.Offers,
             [P.Moves] = e.Moves.Count == 0 ? null : EnquiryMove.Format(e.Moves),
             [P.HistoryEvents] = stored.History == 0 ? null : stored.History,
+            [P.TransformerStorage] = stored.TransformerStorage,
         }, stored.ETag);
     }
 
@@ -113,6 +114,7 @@ internal static class EnquiryEntities
             Pending = pending,
             FirstKept = r.Number(P.FirstKept, long.MaxValue) ?? 0,
             History = r.Number(P.HistoryEvents, long.MaxValue) ?? 0,
+            TransformerStorage = r.Text(P.TransformerStorage),
             ETag = row.ETag,
         };
     }

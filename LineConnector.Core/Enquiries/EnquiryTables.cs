@@ -100,6 +100,7 @@ public static class EnquiryProperties
     public const string Offers = "Offers";
     public const string Moves = "Moves";
     public const string HistoryEvents = "HistoryEvents";
+    public const string TransformerStorage = "TransformerStorage";
 
     // Source rows
     public const string CurrentEnquiryId = "CurrentEnquiryId";

@@ -39,6 +39,9 @@ public sealed record StoredEnquiry
     /// <summary>How many events of the conversation went into the enquiry's history; the next one gets this number.</summary>
     public long History { get; init; }
 
+    /// <summary>The transformer functions' storage object for this enquiry, as JSON (at most <see cref="Transformers.TransformerRunner.MaxStorageBytes"/>); null: none yet.</summary>
+    public string? TransformerStorage { get; init; }
+
     public string? ETag { get; init; }
 
     public string Id => Enquiry.Id;
