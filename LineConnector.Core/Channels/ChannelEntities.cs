@@ -451,6 +451,8 @@ internal static partial class ChannelEntities
             if (field.StartsWith("lineExtras.", StringComparison.Ordinal))
             {
                 return new(ChannelTables.Channels, channelId, Pascal(field["lineExtras.".Length..]), error.Message);
+            }
+
             if (field.StartsWith("transformers.", StringComparison.Ordinal))
             {
                 var part = field["transformers.".Length..];
