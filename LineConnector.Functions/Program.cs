@@ -4,6 +4,7 @@ using LineConnector.Functions.Cost;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -17,8 +18,11 @@ app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapEnquiryMoves();
+app.MapEnquiryInject();
 app.MapLineExtras();
 app.MapCost();
+app.MapTransformerTest();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

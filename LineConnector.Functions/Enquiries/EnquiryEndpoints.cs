@@ -107,7 +107,7 @@ public static class EnquiryEndpoints
     internal static string? Bearer(HttpRequest request) =>
         request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : null;
 
-    private static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool required, CancellationToken cancellationToken)
+    internal static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool required, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))

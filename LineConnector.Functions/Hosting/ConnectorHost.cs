@@ -66,6 +66,7 @@ public static class ConnectorHost
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Transformers.TransformerJsonContext.Default));
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         // With a media store, AAC in ADTS is remuxed to M4A and served from it; without, it is refused naming the conversion.
         if (MediaStoreSettings.IsConfigured(builder.Configuration))
