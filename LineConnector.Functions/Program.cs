@@ -17,6 +17,7 @@ app.MapChannelAdmin();
 app.MapEnquiryApi();
 app.MapEnquiryMoves();
 app.MapEnquiryInject();
+app.MapChannelNotify();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

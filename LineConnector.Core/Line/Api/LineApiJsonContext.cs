@@ -10,6 +10,8 @@ internal sealed record ReplyMessageRequest(string ReplyToken, JsonElement Messag
 
 internal sealed record PushMessageRequest(string To, JsonElement Messages);
 
+internal sealed record MulticastMessageRequest(IReadOnlyList<string> To, JsonElement Messages);
+
 
 internal sealed record SendMessageResponse(IReadOnlyList<SentMessage> SentMessages);
 
@@ -35,6 +37,7 @@ internal sealed record TranscodingResponse(string Status);
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ReplyMessageRequest))]
 [JsonSerializable(typeof(PushMessageRequest))]
+[JsonSerializable(typeof(MulticastMessageRequest))]
 [JsonSerializable(typeof(SendMessageResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TranscodingResponse))]
