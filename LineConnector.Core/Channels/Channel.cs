@@ -64,6 +64,9 @@ public sealed record ChannelSettings
     /// <summary>How a bot hands enquiries to staff.</summary>
     public HandoverSettings Handover { get; set; } = new();
 
+    /// <summary>When quiet enquiries close, with a warning before.</summary>
+    public SessionExpirySettings SessionExpiry { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

@@ -39,6 +39,7 @@ internal static partial class ChannelEntities
             [P.BotUserId] = channel.BotUserId,
         };
         AddHandover(properties, s.Handover);
+        AddSessionExpiry(properties, s.SessionExpiry);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -158,6 +159,7 @@ internal static partial class ChannelEntities
         var ruleKind = fallbackKind ?? kind;
         var rule = ruleKind is { } k ? ReadRule(k, routingRows, problems, locations) : null;
         var handover = ReadHandover(channelId, r, routingRows, problems);
+        var sessionExpiry = ReadSessionExpiry(r);
 
         if (problems.Count == 0)
         {
@@ -173,6 +175,7 @@ internal static partial class ChannelEntities
                 MissedEnquiryTimeoutSeconds = missed!.Value,
                 StickyPeriodMinutes = sticky!.Value,
                 Handover = handover,
+                SessionExpiry = sessionExpiry,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -438,6 +441,9 @@ internal static partial class ChannelEntities
 
             return null;
         }
+
+        /// <summary>The whole number, or null when absent or blank (no default: "not set" has its own meaning).</summary>
+        public int? OptionalInt(string property) => Value(property) is null || Value(property) is string s && string.IsNullOrWhiteSpace(s) ? null : Int(property, fallback: null);
 
         public int? Int(string property, int? fallback)
         {

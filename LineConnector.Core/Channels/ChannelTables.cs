@@ -56,6 +56,9 @@ public static class ChannelProperties
     public const string HandoverWhenNoStaff = "HandoverWhenNoStaff";
     public const string HandoverHistoryEvents = "HandoverHistoryEvents";
     public const string HandoverHistoryMinutes = "HandoverHistoryMinutes";
+    public const string SessionIdleSeconds = "SessionIdleSeconds";
+    public const string SessionWarningSeconds = "SessionWarningSeconds";
+    public const string SessionWarningText = "SessionWarningText";
 
     // ChannelDestinations
     public const string Kind = "Kind";
