@@ -13,5 +13,7 @@ public static class CliCommands
         DeadLetters.DeadLettersCommand.Create(),
         ChannelCommands.Create(),
         RouteCommands.Create(),
+        EnquiryCommands.Create(),
+        NotifyCommand.Create(),
     ];
 }

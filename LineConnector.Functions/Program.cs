@@ -18,6 +18,7 @@ app.MapEnquiryApi();
 app.MapEnquiryMoves();
 app.MapEnquiryInject();
 app.MapChannelNotify();
+app.MapManageConversation();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

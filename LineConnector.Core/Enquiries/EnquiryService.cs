@@ -269,6 +269,19 @@ public sealed class EnquiryService(
             : new ChannelAccess(channel!, destinationId);
     }
 
+    /// <summary>The enquiry for the admin API (function key): 404 when there is none. Moves it makes are recorded as by <see cref="EnquiryMove.Operator"/>.</summary>
+    public async Task<EnquiryAccess> EnquiryForOperatorAsync(string enquiryId, CancellationToken cancellationToken)
+    {
+        if (!EnquiryIds.TryParse(enquiryId, out var channelId))
+        {
+            throw NotFound(enquiryId);
+        }
+
+        var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
+        var enquiry = await enquiries.GetAsync(enquiryId, cancellationToken) ?? throw NotFound(enquiryId);
+        return new EnquiryAccess(channel, enquiry, enquiry.Enquiry.DestinationId ?? EnquiryMove.Operator) { ByOperator = true };
+    }
+
     /// <summary>The channel for the admin API (function key): 404 when there is none.</summary>
     public async Task<ChannelAccess> ChannelForOperatorAsync(string channelId, CancellationToken cancellationToken) =>
         new(await ActiveOrSuspendedAsync(channelId, cancellationToken), null);
