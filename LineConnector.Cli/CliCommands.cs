@@ -14,5 +14,7 @@ public static class CliCommands
         ChannelCommands.Create(),
         RouteCommands.Create(),
         TransformerCommands.Create(),
+        EnquiryCommands.Create(),
+        NotifyCommand.Create(),
     ];
 }

@@ -7,6 +7,9 @@ namespace LineConnector.Cli;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(MediaReport))]
 [JsonSerializable(typeof(MessagesReport))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(TextMessage[]))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 /// <summary><c>check-media --json</c>.</summary>
@@ -28,3 +31,6 @@ internal sealed record MediaReport(
 internal sealed record MessagesReport(string Verdict, int Requests, IReadOnlyList<string> Reasons, IReadOnlyList<MessageReport> Messages);
 
 internal sealed record MessageReport(int Index, string Type, string Verdict, IReadOnlyList<string> Reasons);
+
+/// <summary>A LINE text message object, as <c>notify --text</c> sends it.</summary>
+internal sealed record TextMessage(string Type, string Text);

@@ -17,7 +17,7 @@ public sealed class ManageApiClient(HttpClient http, Uri baseUrl, string? functi
         public bool IsSuccess => Status is >= 200 and < 300;
     }
 
-    public Task<Answer> SendAsync(HttpMethod method, string path, string? json, string? ifMatch, CancellationToken cancellationToken)
+    public Task<Answer> SendAsync(HttpMethod method, string path, string? json, string? ifMatch, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(method, new Uri(baseUrl, path.TrimStart('/')));
         if (json is not null)
@@ -33,6 +33,11 @@ public sealed class ManageApiClient(HttpClient http, Uri baseUrl, string? functi
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -32,7 +32,8 @@ internal sealed class ManageApiContext
     public Option<bool> Json { get; }
 
     /// <summary>The answer, or null after writing why there is none (no URL, app not reachable).</summary>
-    public async Task<ManageApiClient.Answer?> SendAsync(ParseResult parse, HttpMethod method, string path, string? body, string? ifMatch, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c>, when given.</param>
+    public async Task<ManageApiClient.Answer?> SendAsync(ParseResult parse, HttpMethod method, string path, string? body, string? ifMatch, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var baseUrl = parse.GetValue(Url) ?? Environment.GetEnvironmentVariable(ManageApiClient.UrlVariable);
         if (string.IsNullOrEmpty(baseUrl) || !Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var root))
@@ -45,7 +46,7 @@ internal sealed class ManageApiContext
         var client = new ManageApiClient(http, root, parse.GetValue(Key) ?? Environment.GetEnvironmentVariable(ManageApiClient.KeyVariable));
         try
         {
-            return await client.SendAsync(method, path, body, ifMatch, cancellationToken);
+            return await client.SendAsync(method, path, body, ifMatch, cancellationToken, idempotencyKey);
         }
         catch (HttpRequestException e)
         {

@@ -23,6 +23,8 @@ app.MapEnquiryInject();
 app.MapLineExtras();
 app.MapCost();
 app.MapTransformerTest();
+app.MapChannelNotify();
+app.MapManageConversation();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

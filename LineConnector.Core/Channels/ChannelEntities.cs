@@ -43,6 +43,7 @@ internal static partial class ChannelEntities
         };
         AddHandover(properties, s.Handover);
         WriteTransformers(properties, s.Transformers);
+        AddSessionExpiry(properties, s.SessionExpiry);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -223,6 +224,7 @@ internal static partial class ChannelEntities
         var ruleKind = fallbackKind ?? kind;
         var rule = ruleKind is { } k ? ReadRule(k, routingRows, problems, locations) : null;
         var handover = ReadHandover(channelId, r, routingRows, problems);
+        var sessionExpiry = ReadSessionExpiry(r);
 
         if (problems.Count == 0)
         {
@@ -240,6 +242,7 @@ internal static partial class ChannelEntities
                 Handover = handover,
                 LineExtras = lineExtras,
                 Transformers = transformers,
+                SessionExpiry = sessionExpiry,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -539,6 +542,9 @@ internal static partial class ChannelEntities
                     return null;
             }
         }
+
+        /// <summary>The whole number, or null when absent or blank (no default: "not set" has its own meaning).</summary>
+        public int? OptionalInt(string property) => Value(property) is null || Value(property) is string s && string.IsNullOrWhiteSpace(s) ? null : Int(property, fallback: null);
 
         public int? Int(string property, int? fallback)
         {

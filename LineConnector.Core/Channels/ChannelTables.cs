@@ -75,6 +75,10 @@ public static class ChannelProperties
 
     public static string TransformerAbortOnError(Transformers.TransformerHookKind kind) => $"Transformer{kind}AbortOnError";
 
+    public const string SessionIdleSeconds = "SessionIdleSeconds";
+    public const string SessionWarningSeconds = "SessionWarningSeconds";
+    public const string SessionWarningText = "SessionWarningText";
+
     // ChannelDestinations
     public const string Kind = "Kind";
     public const string Transport = "Transport";

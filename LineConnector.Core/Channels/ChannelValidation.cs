@@ -100,6 +100,7 @@ public static class ChannelValidation
         }
 
         HandoverValidation.Check(errors, F("handover"), settings.Handover, settings.Destinations ?? []);
+        SessionExpiryValidation.Check(errors, F("sessionExpiry"), settings.SessionExpiry);
         return errors;
     }
 

@@ -21,6 +21,7 @@ public static class EffectText
         TellDestinationClosed t => Words("tell-destination-closed", t.DestinationId),
         SendMoveMessage m => Words("send-move-message", Number(m.Move), MoveMessages.Format(m.Message)),
         TellMove t => Words("tell-move", t.DestinationId, Number(t.Move)),
+        WarnOfExpiry w => Words("warn-of-expiry", Time(w.QuietSince)),
         _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, "Unknown effect."),
     };
 
@@ -44,6 +45,7 @@ public static class EffectText
             ("tell-destination-closed", 2) => new TellDestinationClosed(words[1]),
             ("send-move-message", 3) when MoveMessages.TryParse(words[2], out var message) => new SendMoveMessage(ParseNumber(words[1], line), message),
             ("tell-move", 3) => new TellMove(words[1], ParseNumber(words[2], line)),
+            ("warn-of-expiry", 2) => new WarnOfExpiry(ParseTime(words[1], line)),
             _ => throw new FormatException($"'{line}' is not a pending effect."),
         };
     }

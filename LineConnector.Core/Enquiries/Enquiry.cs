@@ -24,7 +24,7 @@ public enum EnquiryCloser
     Destination,
     Staff,
 
-    /// <summary>The channel's optional auto-close after a quiet period.</summary>
+    /// <summary>The channel's optional session expiry after a quiet period.</summary>
     AutoClose,
 }
 
@@ -61,6 +61,9 @@ public sealed record Enquiry
     public required DateTimeOffset LastActivityAt { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>When the user was last warned that the quiet enquiry closes soon (the channel's session expiry).</summary>
+    public DateTimeOffset? ExpiryWarnedAt { get; init; }
 
     public EnquiryCloser? ClosedBy { get; init; }
 

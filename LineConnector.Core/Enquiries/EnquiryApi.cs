@@ -125,6 +125,8 @@ public sealed record WhatIfResource(
 [JsonSerializable(typeof(EnquiryMoveRequest))]
 [JsonSerializable(typeof(InjectRequest))]
 [JsonSerializable(typeof(InjectAccepted))]
+[JsonSerializable(typeof(NotifyRequest))]
+[JsonSerializable(typeof(NotifyAccepted))]
 [JsonSerializable(typeof(MoveResult))]
 [JsonSerializable(typeof(EnquiryResource))]
 [JsonSerializable(typeof(ReplyAccepted))]

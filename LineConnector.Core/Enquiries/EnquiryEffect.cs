@@ -48,3 +48,6 @@ public sealed record SendMoveMessage(int Move, MoveMessage Message) : EnquiryEff
 /// enquiry's recent history) or a <c>handback</c>, its <c>From</c> a <c>handed-over</c> notice.
 /// </summary>
 public sealed record TellMove(string DestinationId, int Move) : EnquiryEffect;
+
+/// <summary>Warn the user that the quiet enquiry closes soon (the channel's session expiry), once for the quiet period since <paramref name="QuietSince"/>.</summary>
+public sealed record WarnOfExpiry(DateTimeOffset QuietSince) : EnquiryEffect;

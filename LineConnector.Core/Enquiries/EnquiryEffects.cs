@@ -129,6 +129,10 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
                 await TellMoveAsync(channel, enquiry, tell, notes, cancellationToken);
                 return Advance(cause, 1);
 
+            case WarnOfExpiry warn:
+                await SendTextAsync(channel, enquiry, $"{enquiry.Id}:expiry-warning-{warn.QuietSince.ToUnixTimeMilliseconds()}", "expiry warning", channel.Channel.Settings.SessionExpiry.Warning, notes, cancellationToken);
+                return Advance(cause, 1);
+
             case var effect:
                 throw new InvalidOperationException($"Unknown effect {effect}.");
         }
@@ -297,13 +301,19 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         }
     }
 
-    private async Task SendMoveMessageAsync(EnquiryChannel channel, StoredEnquiry enquiry, SendMoveMessage say, List<string> notes, CancellationToken cancellationToken)
+    private Task SendMoveMessageAsync(EnquiryChannel channel, StoredEnquiry enquiry, SendMoveMessage say, List<string> notes, CancellationToken cancellationToken)
     {
         var which = say.Message == MoveMessage.Handover ? "handover" : "away";
         var text = say.Message == MoveMessage.Handover
             ? channel.Channel.Settings.Handover.MessageText
             : channel.AutoMessage(AutoMessageKind.Away, null);
-        var builder = new OutboundRequestBuilder($"{enquiry.Id}:move-{say.Move}-{which}", channel.Id, enquiry.Enquiry.SourceId).ForEnquiry(enquiry.Id).AddText(text);
+        return SendTextAsync(channel, enquiry, $"{enquiry.Id}:move-{say.Move}-{which}", which, text, notes, cancellationToken);
+    }
+
+    /// <summary>Queues a text of the connector's own for the enquiry's source, on the latest reply token while it is fresh.</summary>
+    private async Task SendTextAsync(EnquiryChannel channel, StoredEnquiry enquiry, string outboundId, string what, string text, List<string> notes, CancellationToken cancellationToken)
+    {
+        var builder = new OutboundRequestBuilder(outboundId, channel.Id, enquiry.Enquiry.SourceId).ForEnquiry(enquiry.Id).AddText(text);
         if (enquiry.LatestReply is { } reply)
         {
             builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
@@ -311,7 +321,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
 
         var request = builder.Build();
         await queue.SendAsync(QueueNames.Outbound, [request.ToQueueMessage()], cancellationToken);
-        notes.Add($"The {which} message is queued for LINE as {request.OutboundId}.");
+        notes.Add($"The {what} message is queued for LINE as {request.OutboundId}.");
     }
 
     /// <summary>

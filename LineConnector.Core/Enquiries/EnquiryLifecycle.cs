@@ -42,6 +42,8 @@ public sealed class EnquiryTransitionException(string enquiryId, EnquiryState st
 /// with staff --transfer---------------> open with the other destination (it gets the history; missed check)
 /// with staff --handback---------------> ongoing with the bot (it is told)
 /// closed  --user event---------------> a new enquiry
+/// not closed --idle check due---------> the warning, once per quiet period, the set time before the close;
+///                                      then closed (close message; the destination told)
 /// </code>
 /// The away message goes at most once per enquiry: only on entering missed. No event is lost: one that
 /// no destination takes is kept (<see cref="Enquiry.KeptEvents"/>), and the next forward delivers the kept
@@ -53,10 +55,14 @@ public sealed class EnquiryLifecycle
     private readonly TimeProvider _clock;
     private readonly ChannelSettings _channel;
     private readonly TimeSpan? _autoCloseAfter;
+    private readonly TimeSpan? _warnBefore;
     private readonly OfferSchedule? _offers;
 
-    /// <param name="channel">The channel's settings as they are: its missed-enquiry timeout and auto-messages.</param>
-    /// <param name="autoCloseAfter">The app's auto-close (<see cref="EnquiryOptions.AutoCloseAfter"/>): channels have no setting of their own. Null: never.</param>
+    /// <param name="channel">The channel's settings as they are: its missed-enquiry timeout, auto-messages and session expiry.</param>
+    /// <param name="autoCloseAfter">
+    /// The app's idle time (<see cref="EnquiryOptions.AutoCloseAfter"/>), for a channel whose <see cref="SessionExpirySettings.IdleSeconds"/>
+    /// is not set: that is how the app-wide setting carries over. Null: such channels never close an idle enquiry.
+    /// </param>
     /// <param name="offers">When a missed enquiry without a destination is offered again; null: only on the user's next event.</param>
     public EnquiryLifecycle(TimeProvider clock, ChannelSettings channel, TimeSpan? autoCloseAfter = null, OfferSchedule? offers = null)
     {
@@ -69,7 +75,10 @@ public sealed class EnquiryLifecycle
 
         _clock = clock;
         _channel = channel;
-        _autoCloseAfter = autoCloseAfter;
+        _autoCloseAfter = channel.SessionExpiry.IdleAfter(autoCloseAfter);
+
+        // A warning no shorter than the idle time (the app's idle time may be shorter than the channel expected) is not sent.
+        _warnBefore = channel.SessionExpiry.WarningBefore is { } warning && warning < _autoCloseAfter ? warning : null;
         _offers = offers;
     }
 
@@ -293,7 +302,12 @@ public sealed class EnquiryLifecycle
             [$"Nobody accepted enquiry {enquiry.Id} within {TimeText.Duration(_channel.MissedEnquiryTimeout)}, so it is missed."]);
     }
 
-    /// <summary>The time the enquiry might be idle long enough to auto-close has come (scheduled by <see cref="ScheduleAutoCloseCheck"/>).</summary>
+    /// <summary>
+    /// The time the enquiry might be idle long enough to be warned or to close has come (scheduled by
+    /// <see cref="ScheduleAutoCloseCheck"/>): the channel's warning (<see cref="SessionExpirySettings.WarningSeconds"/>
+    /// before the close) goes once per quiet period, then the enquiry closes with the close message and the
+    /// destination is told. Activity since moves both later.
+    /// </summary>
     public EnquiryTransition AutoCloseCheckDue(Enquiry enquiry)
     {
         ArgumentNullException.ThrowIfNull(enquiry);
@@ -303,14 +317,32 @@ public sealed class EnquiryLifecycle
             return new EnquiryTransition(enquiry, [], [$"Enquiry {enquiry.Id} {why}; the auto-close check has nothing to do."]);
         }
 
+        var now = _clock.GetUtcNow();
         var due = enquiry.LastActivityAt + after;
-        if (_clock.GetUtcNow() < due)
+        if (now >= due)
         {
-            return new EnquiryTransition(enquiry, [new ScheduleAutoCloseCheck(due)], [$"Enquiry {enquiry.Id} was active since; it closes at {due:O} if it stays quiet."]);
+            return CloseNow(enquiry, EnquiryCloser.AutoClose, $"Enquiry {enquiry.Id} was quiet for {TimeText.Duration(after)}, so it is closed automatically.");
         }
 
-        return CloseNow(enquiry, EnquiryCloser.AutoClose, $"Enquiry {enquiry.Id} was quiet for {TimeText.Duration(after)}, so it is closed automatically.");
+        var warned = enquiry.ExpiryWarnedAt is { } at && at >= enquiry.LastActivityAt;
+        if (_warnBefore is { } before && !warned)
+        {
+            if (now >= due - before)
+            {
+                return new EnquiryTransition(
+                    enquiry with { ExpiryWarnedAt = now },
+                    [new WarnOfExpiry(enquiry.LastActivityAt), new ScheduleAutoCloseCheck(due)],
+                    [$"Enquiry {enquiry.Id} has been quiet since {enquiry.LastActivityAt:O}: the user is warned that it closes at {due:O} if it stays quiet."]);
+            }
+
+            return new EnquiryTransition(enquiry, [new ScheduleAutoCloseCheck(due - before)], [$"Enquiry {enquiry.Id} was active since; the user is warned at {due - before:O} if it stays quiet."]);
+        }
+
+        return new EnquiryTransition(enquiry, [new ScheduleAutoCloseCheck(due)], [$"Enquiry {enquiry.Id} was active since; it closes at {due:O} if it stays quiet."]);
     }
+
+    /// <summary>The first idle check of a quiet period starting <paramref name="from"/>: at the warning if there is one, else at the close.</summary>
+    private ScheduleAutoCloseCheck FirstIdleCheck(DateTimeOffset from, TimeSpan after) => new(from + after - (_warnBefore ?? TimeSpan.Zero));
 
     /// <summary>The destination or a staff member closes the enquiry through the API.</summary>
     public EnquiryTransition Close(Enquiry enquiry, EnquiryCloser by)
@@ -579,7 +611,7 @@ public sealed class EnquiryLifecycle
 
         if (_autoCloseAfter is { } after)
         {
-            effects.Add(new ScheduleAutoCloseCheck(now + after));
+            effects.Add(FirstIdleCheck(now, after));
         }
 
         return new EnquiryTransition(enquiry, effects, explanation);

@@ -7,8 +7,9 @@ public sealed record EnquiryOptions
     public const string Section = "Enquiries";
 
     /// <summary>
-    /// Close an enquiry after this long without activity, on every channel, with the close message and
-    /// a notice to its destination; null (the default) never does: LINE has no idle limit.
+    /// The idle time after which an enquiry closes, for channels whose session expiry sets none
+    /// (<see cref="Channels.SessionExpirySettings.IdleSeconds"/> left out): how the app-wide setting of earlier
+    /// versions carries over. Null (the default): such channels never close an idle enquiry, as LINE has no idle limit.
     /// </summary>
     public TimeSpan? AutoCloseAfter { get; set; }
 

@@ -19,6 +19,9 @@ public sealed record EnquiryAccess(Channel Channel, StoredEnquiry Enquiry, strin
     public bool ByOperator { get; init; }
 }
 
+/// <summary>A caller's proven right to act on a channel: a destination of it by its secret, or the admin API (<see cref="DestinationId"/> null).</summary>
+public sealed record ChannelAccess(Channel Channel, string? DestinationId);
+
 /// <summary>
 /// The enquiry API for destinations (reply, close, read) and its admin side (presence, what-if).
 /// A destination authenticates with its secret as a bearer token before anything is looked up
@@ -257,6 +260,99 @@ public sealed class EnquiryService(
         }
 
         return EnquiryResource.Of(enquiry);
+    }
+
+    /// <summary>Who is calling a channel's route (notify): the bearer must be the secret of one of its destinations (401 otherwise, whether or not the channel exists).</summary>
+    public async Task<ChannelAccess> AuthorizeChannelAsync(string channelId, string? bearer, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(bearer))
+        {
+            throw new DomainException(DomainError.Unauthorized, "Send the destination's secret as 'Authorization: Bearer {secret}'.");
+        }
+
+        var channel = ChannelId.IsValid(channelId) ? (await channels.GetAsync(channelId, cancellationToken))?.Channel : null;
+        var destinationId = channel is null || channel.Status == ChannelStatus.Deleted
+            ? null
+            : await IdentifyAsync(channel, bearer, refresh: false, cancellationToken) ?? await IdentifyAsync(channel, bearer, refresh: true, cancellationToken);
+        return destinationId is null
+            ? throw new DomainException(DomainError.Unauthorized, $"The bearer is not the secret of any destination of channel '{Shown(channelId)}'.")
+            : new ChannelAccess(channel!, destinationId);
+    }
+
+    /// <summary>The enquiry for the admin API (function key): 404 when there is none. Moves it makes are recorded as by <see cref="EnquiryMove.Operator"/>.</summary>
+    public async Task<EnquiryAccess> EnquiryForOperatorAsync(string enquiryId, CancellationToken cancellationToken)
+    {
+        if (!EnquiryIds.TryParse(enquiryId, out var channelId))
+        {
+            throw NotFound(enquiryId);
+        }
+
+        var channel = await ActiveOrSuspendedAsync(channelId, cancellationToken);
+        var enquiry = await enquiries.GetAsync(enquiryId, cancellationToken) ?? throw NotFound(enquiryId);
+        return new EnquiryAccess(channel, enquiry, enquiry.Enquiry.DestinationId ?? EnquiryMove.Operator) { ByOperator = true };
+    }
+
+    /// <summary>The channel for the admin API (function key): 404 when there is none.</summary>
+    public async Task<ChannelAccess> ChannelForOperatorAsync(string channelId, CancellationToken cancellationToken) =>
+        new(await ActiveOrSuspendedAsync(channelId, cancellationToken), null);
+
+    /// <summary>
+    /// Sends 1 to 5 messages to a LINE user, group or room, or to up to 500 users at once, with or without an
+    /// open enquiry (Cognigy's Notify): the one path of a notification, checked here and queued for LINE, where the
+    /// outbound policy judges it and it is pushed with a retry key stable for this request (a multicast for more than
+    /// one user). Pushes count against the channel's monthly quota. The result goes to the caller's destination as a
+    /// <c>delivery</c> message. With an open enquiry for that source, the message is recorded on it.
+    /// </summary>
+    /// <param name="idempotencyKey">The same key on a retried call gives the same outbound id (and retry keys), so LINE gets it once.</param>
+    public async Task<NotifyAccepted> NotifyAsync(ChannelAccess access, NotifyRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(request);
+        var channel = access.Channel;
+        var (to, fields) = Notification.Check(request);
+        fields.AddRange(IdempotencyKeyProblems(idempotencyKey));
+        if (fields.Count > 0)
+        {
+            throw DomainException.Invalid(fields, "The notification is not valid");
+        }
+
+        if (channel.Status != ChannelStatus.Active)
+        {
+            throw new DomainException(DomainError.Conflict, $"Channel '{channel.Id}' is {ChannelTexts.Status.Format(channel.Status)}: it sends nothing.", title: "The channel is not active");
+        }
+
+        var outboundId = idempotencyKey is null ? $"notify-{Guid.NewGuid():N}" : $"notify-{Hash(channel.Id + "\n" + (access.DestinationId ?? EnquiryMove.Operator) + "\n" + idempotencyKey)}";
+        var builder = new OutboundRequestBuilder(outboundId, channel.Id, to[0]);
+        string? enquiryId = null;
+        if (to.Count > 1)
+        {
+            builder.MulticastTo(to);
+        }
+        else if (await enquiries.GetSourceAsync(channel.Id, to[0], cancellationToken) is { CurrentEnquiryId: { } current }
+            && await enquiries.GetAsync(current, to[0], cancellationToken) is { Enquiry.State: not EnquiryState.Closed } open)
+        {
+            enquiryId = open.Id;
+            builder.ForEnquiry(enquiryId);
+        }
+
+        if (access.DestinationId is { } destinationId)
+        {
+            builder.ReportTo(destinationId);
+        }
+
+        foreach (var message in request.Messages.EnumerateArray())
+        {
+            builder.AddMessage(message);
+        }
+
+        var queued = builder.Build().ToQueueMessage();
+        if (queued.Body.Length > OutboundRequest.MaxQueueBodyBytes)
+        {
+            throw DomainException.Invalid("messages", $"the notification takes {queued.Body.Length:N0} bytes; at most {OutboundRequest.MaxQueueBodyBytes:N0} fit in one queue message");
+        }
+
+        await queue.SendAsync(QueueNames.Outbound, [queued], cancellationToken);
+        return new NotifyAccepted(outboundId, to.Count, enquiryId);
     }
 
     /// <summary>

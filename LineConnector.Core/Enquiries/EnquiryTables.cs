@@ -99,6 +99,7 @@ public static class EnquiryProperties
     public const string OfferAt = "OfferAt";
     public const string Offers = "Offers";
     public const string Moves = "Moves";
+    public const string ExpiryWarnedAt = "ExpiryWarnedAt";
     public const string HistoryEvents = "HistoryEvents";
     public const string TransformerStorage = "TransformerStorage";
 

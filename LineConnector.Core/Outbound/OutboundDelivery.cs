@@ -12,7 +12,8 @@ namespace LineConnector.Core.Outbound;
 /// Delivers a <c>line-outbound</c> message to LINE, never twice to a user (DESIGN §2, §6). The messages
 /// pass the outbound policy; they go out in requests of at most 5 objects, in order; the first request
 /// uses the event's reply token while it is fresh and unclaimed (free), the others push with a retry key
-/// derived from the outbound id and the request's index, the same on every attempt, instance and restart.
+/// derived from the outbound id and the request's index, the same on every attempt, instance and restart
+/// (a multicast message sends each request to all its users at once, with the same kind of key).
 /// Progress is recorded durably per request, so a redelivered message sends only what is left.
 /// A reply whose outcome is unknown (a timeout, a 5xx) is tried again while the token is fresh; if LINE
 /// then refuses the token as used, or the token is too old to try, the message ends
@@ -181,8 +182,12 @@ public sealed class OutboundDelivery(
     {
         try
         {
-            var pushed = await line.PushAsync(request.ChannelId, request.Recipient, chunk, RetryKey.For(request.OutboundId, index), cancellationToken);
-            ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Push, chunk.GetArrayLength());
+            var key = RetryKey.For(request.OutboundId, index);
+            var pushed = request.Multicast is { } users
+                ? await line.MulticastAsync(request.ChannelId, users, chunk, key, cancellationToken)
+                : await line.PushAsync(request.ChannelId, request.Recipient, chunk, key, cancellationToken);
+            // LINE counts a multicast's messages once per user against the quota.
+            ConnectorMetrics.LineMessagesAccepted(request.ChannelId, DeliveryMethod.Push, chunk.GetArrayLength() * (request.Multicast?.Count ?? 1));
             return Sent(index, DeliveryMethod.Push, pushed.SentMessages, pushed.RequestId);
         }
         catch (LineApiException e) when (e.Kind == LineErrorKind.Duplicate)

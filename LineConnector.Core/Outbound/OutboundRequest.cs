@@ -31,6 +31,12 @@ public sealed record OutboundRequest
     /// <summary>A JSON array of LINE message objects, kept as given; more than 5 go over several requests, in order.</summary>
     public required JsonElement Messages { get; init; }
 
+    /// <summary>
+    /// For a multicast: the users (1 to 500 user ids, no groups or rooms) that each request goes to at once;
+    /// <see cref="Recipient"/> is the first of them, whose conversation's session the message takes. Never with a reply token.
+    /// </summary>
+    public IReadOnlyList<string>? Multicast { get; init; }
+
     /// <summary>The reply token of the webhook event being answered, if any.</summary>
     public OutboundReply? Reply { get; init; }
 
@@ -118,6 +124,23 @@ public sealed record OutboundRequest
                 }
 
                 index++;
+            }
+        }
+
+        if (Multicast is { } users)
+        {
+            if (users.Count is 0 or > Line.Api.LineApiClient.MaxMulticastRecipients || users.Any(u => !IsLineId(u) || u[0] != 'U'))
+            {
+                problems.Add($"multicast must be 1 to {Line.Api.LineApiClient.MaxMulticastRecipients} LINE user ids");
+            }
+            else if (users[0] != Recipient)
+            {
+                problems.Add("recipient must be the first user of the multicast");
+            }
+
+            if (Reply is not null)
+            {
+                problems.Add("a multicast cannot use a reply token");
             }
         }
 

@@ -15,6 +15,7 @@ public sealed class OutboundRequestBuilder(string outboundId, string channelId, 
     private OutboundReply? _reply;
     private OutboundSender? _sender;
     private string? _reportTo;
+    private IReadOnlyList<string>? _multicast;
 
     public OutboundRequestBuilder ForEnquiry(string enquiryId)
     {
@@ -39,6 +40,13 @@ public sealed class OutboundRequestBuilder(string outboundId, string channelId, 
     public OutboundRequestBuilder ReportTo(string destination)
     {
         _reportTo = destination;
+        return this;
+    }
+
+    /// <summary>Sends each request to all these users at once (a multicast); the builder's recipient must be the first.</summary>
+    public OutboundRequestBuilder MulticastTo(IReadOnlyList<string> users)
+    {
+        _multicast = users;
         return this;
     }
 
@@ -79,6 +87,7 @@ public sealed class OutboundRequestBuilder(string outboundId, string channelId, 
             Reply = _reply,
             Sender = _sender,
             ReportTo = _reportTo,
+            Multicast = _multicast,
         };
         var problems = request.Problems();
         return problems.Count == 0

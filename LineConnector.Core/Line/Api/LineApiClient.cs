@@ -24,6 +24,9 @@ namespace LineConnector.Core.Line.Api;
 public sealed class LineApiClient
 {
     public const string RetryKeyHeader = "X-Line-Retry-Key";
+
+    /// <summary>LINE's limit of user ids in one multicast request.</summary>
+    public const int MaxMulticastRecipients = 500;
     public const string RequestIdHeader = "X-Line-Request-Id";
     public const string AcceptedRequestIdHeader = "X-Line-Accepted-Request-Id";
 
@@ -142,6 +145,31 @@ public sealed class LineApiClient
         return used.TotalUsage >= 0
             ? new MessageQuota(quota.Type == "limited" ? quota.Value : null, used.TotalUsage)
             : throw Unreadable("quota consumption", consumption, "totalUsage is negative");
+    }
+
+    /// <summary>
+    /// <c>POST /v2/bot/message/multicast</c>: the same messages to 1 to 500 users (not groups or rooms) in one
+    /// request, each user counted against the monthly quota. The retry key works as for <see cref="PushAsync"/>.
+    /// LINE answers with no message ids.
+    /// </summary>
+    public async Task<SendResult> MulticastAsync(string channelId, IReadOnlyList<string> to, JsonElement messages, Guid retryKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        if (to.Count is < 1 or > MaxMulticastRecipients)
+        {
+            throw new ArgumentException($"A multicast goes to 1 to {MaxMulticastRecipients} users, not {to.Count}.", nameof(to));
+        }
+
+        CheckMessages(messages);
+        if (retryKey == Guid.Empty)
+        {
+            throw new ArgumentException("The retry key must not be the empty UUID.", nameof(retryKey));
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new MulticastMessageRequest(to, messages), LineApiJsonContext.Default.MulticastMessageRequest);
+        var call = new Call("multicast", HttpMethod.Post, Api("v2/bot/message/multicast"), body) { RetryKey = retryKey, SendsMessages = true };
+        using var response = await SendAsync(call, channelId, cancellationToken);
+        return await ReadSendResultAsync(response, cancellationToken);
     }
 
     /// <summary>

@@ -10,6 +10,8 @@ internal sealed record ReplyMessageRequest(string ReplyToken, JsonElement Messag
 
 internal sealed record PushMessageRequest(string To, JsonElement Messages);
 
+internal sealed record MulticastMessageRequest(IReadOnlyList<string> To, JsonElement Messages);
+
 
 internal sealed record SendMessageResponse(IReadOnlyList<SentMessage> SentMessages);
 
@@ -45,6 +47,7 @@ internal sealed record QuotaConsumptionResponse(long TotalUsage);
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ReplyMessageRequest))]
 [JsonSerializable(typeof(PushMessageRequest))]
+[JsonSerializable(typeof(MulticastMessageRequest))]
 [JsonSerializable(typeof(SendMessageResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TranscodingResponse))]

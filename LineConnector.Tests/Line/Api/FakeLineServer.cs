@@ -39,8 +39,8 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// <summary>
 /// A real HTTP server on a loopback port standing in for LINE's APIs. Each endpoint answers from its
 /// script in order (the last answer repeats); unscripted reply and push succeed with one sent message
-/// id per message object, read receipts and loading animations succeed, the quota is none with nothing used;
-/// anything else is 404.
+/// id per message object, multicast with an empty object, read receipts and loading animations succeed, the
+/// quota is none with nothing used; anything else is 404.
 /// </summary>
 public sealed class FakeLineServer : IAsyncDisposable
 {
@@ -177,6 +177,12 @@ public sealed class FakeLineServer : IAsyncDisposable
         if (request.Method == "POST" && request.Path.EndsWith("/v2/bot/chat/loading/start", StringComparison.Ordinal))
         {
             return new FakeReply(202, "{}");
+        }
+
+        if (request.Method == "POST" && request.Path.EndsWith("/v2/bot/message/multicast", StringComparison.Ordinal))
+        {
+            // LINE's multicast answers an empty object: no message ids.
+            return new FakeReply(200, "{}") { Headers = new Dictionary<string, string> { ["X-Line-Request-Id"] = Guid.NewGuid().ToString() } };
         }
 
         return FakeReply.Error(404, "Not found");
