@@ -1,6 +1,7 @@
 using LineConnector.Functions.Admin;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
+using LineConnector.Functions.Privacy;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
@@ -17,6 +18,8 @@ app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
 app.MapTransformerTest();
+app.MapUserErasure();
+app.MapDataRetention();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -64,6 +64,9 @@ public sealed record ChannelSettings
     /// <summary>JavaScript that changes or drops what comes in and goes out (<see cref="TransformerSettings"/>).</summary>
     public TransformerSettings Transformers { get; set; } = new();
 
+    /// <summary>Masked logging, keeping conversation content or not, retention (<see cref="DataProtectionSettings"/>).</summary>
+    public DataProtectionSettings DataProtection { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

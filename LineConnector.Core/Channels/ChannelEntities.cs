@@ -39,6 +39,9 @@ internal static class ChannelEntities
             [P.BotUserId] = channel.BotUserId,
         };
         WriteTransformers(properties, s.Transformers);
+        properties[P.MaskSensitiveLogging] = s.DataProtection.MaskSensitiveLogging;
+        properties[P.StoreConversationContent] = s.DataProtection.StoreConversationContent;
+        properties[P.RetentionDays] = s.DataProtection.RetentionDays;
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -202,6 +205,12 @@ internal static class ChannelEntities
         var customInfo = r.Text(P.CustomInfo, required: false) ?? "";
         var timeZone = r.Text(P.TimeZone, required: true);
         var transformers = ReadTransformers(r);
+        var dataProtection = new DataProtectionSettings
+        {
+            MaskSensitiveLogging = r.Bool(P.MaskSensitiveLogging),
+            StoreConversationContent = r.Bool(P.StoreConversationContent, fallback: true),
+            RetentionDays = r.Int(P.RetentionDays, int.MinValue) is { } days and not int.MinValue ? days : null,
+        };
 
         var destinations = destinationRows.Select(row => ReadDestination(row, problems)).ToList();
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
@@ -222,6 +231,7 @@ internal static class ChannelEntities
                 MissedEnquiryTimeoutSeconds = missed!.Value,
                 StickyPeriodMinutes = sticky!.Value,
                 Transformers = transformers,
+                DataProtection = dataProtection,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -537,14 +547,14 @@ internal static class ChannelEntities
             }
         }
 
-        public bool Bool(string property)
+        public bool Bool(string property, bool fallback = false)
         {
             var value = Value(property);
             switch (value)
             {
                 case null:
                 case string s when string.IsNullOrWhiteSpace(s):
-                    return false;
+                    return fallback;
                 case bool b:
                     return b;
                 case string s when bool.TryParse(s.Trim(), out var parsed):

@@ -9,6 +9,7 @@ using LineConnector.Functions.Channels;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.Outbound;
+using LineConnector.Functions.Privacy;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
 using LineConnector.Functions.TableStorage;
@@ -64,6 +65,8 @@ public static class ConnectorHost
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Transformers.TransformerJsonContext.Default));
+        services.AddPrivacy(builder.Configuration, IsHostedByFunctions);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Privacy.PrivacyJsonContext.Default));
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);

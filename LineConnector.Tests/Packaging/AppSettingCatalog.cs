@@ -51,6 +51,7 @@ internal static class AppSettingCatalog
         [EnquiryOptions.Section] = [typeof(EnquiryOptions)],
         [DestinationWebhookOptions.Section] = [typeof(DestinationWebhookOptions)],
         [TelemetryOptions.Section] = [typeof(TelemetryOptions)],
+        [Functions.Privacy.DataProtectionOptions.Section] = [typeof(Functions.Privacy.DataProtectionOptions)],
     };
 
     /// <summary>Sections the app reads key by key, with those keys ("" for the section's own value).</summary>
