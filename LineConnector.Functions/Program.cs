@@ -3,6 +3,7 @@ using LineConnector.Functions.Chat;
 using LineConnector.Functions.Cost;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
+using LineConnector.Functions.Privacy;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
@@ -25,6 +26,8 @@ app.MapCost();
 app.MapTransformerTest();
 app.MapChannelNotify();
 app.MapManageConversation();
+app.MapUserErasure();
+app.MapDataRetention();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

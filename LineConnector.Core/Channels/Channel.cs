@@ -73,6 +73,9 @@ public sealed record ChannelSettings
     /// <summary>When quiet enquiries close, with a warning before.</summary>
     public SessionExpirySettings SessionExpiry { get; set; } = new();
 
+    /// <summary>Masked logging, keeping conversation content or not, retention (<see cref="DataProtectionSettings"/>).</summary>
+    public DataProtectionSettings DataProtection { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

@@ -44,6 +44,9 @@ internal static partial class ChannelEntities
         AddHandover(properties, s.Handover);
         WriteTransformers(properties, s.Transformers);
         AddSessionExpiry(properties, s.SessionExpiry);
+        properties[P.MaskSensitiveLogging] = s.DataProtection.MaskSensitiveLogging;
+        properties[P.StoreConversationContent] = s.DataProtection.StoreConversationContent;
+        properties[P.RetentionDays] = s.DataProtection.RetentionDays;
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -218,6 +221,12 @@ internal static partial class ChannelEntities
             LoadingAnimationSeconds = r.Int(P.LoadingAnimationSeconds, LineExtrasSettings.DefaultLoadingAnimationSeconds) ?? LineExtrasSettings.DefaultLoadingAnimationSeconds,
         };
         var transformers = ReadTransformers(r);
+        var dataProtection = new DataProtectionSettings
+        {
+            MaskSensitiveLogging = r.Bool(P.MaskSensitiveLogging),
+            StoreConversationContent = r.Bool(P.StoreConversationContent, fallback: true),
+            RetentionDays = r.OptionalInt(P.RetentionDays),
+        };
 
         var destinations = destinationRows.Select(row => ReadDestination(row, problems)).ToList();
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
@@ -243,6 +252,7 @@ internal static partial class ChannelEntities
                 LineExtras = lineExtras,
                 Transformers = transformers,
                 SessionExpiry = sessionExpiry,
+                DataProtection = dataProtection,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -571,14 +581,14 @@ internal static partial class ChannelEntities
             }
         }
 
-        public bool Bool(string property)
+        public bool Bool(string property, bool fallback = false)
         {
             var value = Value(property);
             switch (value)
             {
                 case null:
                 case string s when string.IsNullOrWhiteSpace(s):
-                    return false;
+                    return fallback;
                 case bool b:
                     return b;
                 case string s when bool.TryParse(s.Trim(), out var parsed):

@@ -67,6 +67,11 @@ public static class ChannelProperties
     public const string TransformerMaxStatements = "TransformerMaxStatements";
     public const string TransformerMaxRecursionDepth = "TransformerMaxRecursionDepth";
 
+    // Data protection (Channels)
+    public const string MaskSensitiveLogging = "MaskSensitiveLogging";
+    public const string StoreConversationContent = "StoreConversationContent";
+    public const string RetentionDays = "RetentionDays";
+
     /// <summary>The code's n-th part (0: <c>TransformerCode</c>, 1: <c>TransformerCode2</c>, ...).</summary>
     public static string TransformerCodePart(int n) => n == 0 ? TransformerCode : TransformerCode + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -71,6 +71,7 @@ public static class ChannelValidation
         }
 
         errors.AddRange(TransformerSettings.Validate(settings.Transformers, F("transformers")));
+        errors.AddRange(DataProtectionSettings.Validate(settings.DataProtection, F("dataProtection")));
 
         var destinationIds = new HashSet<string>(StringComparer.Ordinal);
         if (settings.Destinations is null)

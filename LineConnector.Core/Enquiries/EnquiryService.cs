@@ -165,10 +165,11 @@ public sealed class EnquiryService(
         var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
         var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
         var transformed = TransformerStage.Apply(channel.Settings.Transformers, TransformerHookKind.Output, request.Messages, new TransformerContext(channel.Id, enquiry.Id, enquiry.TransformerStorage));
+        var storage = channel.Settings.DataProtection.Kept(transformed.Storage);
         if (transformed.Value is not { } messages)
         {
             // Dropped: nothing goes to LINE and the enquiry does not change, but the storage object does.
-            var kept = await enquiries.UpdateAsync(enquiry, e => e.TransformerStorage == transformed.Storage ? null : new EnquiryWrite(e with { TransformerStorage = transformed.Storage }), cancellationToken) ?? enquiry;
+            var kept = await enquiries.UpdateAsync(enquiry, e => e.TransformerStorage == storage ? null : new EnquiryWrite(e with { TransformerStorage = storage }), cancellationToken) ?? enquiry;
             return new ReplyAccepted(outboundId, EnquiryResource.Of(kept), null, transformed.Note) { Dropped = true };
         }
 
@@ -187,7 +188,7 @@ public sealed class EnquiryService(
                 Enquiry = t.Enquiry,
                 StaffName = name,
                 Pending = t.Effects.Count > 0 ? new PendingEffects(outboundId, t.Effects) : e.Pending,
-                TransformerStorage = transformed.Storage,
+                TransformerStorage = storage,
             };
         }, cancellationToken);
 

@@ -3,6 +3,7 @@ using LineConnector.Core.Channels;
 using LineConnector.Core.Inbound;
 using LineConnector.Core.Line.Events;
 using LineConnector.Core.Outbound;
+using LineConnector.Core.Privacy;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
@@ -29,7 +30,7 @@ public sealed record InboundOutcome(ProcessedCause Record, bool Repeated);
 /// Store, queue and Key Vault failures throw, so that Service Bus redelivers the message;
 /// <see cref="ProcessAsync"/> records a message that fails for good as rejected instead.
 /// </remarks>
-public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiries, PresenceStore presence, EnquiryEffects effects, EnquiryOptions options, TimeProvider clock)
+public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiries, PresenceStore presence, EnquiryEffects effects, SensitiveLogging sensitive, EnquiryOptions options, TimeProvider clock)
 {
     public const string Opened = "opened";
     public const string Continued = "continued";
@@ -53,7 +54,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         catch (Exception e) when (InboundFailures.IsPermanent(e, message.DeliveryCount, options.MaxDeliveryCount))
         {
             var (channelId, sourceId) = ConversationSession.Parse(message.SessionId);
-            var detail = $"Rejected on delivery {message.DeliveryCount}: {InboundFailures.Reason(e)}";
+            var detail = await sensitive.ForAsync(channelId, $"Rejected on delivery {message.DeliveryCount}: {InboundFailures.Reason(e)}", cancellationToken);
             var record = new ProcessedCause(channelId, message.MessageId, null, "unknown", Rejected, EnquiryEntities.TableText(detail), clock.GetUtcNow());
             await enquiries.RecordAsync(record, sourceId, once: false, cancellationToken);
             return new InboundOutcome(record, Repeated: false);
@@ -115,7 +116,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
             if (transformed.Value is not { } forwarded)
             {
-                return await DropAsync(channelId, sourceId, cause, live, type, transformed.Storage, notes, cancellationToken);
+                return await DropAsync(channelId, sourceId, cause, live, type, channel.Channel.Settings.DataProtection.Kept(transformed.Storage), notes, cancellationToken);
             }
 
             var effectCause = new EffectCause(cause, type, forwarded, EnquiryEffects.Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService };
@@ -148,7 +149,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                     LatestReply = reply,
                     MarkAsReadToken = markAsRead,
                     Pending = new PendingEffects(cause, transition.Effects),
-                    TransformerStorage = transformed.Storage,
+                    TransformerStorage = channel.Channel.Settings.DataProtection.Kept(transformed.Storage),
                 }
                 : current! with
                 {
@@ -156,7 +157,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                     LatestReply = reply ?? current.LatestReply,
                     MarkAsReadToken = markAsRead ?? current.MarkAsReadToken,
                     Pending = new PendingEffects(cause, transition.Effects),
-                    TransformerStorage = transformed.Storage,
+                    TransformerStorage = channel.Channel.Settings.DataProtection.Kept(transformed.Storage),
                 };
             var write = ConversationHistory.Add(
                 new EnquiryWrite(decided)
@@ -247,7 +248,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
     private async Task<InboundOutcome> FinishAsync(EnquiryChannel channel, StoredEnquiry enquiry, EffectCause cause, string outcome, List<string> notes, CancellationToken cancellationToken)
     {
         var run = await effects.RunAsync(channel, enquiry, cause, notes, cancellationToken);
-        var record = Record(channel.Id, cause.Id, enquiry.Id, cause.Type, outcome, notes);
+        var record = Record(channel.Id, cause.Id, enquiry.Id, cause.Type, outcome, sensitive.For(channel.Channel, string.Join(" ", notes)));
         await effects.FinishAsync(run, cause.Id, record, cancellationToken);
         return new InboundOutcome(record, Repeated: false);
     }
@@ -305,7 +306,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             return await RecordOnceAsync(channelId, sourceId, cause, live?.Id, type, Dropped, string.Join(" ", notes), cancellationToken);
         }
 
-        var record = Record(channelId, cause, live.Id, type, Dropped, notes);
+        var record = Record(channelId, cause, live.Id, type, Dropped, await sensitive.ForAsync(channelId, string.Join(" ", notes), cancellationToken));
         await enquiries.UpdateAsync(live, e => new EnquiryWrite(e with { TransformerStorage = storage }) { Record = record }, cancellationToken);
         return new InboundOutcome(record, Repeated: false);
     }
@@ -314,7 +315,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
     private async Task<InboundOutcome> RecordOnceAsync(
         string channelId, string? sourceId, string cause, string? enquiryId, string type, string outcome, string detail, CancellationToken cancellationToken)
     {
-        var record = Record(channelId, cause, enquiryId, type, outcome, [detail]);
+        var record = Record(channelId, cause, enquiryId, type, outcome, await sensitive.ForAsync(channelId, detail, cancellationToken));
         if (await enquiries.RecordAsync(record, sourceId, once: true, cancellationToken))
         {
             return new InboundOutcome(record, Repeated: false);
@@ -326,8 +327,9 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             Repeated: true);
     }
 
-    private ProcessedCause Record(string channelId, string cause, string? enquiryId, string type, string outcome, IEnumerable<string> notes) =>
-        new(channelId, cause, enquiryId, type, outcome, EnquiryEntities.TableText(string.Join(" ", notes)), clock.GetUtcNow());
+    /// <param name="detail">As the channel's logs may carry it (<see cref="SensitiveLogging"/>): it is logged and stored.</param>
+    private ProcessedCause Record(string channelId, string cause, string? enquiryId, string type, string outcome, string detail) =>
+        new(channelId, cause, enquiryId, type, outcome, EnquiryEntities.TableText(detail), clock.GetUtcNow());
 
     private static LastService? Latest(LastService? a, LastService? b) =>
         a is null ? b : b is null ? a : a.ServedAt >= b.ServedAt ? a : b;

@@ -12,6 +12,7 @@ using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.MediaStore;
 using LineConnector.Functions.Outbound;
+using LineConnector.Functions.Privacy;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
 using LineConnector.Functions.TableStorage;
@@ -67,6 +68,8 @@ public static class ConnectorHost
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Transformers.TransformerJsonContext.Default));
+        services.AddPrivacy(builder.Configuration, IsHostedByFunctions);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Privacy.PrivacyJsonContext.Default));
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         // With a media store, AAC in ADTS is remuxed to M4A and served from it; without, it is refused naming the conversion.
         if (MediaStoreSettings.IsConfigured(builder.Configuration))

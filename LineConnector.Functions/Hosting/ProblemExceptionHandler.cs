@@ -17,7 +17,7 @@ namespace LineConnector.Functions.Hosting;
 /// do about it (503 with <c>Retry-After</c>: try again; 502: LINE refused). Refusals are logged as
 /// warnings, failures as errors; messages never hold a secret. Anything else is left to ASP.NET Core (500).
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, Core.Privacy.UserIdHasher hasher, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>How long a caller should wait after a dependency was unavailable, when the dependency did not say.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
@@ -30,14 +30,16 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return false;
         }
 
+        // A path may name a LINE user (the erase route): logged only as a keyed hash.
         var request = httpContext.Request;
+        var path = hasher.Mask(request.Path.ToString());
         if (answer.Details.Status >= StatusCodes.Status500InternalServerError)
         {
-            LogFailed(exception, request.Method, request.Path, answer.Details.Status!.Value, answer.Details.Title);
+            LogFailed(exception, request.Method, path, answer.Details.Status!.Value, answer.Details.Title);
         }
         else
         {
-            LogRefused(request.Method, request.Path, answer.Details.Status!.Value, exception.Message);
+            LogRefused(request.Method, path, answer.Details.Status!.Value, hasher.Mask(exception.Message));
         }
 
         var response = httpContext.Response;

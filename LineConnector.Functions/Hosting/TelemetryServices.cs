@@ -33,7 +33,11 @@ public static class TelemetryServices
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: version))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(ConnectorTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // A path may name a LINE user (the erase route): spans carry it only as a keyed hash.
+                tracing.AddSource(ConnectorTelemetry.Name)
+                    .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpRequest = (activity, request) =>
+                        activity.SetTag("url.path", request.HttpContext.RequestServices.GetRequiredService<Core.Privacy.UserIdHasher>().Mask(request.Path.ToString())))
+                    .AddHttpClientInstrumentation();
                 if (!string.IsNullOrEmpty(connectionString))
                 {
                     tracing.AddAzureMonitorTraceExporter(o => Configure(o, connectionString, credential));

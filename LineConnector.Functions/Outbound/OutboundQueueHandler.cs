@@ -1,4 +1,5 @@
 using LineConnector.Core.Outbound;
+using LineConnector.Core.Privacy;
 using LineConnector.Core.Queueing;
 
 namespace LineConnector.Functions.Outbound;
@@ -7,14 +8,21 @@ namespace LineConnector.Functions.Outbound;
 /// The <c>line-outbound</c> trigger: delivers the message to LINE. Returning completes the queue
 /// message (delivered, or failed for good and recorded); a transient failure throws and is redelivered.
 /// </summary>
-public sealed partial class OutboundQueueHandler(OutboundDelivery delivery, ILogger<OutboundQueueHandler> logger) : IQueueMessageHandler
+public sealed partial class OutboundQueueHandler(OutboundDelivery delivery, SensitiveLogging sensitive, ILogger<OutboundQueueHandler> logger) : IQueueMessageHandler
 {
     public string QueueName => QueueNames.Outbound;
 
     public async Task HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         var result = await delivery.DeliverAsync(message, cancellationToken);
-        LogHandled(message.MessageId, message.SessionId, message.DeliveryCount, result.Status, result.Failure?.Reason);
+        // The session names the user: masked as the channel says (DataProtectionSettings).
+        var channelId = ConversationSession.Parse(message.SessionId).ChannelId;
+        LogHandled(
+            message.MessageId,
+            await sensitive.ForAsync(channelId, message.SessionId, cancellationToken),
+            message.DeliveryCount,
+            result.Status,
+            result.Failure?.Reason is { } reason ? await sensitive.ForAsync(channelId, reason, cancellationToken) : null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound message {MessageId} for session {SessionId} (delivery {DeliveryCount}): {Status} {Reason}")]

@@ -6,6 +6,7 @@ using LineConnector.Core.Chat;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
 using LineConnector.Core.Line.Api;
+using LineConnector.Core.Privacy;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Destinations;
@@ -31,6 +32,8 @@ public sealed class InboundProcessorTests : IAsyncLifetime
     private InboundProcessor _processor = null!;
     private EnquiryStore _enquiries = null!;
 
+    private SensitiveLogging Sensitive() => new(new ChannelCache(new ChannelRepository(_store), _clock), new UserIdHasher(new byte[32]));
+
     public async Task InitializeAsync()
     {
         _destinations = await TestHttpServer.StartAsync((request, context) =>
@@ -46,6 +49,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
         }).Build());
         var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets, _clock);
         _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), _clock), new EnquiryOptions(), _clock);
+        _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), Sensitive(), new EnquiryOptions(), _clock);
     }
 
     public async Task DisposeAsync() => await _destinations.DisposeAsync();
@@ -275,6 +279,8 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock),
             new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), _clock),
             new EnquiryOptions { MaxDeliveryCount = 3 }, _clock);
+            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), _clock),
+            Sensitive(), new EnquiryOptions { MaxDeliveryCount = 3 }, _clock);
         var early = () => failing.ProcessAsync(Envelope(WebhookJson.TextMessage(EnquiryWorld.User(2), "01T3"), "01T3", delivery: 2, user: EnquiryWorld.User(2)), default);
         await early.Should().ThrowAsync<InvalidOperationException>();
 

@@ -52,6 +52,7 @@ internal static class AppSettingCatalog
         [DestinationWebhookOptions.Section] = [typeof(DestinationWebhookOptions)],
         [TelemetryOptions.Section] = [typeof(TelemetryOptions)],
         [Core.Cost.QuotaWatchOptions.Section] = [typeof(Core.Cost.QuotaWatchOptions)],
+        [Functions.Privacy.DataProtectionOptions.Section] = [typeof(Functions.Privacy.DataProtectionOptions)],
     };
 
     /// <summary>Sections the app reads key by key, with those keys ("" for the section's own value).</summary>

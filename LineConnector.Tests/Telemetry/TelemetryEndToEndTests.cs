@@ -198,13 +198,13 @@ public sealed class TelemetryEndToEndTests
         return tags;
     }
 
-    private static IEnumerable<string> SpanText(Activity span) =>
+    internal static IEnumerable<string> SpanText(Activity span) =>
         new[] { span.DisplayName, span.OperationName, span.StatusDescription ?? "", span.TraceStateString ?? "" }
             .Concat(span.TagObjects.Select(t => $"{t.Key}={t.Value}"))
             .Concat(span.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name}: {t.Key}={t.Value}")))
             .Concat(span.Links.SelectMany(l => l.Tags?.Select(t => $"link: {t.Key}={t.Value}") ?? []))
             .Concat(span.Baggage.Select(b => $"{b.Key}={b.Value}"));
 
-    private static IEnumerable<string> MetricText(MetricSnapshot metric) =>
+    internal static IEnumerable<string> MetricText(MetricSnapshot metric) =>
         metric.MetricPoints.SelectMany(p => Tags(p).Select(t => $"{metric.Name}: {t.Key}={t.Value}")).Prepend(metric.Name);
 }

@@ -1,0 +1,65 @@
+using LineConnector.Core.Enquiries;
+using LineConnector.Core.Storage;
+
+namespace LineConnector.Core.Privacy;
+
+/// <summary>How many rows of each kind were deleted: the answer of an erasure and the result of a retention sweep.</summary>
+/// <param name="Sources">Source rows (a user's current enquiry and who served them last).</param>
+/// <param name="Enquiries">Enquiry rows.</param>
+/// <param name="Events">Records of handled events (<c>event:</c> rows).</param>
+/// <param name="Contents">Rows of images, video, audio and files users sent (<c>content:</c> rows).</param>
+/// <param name="KeptEvents">Events kept for a destination (<c>kept:</c> rows).</param>
+/// <param name="OutboundMessages">Records of what was sent to LINE (table <c>OutboundMessages</c>).</param>
+public sealed record DeletedRows(int Sources, int Enquiries, int Events, int Contents, int KeptEvents, int OutboundMessages)
+{
+    public static DeletedRows None { get; } = new(0, 0, 0, 0, 0, 0);
+
+    public int Total => Sources + Enquiries + Events + Contents + KeptEvents + OutboundMessages;
+
+    public static DeletedRows operator +(DeletedRows a, DeletedRows b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new(a.Sources + b.Sources, a.Enquiries + b.Enquiries, a.Events + b.Events, a.Contents + b.Contents, a.KeptEvents + b.KeptEvents, a.OutboundMessages + b.OutboundMessages);
+    }
+}
+
+/// <summary>Deletes chosen rows of the conversations table, one partition's at a time in transactions, and counts them by kind.</summary>
+internal static class ConversationRows
+{
+    public const string SourcePrefix = "source:";
+    public const string EnquiryPrefix = "enquiry:";
+    public const string EventPrefix = "event:";
+    public const string ContentPrefix = "content:";
+    public const string KeptPrefix = "kept:";
+
+    public static async Task<DeletedRows> DeleteAsync(ITableStore store, string table, IReadOnlyList<TableRow> rows, CancellationToken cancellationToken)
+    {
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var batch in partition.Chunk(TableRules.MaxTransactionOperations))
+            {
+                await store.SubmitTransactionAsync(table, partition.Key, [.. batch.Select(r => TableOperation.Delete(r.PartitionKey, r.RowKey, "*"))], cancellationToken);
+            }
+        }
+
+        int Count(string prefix) => rows.Count(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal));
+        return table == EnquiryTables.Conversations
+            ? new DeletedRows(Count(SourcePrefix), Count(EnquiryPrefix), Count(EventPrefix), Count(ContentPrefix), Count(KeptPrefix), 0)
+            : DeletedRows.None with { OutboundMessages = rows.Count };
+    }
+
+    /// <summary>The content and kept rows that belong to <paramref name="enquiryIds"/>.</summary>
+    public static IEnumerable<TableRow> BelongingTo(IEnumerable<TableRow> rows, IReadOnlySet<string> enquiryIds) =>
+        rows.Where(r =>
+            (r.RowKey.StartsWith(ContentPrefix, StringComparison.Ordinal) && r.Properties.GetValueOrDefault(EnquiryProperties.EnquiryId) is string id && enquiryIds.Contains(id))
+            || (r.RowKey.StartsWith(KeptPrefix, StringComparison.Ordinal) && enquiryIds.Contains(KeptEnquiry(r.RowKey))));
+
+    /// <summary>The enquiry id of a <c>kept:{enquiry id}:{number}</c> row key.</summary>
+    private static string KeptEnquiry(string rowKey)
+    {
+        var rest = rowKey[KeptPrefix.Length..];
+        var end = rest.LastIndexOf(':');
+        return end < 0 ? rest : rest[..end];
+    }
+}

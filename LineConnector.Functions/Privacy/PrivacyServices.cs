@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+using LineConnector.Core.Privacy;
+
+namespace LineConnector.Functions.Privacy;
+
+/// <summary>
+/// Data protection: the keyed hash of masked logs (<see cref="DataProtectionOptions"/>), erasing a user,
+/// and the retention sweep (the <c>DataRetention</c> timer function under the host; <see cref="LocalRetentionTimer"/> in local mode).
+/// </summary>
+public static class PrivacyServices
+{
+    public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration, bool hostedByFunctions)
+    {
+        var options = configuration.GetSection(DataProtectionOptions.Section).Get<DataProtectionOptions>() ?? new DataProtectionOptions();
+        if (options.UserIdHashKey is { Length: > 0 and < 16 })
+        {
+            throw new InvalidOperationException($"App setting '{DataProtectionOptions.Section}__UserIdHashKey' must be at least 16 characters (it is shorter; its value is not shown).");
+        }
+
+        var key = string.IsNullOrEmpty(options.UserIdHashKey) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(options.UserIdHashKey);
+        services.AddSingleton(new UserIdHasher(key));
+        services.AddSingleton<SensitiveLogging>();
+        services.AddSingleton<UserErasure>();
+        services.AddSingleton<RetentionSweep>();
+        if (!hostedByFunctions)
+        {
+            services.AddHostedService<LocalRetentionTimer>();
+        }
+
+        return services;
+    }
+}
