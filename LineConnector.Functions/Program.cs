@@ -1,6 +1,8 @@
 using LineConnector.Functions.Admin;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
+using LineConnector.Functions.OperatorConsole;
+using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Webhook;
 
@@ -10,11 +12,16 @@ ConnectorHost.Configure(builder);
 var app = builder.Build();
 // Every route's refusals and failures become problem details in one place (ProblemExceptionHandler).
 app.UseExceptionHandler();
+app.UseMiddleware<ConsoleAccess>();
+app.UseRouting();
 app.MapHealth();
 app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapConsoleApi();
+app.MapConsole();
+app.MapPlayground();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

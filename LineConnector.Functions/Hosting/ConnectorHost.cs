@@ -9,6 +9,7 @@ using LineConnector.Functions.Channels;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.Outbound;
+using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
 using LineConnector.Functions.TableStorage;
@@ -48,6 +49,8 @@ public static class ConnectorHost
             {
                 builder.WebHost.UseUrls(LocalUrl);
             }
+
+            builder.Services.AddPlayground(PlaygroundOptions.Configure(builder.Configuration, LocalUrl));
         }
 
         var services = builder.Services;
@@ -59,6 +62,7 @@ public static class ConnectorHost
         services.AddChannels(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
         services.AddOpenApi(Admin.ChannelAdminEndpoints.DocumentName);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorConsole.ConsoleApiJsonContext.Default));
         services.AddSingleton<RejectedEventLog>();
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
