@@ -4,6 +4,8 @@ using LineConnector.Functions.Cost;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.Privacy;
+using LineConnector.Functions.OperatorConsole;
+using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
@@ -14,6 +16,8 @@ ConnectorHost.Configure(builder);
 var app = builder.Build();
 // Every route's refusals and failures become problem details in one place (ProblemExceptionHandler).
 app.UseExceptionHandler();
+app.UseMiddleware<ConsoleAccess>();
+app.UseRouting();
 app.MapHealth();
 app.MapLineWebhook();
 app.MapQueueTriggers();
@@ -28,6 +32,9 @@ app.MapChannelNotify();
 app.MapManageConversation();
 app.MapUserErasure();
 app.MapDataRetention();
+app.MapConsoleApi();
+app.MapConsole();
+app.MapPlayground();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -111,6 +111,12 @@ param keyVaultNameSalt string = ''
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('Application (client) id of the Microsoft Entra app registration operators sign in to the console with (docs/console.md); empty: the console is off in Azure.')
+param consoleClientId string = ''
+
+@description('Object id of the Microsoft Entra group allowed to use the console (checked by the platform and by the app, Console__AllowedGroupId); empty: every signed-in user of the tenant.')
+param consoleAllowedGroupId string = ''
+
 @description('Tags for every resource.')
 param tags Tags = {
   application: 'line-connector'
@@ -252,6 +258,7 @@ var appSettings = {
   Line__DataApiBaseUrl: lineDataApiBaseUrl
   Outbound__MaxDeliveryCount: string(maxDeliveryCount)
   Enquiries__MaxDeliveryCount: string(maxDeliveryCount)
+  Console__AllowedGroupId: consoleAllowedGroupId
 }
 
 // Elastic Premium and Dedicated only: Flex Consumption refuses these settings and takes the runtime
@@ -280,6 +287,8 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentIdentityId: isFlex ? deploymentIdentity.id : ''
     deploymentContainerUrl: isFlex ? '${releases.outputs.blobEndpoint}${releasesContainerName}' : ''
     appSettings: isFlex ? appSettings : union(appSettings, runFromPackageAppSettings)
+    consoleClientId: consoleClientId
+    consoleAllowedGroupId: consoleAllowedGroupId
     tags: tags
   }
 }
@@ -298,6 +307,9 @@ output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}'
 
 @description('The admin API\'s channels (function key required); the Functions host reserves routes starting with "admin", hence "manage".')
 output adminApiUrl string = 'https://${functionApp.outputs.defaultHostName}/api/manage/channels'
+
+@description('The operator console: sign in with Microsoft Entra ID (consoleClientId); no function key.')
+output consoleUrl string = 'https://${functionApp.outputs.defaultHostName}/api/console/'
 
 @description('Storage account holding the connector\'s tables and the host\'s state.')
 output storageAccountName string = storage.outputs.name

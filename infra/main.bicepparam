@@ -3,6 +3,8 @@
 //   LINECONNECTOR_OPERATOR_PRINCIPAL_ID    object id of the operators' user or group (optional)
 //   LINECONNECTOR_OPERATOR_PRINCIPAL_TYPE  User (the default) or Group: the type of that id
 //   LINECONNECTOR_DEPLOYMENT_PRINCIPAL_ID  object id of the pipeline's service principal (optional)
+//   LINECONNECTOR_CONSOLE_CLIENT_ID        app registration the console's operators sign in with (optional)
+//   LINECONNECTOR_CONSOLE_GROUP_ID         object id of the group allowed to use the console (optional)
 // For Elastic Premium or a Dedicated plan, set hostingPlan = 'ElasticPremium' or 'Dedicated'.
 using './main.bicep'
 
@@ -20,5 +22,7 @@ param adminApiWritesCredentials = true
 param operatorPrincipalId = readEnvironmentVariable('LINECONNECTOR_OPERATOR_PRINCIPAL_ID', '')
 param operatorPrincipalType = readEnvironmentVariable('LINECONNECTOR_OPERATOR_PRINCIPAL_TYPE', 'User')
 param deploymentPrincipalId = readEnvironmentVariable('LINECONNECTOR_DEPLOYMENT_PRINCIPAL_ID', '')
+param consoleClientId = readEnvironmentVariable('LINECONNECTOR_CONSOLE_CLIENT_ID', '')
+param consoleAllowedGroupId = readEnvironmentVariable('LINECONNECTOR_CONSOLE_GROUP_ID', '')
 param keyVaultNameSalt = ''
 param logRetentionInDays = 30

@@ -13,6 +13,7 @@ using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.MediaStore;
 using LineConnector.Functions.Outbound;
 using LineConnector.Functions.Privacy;
+using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
 using LineConnector.Functions.TableStorage;
@@ -52,6 +53,8 @@ public static class ConnectorHost
             {
                 builder.WebHost.UseUrls(LocalUrl);
             }
+
+            builder.Services.AddPlayground(PlaygroundOptions.Configure(builder.Configuration, LocalUrl));
         }
 
         var services = builder.Services;
@@ -63,6 +66,7 @@ public static class ConnectorHost
         services.AddChannels(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
         services.AddOpenApi(Admin.ChannelAdminEndpoints.DocumentName);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorConsole.ConsoleApiJsonContext.Default));
         services.AddSingleton<RejectedEventLog>();
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);

@@ -36,7 +36,8 @@ internal static class AppRoutes
     /// Whether <paramref name="endpoint"/> serves <paramref name="path"/> as the docs write it: a
     /// <c>{...}</c> segment stands for any value and matches only a route parameter, any other
     /// segment is a value the route must accept there, and a last segment <c>...</c> stands for
-    /// the rest of some route under the path.
+    /// the rest of some route under the path. A route ending in a catch-all (<c>{*path}</c>) serves
+    /// every path under its fixed segments.
     /// </summary>
     public static bool Serves(RouteEndpoint endpoint, string path, string? method)
     {
@@ -47,6 +48,14 @@ internal static class AppRoutes
 
         var written = path.Trim('/').Split('/');
         var route = endpoint.RoutePattern.PathSegments;
+        if (route.Count > 0 && route[^1].Parts is [RoutePatternParameterPart { IsCatchAll: true }])
+        {
+            // A catch-all takes whatever follows the route's fixed segments, nothing included.
+            var fixedSegments = route.Count - 1;
+            var rest = written[^1] == "..." ? written[..^1] : written;
+            return rest.Length >= fixedSegments && rest.Take(fixedSegments).Select((segment, i) => Matches(route[i], segment)).All(m => m);
+        }
+
         var open = written[^1] == "...";
         if (open)
         {

@@ -8,6 +8,7 @@ using LineConnector.Functions.Channels;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.KeyVault;
 using LineConnector.Functions.LocalMode;
+using LineConnector.Functions.OperatorConsole;
 using LineConnector.Functions.TableStorage;
 
 namespace LineConnector.Tests.Packaging;
@@ -37,6 +38,8 @@ internal static class AppSettingCatalog
         $"{ConnectorHost.ServiceBusSection}__credential",
         // Set by the host for the handler.
         ConnectorHost.CustomHandlerPortVariable,
+        // Set by App Service when its authentication is on; the console trusts the signed-in identity only then.
+        ConsoleAccess.PlatformAuthVariable,
     };
 
     /// <summary>Sections the app binds to option classes (<c>services.Configure&lt;T&gt;(GetSection(...))</c>), with those classes.</summary>
@@ -59,6 +62,7 @@ internal static class AppSettingCatalog
     private static readonly IReadOnlyDictionary<string, string[]> ReadSections = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
         [ConnectorHost.ServiceBusSection] = ["fullyQualifiedNamespace", "clientId"],
+        [ConsoleAccess.Section] = [ConsoleAccess.AllowedGroupKey],
         [TableStorageSettings.Section] = ["", TableStorageSettings.TableServiceUri, TableStorageSettings.AccountName, TableStorageSettings.ClientId],
         [Functions.MediaStore.MediaStoreSettings.Section] = ["", Functions.MediaStore.MediaStoreSettings.BlobServiceUri, Functions.MediaStore.MediaStoreSettings.ClientId,
             Functions.MediaStore.MediaStoreSettings.Container, Functions.MediaStore.MediaStoreSettings.UrlLifetimeKey],

@@ -46,6 +46,9 @@ public sealed class DocumentationTests
         Served("/api/line/...").Should().BeTrue("the webhook's route is under /api/line/");
         Served("/api/webhooks/...").Should().BeFalse();
         Served("/api/manage/openapi.json/...").Should().BeFalse();
+        Served("/api/console/").Should().BeTrue("the console's route ends in a catch-all");
+        Served("/api/console/manage/...").Should().BeTrue();
+        Served("/api/consoles/").Should().BeFalse();
     }
 
     [Fact]

@@ -47,9 +47,10 @@ public sealed class LocalModeProcess : IAsyncDisposable
 
     /// <summary>Starts the app in <paramref name="workingDirectory"/> and returns once it answers a signed webhook.</summary>
     /// <param name="readyProbe">A request that the app answers 200 once it runs, e.g. a signed empty webhook.</param>
-    public static async Task<LocalModeProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> settings, Func<HttpClient, Uri, Task<bool>> readyProbe)
+    /// <param name="port">The port to listen on (from <see cref="FreePort"/>, when a setting must name it); a free one when left out.</param>
+    public static async Task<LocalModeProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> settings, Func<HttpClient, Uri, Task<bool>> readyProbe, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [AppPath, "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = workingDirectory,
@@ -141,7 +142,7 @@ public sealed class LocalModeProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

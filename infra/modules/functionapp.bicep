@@ -7,7 +7,9 @@
 //                    container (WEBSITE_RUN_FROM_PACKAGE, read with the app's identity).
 //   Dedicated        an App Service plan (Always On); runs from the package like Elastic Premium.
 // No Azure Files content share on any plan (it would need a storage key).
-// API versions: Microsoft.Web/serverfarms, sites and sites/basicPublishingCredentialsPolicies 2025-03-01.
+// With a console client id, App Service Authentication signs operators in to the console with
+// Microsoft Entra ID (sites/config authsettingsV2); every other route stays as the app answers it.
+// API versions: Microsoft.Web/serverfarms, sites, sites/basicPublishingCredentialsPolicies and sites/config 2025-03-01.
 
 import { AppSettings, HostingPlan, Tags } from 'types.bicep'
 
@@ -52,6 +54,12 @@ param deploymentContainerUrl string
 
 @description('App settings (name to value). No keys or secrets: every connection is identity-based.')
 param appSettings AppSettings
+
+@description('Application (client) id of the console\'s Microsoft Entra app registration; empty: no sign-in, the console refuses every request in Azure.')
+param consoleClientId string
+
+@description('Object id of the Microsoft Entra group whose members may sign in to the console; empty: anyone of the tenant who signs in.')
+param consoleAllowedGroupId string
 
 @description('Tags for the resources.')
 param tags Tags
@@ -196,6 +204,53 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   name: 'scm'
   properties: {
     allow: false
+  }
+}
+
+// Sign-in for the console only: anonymous requests pass (LINE's webhook, destinations with their
+// bearer, the admin API with its function key, the host's own calls) and the app decides. The
+// platform strips a caller's own X-MS-CLIENT-PRINCIPAL and sets it for a signed-in operator, whom
+// /api/console sends to /.auth/login/aad. The ID token comes by the implicit flow (no client secret
+// to keep); the app registration must issue ID tokens with the groups claim.
+resource consoleAuth 'Microsoft.Web/sites/config@2025-03-01' = if (!empty(consoleClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            consoleClientId
+            'api://${consoleClientId}'
+          ]
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: {
+              groups: empty(consoleAllowedGroupId) ? [] : [consoleAllowedGroupId]
+            }
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
   }
 }
 
