@@ -15,5 +15,6 @@ public static class CliCommands
         RouteCommands.Create(),
         EnquiryCommands.Create(),
         NotifyCommand.Create(),
+        TransformerCommands.Create(),
     ];
 }

@@ -1,7 +1,9 @@
 using LineConnector.Functions.Admin;
+using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -19,6 +21,8 @@ app.MapEnquiryMoves();
 app.MapEnquiryInject();
 app.MapChannelNotify();
 app.MapManageConversation();
+app.MapLineExtras();
+app.MapTransformerTest();
 app.Run();
 
 /// <summary>The function app's entry point (named for the test host).</summary>

@@ -67,6 +67,12 @@ public sealed record ChannelSettings
     /// <summary>When quiet enquiries close, with a warning before.</summary>
     public SessionExpirySettings SessionExpiry { get; set; } = new();
 
+    /// <summary>Read receipts and the loading animation.</summary>
+    public LineExtrasSettings LineExtras { get; set; } = new();
+
+    /// <summary>JavaScript that changes or drops what comes in and goes out (<see cref="TransformerSettings"/>).</summary>
+    public TransformerSettings Transformers { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

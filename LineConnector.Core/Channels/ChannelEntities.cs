@@ -37,9 +37,13 @@ internal static partial class ChannelEntities
             [P.StickyPeriodMinutes] = s.StickyPeriodMinutes,
             [P.LineChannelId] = channel.LineChannelId,
             [P.BotUserId] = channel.BotUserId,
+            [P.ReadReceiptsEnabled] = s.LineExtras.ReadReceiptsEnabled,
+            [P.LoadingAnimationEnabled] = s.LineExtras.LoadingAnimationEnabled,
+            [P.LoadingAnimationSeconds] = s.LineExtras.LoadingAnimationSeconds,
         };
         AddHandover(properties, s.Handover);
         AddSessionExpiry(properties, s.SessionExpiry);
+        WriteTransformers(properties, s.Transformers);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -102,6 +106,60 @@ internal static partial class ChannelEntities
         }
     }
 
+    /// <summary>A String property holds at most 32,768 characters: the code goes over as many as it needs (a surrogate pair is never split).</summary>
+    private const int CodePartLength = TableRules.MaxStringLength;
+
+    private static void WriteTransformers(Dictionary<string, object?> properties, TransformerSettings t)
+    {
+        var code = t.Code ?? "";
+        for (int start = 0, n = 0; start < code.Length || n < 3; n++)
+        {
+            var length = Math.Min(CodePartLength, code.Length - start);
+            if (length > 0 && start + length < code.Length && char.IsHighSurrogate(code[start + length - 1]))
+            {
+                length--;
+            }
+
+            // Parts beyond the code's end are written empty, so that a shorter code replaces a longer one.
+            properties[P.TransformerCodePart(n)] = length > 0 ? code.Substring(start, length) : null;
+            start += Math.Max(length, 0);
+        }
+
+        foreach (var kind in Enum.GetValues<Transformers.TransformerHookKind>())
+        {
+            properties[P.TransformerEnabled(kind)] = t[kind].Enabled;
+            properties[P.TransformerAbortOnError(kind)] = t[kind].AbortOnError;
+        }
+
+        properties[P.TransformerTimeoutMilliseconds] = t.TimeoutMilliseconds;
+        properties[P.TransformerMemoryLimitKilobytes] = t.MemoryLimitKilobytes;
+        properties[P.TransformerMaxStatements] = t.MaxStatements;
+        properties[P.TransformerMaxRecursionDepth] = t.MaxRecursionDepth;
+    }
+
+    private static TransformerSettings ReadTransformers(RowReader r)
+    {
+        var code = new System.Text.StringBuilder();
+        for (var n = 0; r.Raw(P.TransformerCodePart(n)) is { } part; n++)
+        {
+            code.Append(part);
+        }
+
+        var hooks = Enum.GetValues<Transformers.TransformerHookKind>().ToDictionary(k => k, k => new TransformerHook(r.Bool(P.TransformerEnabled(k)), r.Bool(P.TransformerAbortOnError(k))));
+        return new TransformerSettings
+        {
+            Code = code.Length == 0 ? null : code.ToString(),
+            Input = hooks[Transformers.TransformerHookKind.Input],
+            Output = hooks[Transformers.TransformerHookKind.Output],
+            Notify = hooks[Transformers.TransformerHookKind.Notify],
+            Inject = hooks[Transformers.TransformerHookKind.Inject],
+            TimeoutMilliseconds = r.Int(P.TransformerTimeoutMilliseconds, TransformerSettings.DefaultTimeoutMilliseconds) ?? TransformerSettings.DefaultTimeoutMilliseconds,
+            MemoryLimitKilobytes = r.Int(P.TransformerMemoryLimitKilobytes, TransformerSettings.DefaultMemoryLimitKilobytes) ?? TransformerSettings.DefaultMemoryLimitKilobytes,
+            MaxStatements = r.Int(P.TransformerMaxStatements, TransformerSettings.DefaultMaxStatements) ?? TransformerSettings.DefaultMaxStatements,
+            MaxRecursionDepth = r.Int(P.TransformerMaxRecursionDepth, TransformerSettings.DefaultMaxRecursionDepth) ?? TransformerSettings.DefaultMaxRecursionDepth,
+        };
+    }
+
     /// <summary>A time condition's destinations in one property, in order: <c>desk</c>, <c>desk, faq-bot</c> (ids hold no comma).</summary>
     private static string DestinationList(IReadOnlyList<string> ids) => string.Join(", ", ids);
 
@@ -153,6 +211,13 @@ internal static partial class ChannelEntities
         var sticky = r.Int(P.StickyPeriodMinutes, ChannelSettings.DefaultStickyPeriodMinutes);
         var customInfo = r.Text(P.CustomInfo, required: false) ?? "";
         var timeZone = r.Text(P.TimeZone, required: true);
+        var lineExtras = new LineExtrasSettings
+        {
+            ReadReceiptsEnabled = r.Bool(P.ReadReceiptsEnabled),
+            LoadingAnimationEnabled = r.Bool(P.LoadingAnimationEnabled),
+            LoadingAnimationSeconds = r.Int(P.LoadingAnimationSeconds, LineExtrasSettings.DefaultLoadingAnimationSeconds) ?? LineExtrasSettings.DefaultLoadingAnimationSeconds,
+        };
+        var transformers = ReadTransformers(r);
 
         var destinations = destinationRows.Select(row => ReadDestination(row, problems)).ToList();
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
@@ -176,6 +241,8 @@ internal static partial class ChannelEntities
                 StickyPeriodMinutes = sticky!.Value,
                 Handover = handover,
                 SessionExpiry = sessionExpiry,
+                LineExtras = lineExtras,
+                Transformers = transformers,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -384,6 +451,24 @@ internal static partial class ChannelEntities
                 return new(ChannelTables.Routing, $"{RulePrefix}NN", null, error.Message);
             }
 
+            if (field.StartsWith("lineExtras.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, Pascal(field["lineExtras.".Length..]), error.Message);
+            }
+
+            if (field.StartsWith("transformers.", StringComparison.Ordinal))
+            {
+                var part = field["transformers.".Length..];
+                var property = part switch
+                {
+                    "code" => P.TransformerCode,
+                    _ when part.Split('.') is [var hook, var which] && Enum.TryParse<Transformers.TransformerHookKind>(hook, ignoreCase: true, out var kind) =>
+                        which == "abortOnError" ? P.TransformerAbortOnError(kind) : P.TransformerEnabled(kind),
+                    _ => "Transformer" + Pascal(part),
+                };
+                return new(ChannelTables.Channels, channelId, property, error.Message);
+            }
+
             if (field.StartsWith("autoMessages.", StringComparison.Ordinal))
             {
                 var which = field.Split('.')[1];
@@ -444,6 +529,22 @@ internal static partial class ChannelEntities
 
         /// <summary>The whole number, or null when absent or blank (no default: "not set" has its own meaning).</summary>
         public int? OptionalInt(string property) => Value(property) is null || Value(property) is string s && string.IsNullOrWhiteSpace(s) ? null : Int(property, fallback: null);
+
+        /// <summary>A String as it is (code keeps its whitespace), or null when absent or empty.</summary>
+        public string? Raw(string property)
+        {
+            switch (Value(property))
+            {
+                case null:
+                case string { Length: 0 }:
+                    return null;
+                case string s:
+                    return s;
+                case var other:
+                    Problem(property, $"must be a String (got {Describe(other)})");
+                    return null;
+            }
+        }
 
         public int? Int(string property, int? fallback)
         {

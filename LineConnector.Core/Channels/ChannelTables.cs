@@ -59,6 +59,24 @@ public static class ChannelProperties
     public const string SessionIdleSeconds = "SessionIdleSeconds";
     public const string SessionWarningSeconds = "SessionWarningSeconds";
     public const string SessionWarningText = "SessionWarningText";
+    public const string ReadReceiptsEnabled = nameof(LineExtrasSettings.ReadReceiptsEnabled);
+    public const string LoadingAnimationEnabled = nameof(LineExtrasSettings.LoadingAnimationEnabled);
+    public const string LoadingAnimationSeconds = nameof(LineExtrasSettings.LoadingAnimationSeconds);
+
+    // Transformers (Channels): the code over as many String properties as it needs, each at most 32,768 characters.
+    public const string TransformerCode = "TransformerCode";
+    public const string TransformerTimeoutMilliseconds = "TransformerTimeoutMilliseconds";
+    public const string TransformerMemoryLimitKilobytes = "TransformerMemoryLimitKilobytes";
+    public const string TransformerMaxStatements = "TransformerMaxStatements";
+    public const string TransformerMaxRecursionDepth = "TransformerMaxRecursionDepth";
+
+    /// <summary>The code's n-th part (0: <c>TransformerCode</c>, 1: <c>TransformerCode2</c>, ...).</summary>
+    public static string TransformerCodePart(int n) => n == 0 ? TransformerCode : TransformerCode + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A hook's switches: <c>TransformerInputEnabled</c>, <c>TransformerInputAbortOnError</c>, ...</summary>
+    public static string TransformerEnabled(Transformers.TransformerHookKind kind) => $"Transformer{kind}Enabled";
+
+    public static string TransformerAbortOnError(Transformers.TransformerHookKind kind) => $"Transformer{kind}AbortOnError";
 
     // ChannelDestinations
     public const string Kind = "Kind";

@@ -61,6 +61,17 @@ public static class ChannelValidation
             CheckAutoMessage(errors, F("autoMessages.close"), settings.AutoMessages.Close);
         }
 
+        if (settings.LineExtras is null)
+        {
+            errors.Add(new(F("lineExtras"), "required"));
+        }
+        else
+        {
+            errors.AddRange(settings.LineExtras.Problems(F("lineExtras")));
+        }
+
+        errors.AddRange(TransformerSettings.Validate(settings.Transformers, F("transformers")));
+
         var destinationIds = new HashSet<string>(StringComparer.Ordinal);
         if (settings.Destinations is null)
         {

@@ -33,6 +33,12 @@ public sealed record DestinationMessage
     /// <summary>For <see cref="EventKind"/>: the webhook event as LINE sent it.</summary>
     public JsonElement? Event { get; init; }
 
+    /// <summary>
+    /// For an <c>unsend</c> event: the id of the message the user withdrew (<c>unsend.messageId</c>, the
+    /// <c>message.id</c> of an event forwarded before). Remove it wherever it is shown.
+    /// </summary>
+    public string? WithdrawMessageId { get; init; }
+
     /// <summary>For <see cref="DeliveryKind"/>: how the reply ended.</summary>
     public DeliveryInfo? Delivery { get; init; }
 
@@ -52,6 +58,19 @@ public sealed record MoveInfo(int Number, string Kind, DateTimeOffset At, string
 
 /// <param name="Event">The webhook event as LINE sent it (or as injected).</param>
 public sealed record HistoryItem(string Id, DateTimeOffset ReceivedAt, JsonElement Event);
+
+/// <summary>Reads what a destination must do about a LINE event beyond showing it.</summary>
+public static class EventInstructions
+{
+    /// <summary><c>unsend.messageId</c> of an <c>unsend</c> event (webhook.yml, <c>UnsendDetail</c>); null for any other event.</summary>
+    public static string? WithdrawnMessageId(JsonElement webhookEvent) =>
+        webhookEvent.ValueKind == JsonValueKind.Object
+        && webhookEvent.TryGetProperty("type", out var type) && type.ValueEquals("unsend")
+        && webhookEvent.TryGetProperty("unsend", out var unsend) && unsend.ValueKind == JsonValueKind.Object
+        && unsend.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
+}
 
 /// <param name="State">open, ongoing, missed or closed.</param>
 /// <param name="StaffMemberId">The staff member sticky routing chose, or who replied last.</param>

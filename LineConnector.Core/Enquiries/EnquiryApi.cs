@@ -70,8 +70,15 @@ public sealed record EnquiryResource(
 
 /// <param name="OutboundId">The id of the queued reply; the delivery report to the destination carries it.</param>
 /// <param name="SenderName">The <c>sender.name</c> the messages go out with (null: the account's name).</param>
-/// <param name="Note">Why the name was shortened or left out, when it was.</param>
-public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note);
+/// <param name="Note">Why the name was shortened or left out, when it was, and what the channel's handleOutput transformer did.</param>
+public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note)
+{
+    /// <summary>Whether the user's messages were marked as read in LINE with the reply (the channel's read receipts).</summary>
+    public Chat.ReadReceipt? ReadReceipt { get; init; }
+
+    /// <summary>The channel's handleOutput transformer dropped the reply: nothing goes to LINE (<see cref="Note"/> says why).</summary>
+    public bool Dropped { get; init; }
+}
 
 /// <summary>The answer (202) while LINE still prepares a user's video or audio: ask again after <paramref name="RetryAfterSeconds"/>.</summary>
 public sealed record ContentPreparing(string MessageId, int RetryAfterSeconds, string Detail);

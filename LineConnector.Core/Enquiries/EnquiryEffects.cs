@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Chat;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
@@ -39,7 +40,7 @@ public sealed record EffectRun(StoredEnquiry Enquiry, EnquiryChange? Unwritten);
 /// checks by due time, forwards by the event's id), except that a destination may see a forward again
 /// after a crash right after it.
 /// </summary>
-public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, TimeProvider clock)
+public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, LoadingAnimation loading, TimeProvider clock)
 {
     /// <summary>Runs the effects pending for <paramref name="cause"/>; notes say what each did.</summary>
     public async Task<EffectRun> RunAsync(EnquiryChannel channel, StoredEnquiry enquiry, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
@@ -196,6 +197,11 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         var outcome = destination is null
             ? new DestinationOutcome(DestinationResult.Unavailable, null, $"{forward.DestinationId} is no longer one of the channel's destinations")
             : new DestinationOutcome(DestinationResult.Accepted, null, "nothing to forward");
+        if (destination is not null && cause is { Event: not null, Silent: false } && LoadingAnimation.Applies(channel.Channel, destination, enquiry.SourceType))
+        {
+            notes.Add(await loading.StartAsync(channel.Channel, enquiry.Enquiry.SourceId, cancellationToken));
+        }
+
         var refusals = new List<string>();
         for (var i = 0; destination is not null && i < messages.Count; i++)
         {
@@ -438,6 +444,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         Channel = ChannelInfo.Of(channel.Channel),
         Source = source,
         Event = webhookEvent,
+        WithdrawMessageId = webhookEvent is { } e ? EventInstructions.WithdrawnMessageId(e) : null,
         SentAt = clock.GetUtcNow(),
     };
 

@@ -47,6 +47,7 @@ internal static class EnquiryEntities
             [P.ExpiryWarnedAt] = e.ExpiryWarnedAt,
             [P.ReplyToken] = stored.LatestReply?.Token,
             [P.ReplyTokenReceivedAt] = stored.LatestReply?.WebhookReceivedAt,
+            [P.MarkAsReadToken] = stored.MarkAsReadToken,
             [P.PendingCause] = stored.Pending?.Cause,
             [P.PendingEffects] = stored.Pending is { } pending ? EffectText.Format(pending.Effects) : null,
             [P.KeptEvents] = e.KeptEvents == 0 ? null : e.KeptEvents,
@@ -55,6 +56,7 @@ internal static class EnquiryEntities
             [P.Offers] = e.Offers == 0 ? null : e.Offers,
             [P.Moves] = e.Moves.Count == 0 ? null : EnquiryMove.Format(e.Moves),
             [P.HistoryEvents] = stored.History == 0 ? null : stored.History,
+            [P.TransformerStorage] = stored.TransformerStorage,
         }, stored.ETag);
     }
 
@@ -110,9 +112,11 @@ internal static class EnquiryEntities
             StaffName = first is null ? null : new StaffName(first, r.Text(P.StaffLastName)),
             OpenedByEventId = r.Text(P.OpenedByEventId),
             LatestReply = token is not null && tokenAt is { } at ? new OutboundReply(token, at) : null,
+            MarkAsReadToken = r.Text(P.MarkAsReadToken),
             Pending = pending,
             FirstKept = r.Number(P.FirstKept, long.MaxValue) ?? 0,
             History = r.Number(P.HistoryEvents, long.MaxValue) ?? 0,
+            TransformerStorage = r.Text(P.TransformerStorage),
             ETag = row.ETag,
         };
     }

@@ -8,6 +8,7 @@ using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
+using LineConnector.Core.Transformers;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -163,6 +164,14 @@ public sealed class EnquiryService(
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
         var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
         var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        var transformed = TransformerStage.Apply(channel.Settings.Transformers, TransformerHookKind.Output, request.Messages, new TransformerContext(channel.Id, enquiry.Id, enquiry.TransformerStorage));
+        if (transformed.Value is not { } messages)
+        {
+            // Dropped: nothing goes to LINE and the enquiry does not change, but the storage object does.
+            var kept = await enquiries.UpdateAsync(enquiry, e => e.TransformerStorage == transformed.Storage ? null : new EnquiryWrite(e with { TransformerStorage = transformed.Storage }), cancellationToken) ?? enquiry;
+            return new ReplyAccepted(outboundId, EnquiryResource.Of(kept), null, transformed.Note) { Dropped = true };
+        }
+
         var queued = Outbound(enquiry).ToQueueMessage();
         if (queued.Body.Length > OutboundRequest.MaxQueueBodyBytes)
         {
@@ -178,6 +187,7 @@ public sealed class EnquiryService(
                 Enquiry = t.Enquiry,
                 StaffName = name,
                 Pending = t.Effects.Count > 0 ? new PendingEffects(outboundId, t.Effects) : e.Pending,
+                TransformerStorage = transformed.Storage,
             };
         }, cancellationToken);
 
@@ -189,7 +199,7 @@ public sealed class EnquiryService(
 
         // The reply token as the enquiry holds it now (the size was checked with the one read before: tokens are short).
         await queue.SendAsync(QueueNames.Outbound, [Outbound(updated).ToQueueMessage()], cancellationToken);
-        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, sender.Note);
+        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, string.Join(" ", new[] { sender.Note, transformed.Note }.OfType<string>()) is { Length: > 0 } note ? note : null);
 
         OutboundRequest Outbound(StoredEnquiry to)
         {
@@ -206,7 +216,7 @@ public sealed class EnquiryService(
                 builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
             }
 
-            foreach (var message in request.Messages.EnumerateArray())
+            foreach (var message in messages.EnumerateArray())
             {
                 builder.AddMessage(message);
             }

@@ -91,6 +91,7 @@ public static class EnquiryProperties
     public const string ClosedBy = "ClosedBy";
     public const string ReplyToken = "ReplyToken";
     public const string ReplyTokenReceivedAt = "ReplyTokenReceivedAt";
+    public const string MarkAsReadToken = "MarkAsReadToken";
     public const string PendingCause = "PendingCause";
     public const string PendingEffects = "PendingEffects";
     public const string KeptEvents = "KeptEvents";
@@ -100,6 +101,7 @@ public static class EnquiryProperties
     public const string Moves = "Moves";
     public const string ExpiryWarnedAt = "ExpiryWarnedAt";
     public const string HistoryEvents = "HistoryEvents";
+    public const string TransformerStorage = "TransformerStorage";
 
     // Source rows
     public const string CurrentEnquiryId = "CurrentEnquiryId";

@@ -27,6 +27,9 @@ public sealed record StoredEnquiry
     /// <summary>The reply token of the source's latest event, offered to replies while it is fresh.</summary>
     public OutboundReply? LatestReply { get; init; }
 
+    /// <summary>The <c>markAsReadToken</c> of the user's latest message: read receipts mark it and everything before it as read.</summary>
+    public string? MarkAsReadToken { get; init; }
+
     /// <summary>Effects decided but not all carried out yet, and the <c>line-inbound</c> message or API call that caused them.</summary>
     public PendingEffects? Pending { get; init; }
 
@@ -35,6 +38,9 @@ public sealed record StoredEnquiry
 
     /// <summary>How many events of the conversation went into the enquiry's history; the next one gets this number.</summary>
     public long History { get; init; }
+
+    /// <summary>The transformer functions' storage object for this enquiry, as JSON (at most <see cref="Transformers.TransformerRunner.MaxStorageBytes"/>); null: none yet.</summary>
+    public string? TransformerStorage { get; init; }
 
     public string? ETag { get; init; }
 
