@@ -417,7 +417,7 @@ public sealed class EnquiryService(
             {
                 MoveKind.Handover => context.Lifecycle.HandOver(e.Enquiry, choice!, why),
                 MoveKind.Transfer => context.Lifecycle.Transfer(e.Enquiry, choice!, why),
-                _ => context.Lifecycle.HandBack(e.Enquiry, request.To ?? LastBot(e.Enquiry) ?? throw DomainException.Invalid("to", "required: the bot to hand the enquiry back to (no bot handed it over)"), why),
+                _ => context.Lifecycle.HandBack(e.Enquiry, HandBackTo(context, request, e.Enquiry), why),
             };
             return e with { Enquiry = transition.Enquiry, Pending = transition.Effects.Count > 0 ? new PendingEffects(cause, transition.Effects) : e.Pending };
         }, cancellationToken);
@@ -441,8 +441,18 @@ public sealed class EnquiryService(
         return new MoveResult(outcome, EnquiryResource.Of(updated), notes);
     }
 
-    /// <summary>The bot that last handed the enquiry to staff.</summary>
-    private static string? LastBot(Enquiry enquiry) => enquiry.Moves.LastOrDefault(m => m.Kind == MoveKind.Handover)?.From;
+    /// <summary>The bot named (checked by <see cref="ValidMove"/>), else the one that last handed the enquiry to staff, if it is still a bot of the channel.</summary>
+    private static string HandBackTo(EnquiryChannel channel, EnquiryMoveRequest request, Enquiry enquiry)
+    {
+        if (request.To is { } to)
+        {
+            return to;
+        }
+
+        return enquiry.Moves.LastOrDefault(m => m.Kind == MoveKind.Handover)?.From is { } bot && channel.Destination(bot)?.Kind == DestinationKind.Bot
+            ? bot
+            : throw DomainException.Invalid("to", "required: the bot to hand the enquiry back to (no bot of the channel handed it over)");
+    }
 
     /// <summary>
     /// Who of the staff served the source last, for a sticky handover rule: the source's last service when it
