@@ -197,7 +197,7 @@ public sealed class InfrastructureTests
             .ToList();
         List<(string Role, string ScopeType, string ScopeName)> expected =
         [
-            // The Functions host's storage; it holds no deployment package.
+            // The Functions host's storage; it holds no deployment package. Its media container's SAS are signed with a user delegation key this role may ask for.
             ("storageBlobDataOwner", "Microsoft.Storage/storageAccounts", hostStorage),
             // The channel tables (TableStorage__tableServiceUri).
             ("storageTableDataContributor", "Microsoft.Storage/storageAccounts", hostStorage),
@@ -230,7 +230,8 @@ public sealed class InfrastructureTests
         var deployment = Deployment("FlexConsumption");
         var storage = deployment.Site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage");
         var deploymentIdentity = storage.GetProperty("authentication").GetProperty("userAssignedIdentityResourceId").GetString()!;
-        var container = deployment.Single(Containers);
+        // The releases container: the host's account also has the media container (remuxed audio).
+        var container = deployment.OfType(Containers).Single(c => c.GetProperty("name").GetString()!.EndsWith("/" + deployment.Output("releasesContainerName"), StringComparison.Ordinal));
 
         storage.GetProperty("authentication").GetProperty("type").GetString().Should().Be("UserAssignedIdentity");
         deploymentIdentity.Should().NotBe(deployment.AppIdentityId, "the identity the app's code uses may not write its own package");
