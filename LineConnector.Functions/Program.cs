@@ -1,4 +1,5 @@
 using LineConnector.Functions.Admin;
+using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.Privacy;
@@ -17,6 +18,9 @@ app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapEnquiryMoves();
+app.MapEnquiryInject();
+app.MapLineExtras();
 app.MapTransformerTest();
 app.MapUserErasure();
 app.MapDataRetention();

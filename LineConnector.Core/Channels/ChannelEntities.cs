@@ -10,7 +10,7 @@ namespace LineConnector.Core.Channels;
 /// is reported with its table, row and property, never replaced by a default. Only properties
 /// left out take their documented default.
 /// </summary>
-internal static class ChannelEntities
+internal static partial class ChannelEntities
 {
     private static readonly string[] RuleRowPrefixes = ["alternative-", "percentage-", "time-"];
 
@@ -37,7 +37,11 @@ internal static class ChannelEntities
             [P.StickyPeriodMinutes] = s.StickyPeriodMinutes,
             [P.LineChannelId] = channel.LineChannelId,
             [P.BotUserId] = channel.BotUserId,
+            [P.ReadReceiptsEnabled] = s.LineExtras.ReadReceiptsEnabled,
+            [P.LoadingAnimationEnabled] = s.LineExtras.LoadingAnimationEnabled,
+            [P.LoadingAnimationSeconds] = s.LineExtras.LoadingAnimationSeconds,
         };
+        AddHandover(properties, s.Handover);
         WriteTransformers(properties, s.Transformers);
         properties[P.MaskSensitiveLogging] = s.DataProtection.MaskSensitiveLogging;
         properties[P.StoreConversationContent] = s.DataProtection.StoreConversationContent;
@@ -96,6 +100,11 @@ internal static class ChannelEntities
         if (rule.OtherTimes.Count > 0)
         {
             yield return new TableRow(channelId, ChannelTables.OtherTimesRowKey, new Dictionary<string, object?> { [P.Destination] = DestinationList(rule.OtherTimes) });
+        }
+
+        foreach (var row in HandoverRows(channelId, settings.Handover))
+        {
+            yield return row;
         }
     }
 
@@ -204,6 +213,12 @@ internal static class ChannelEntities
         var sticky = r.Int(P.StickyPeriodMinutes, ChannelSettings.DefaultStickyPeriodMinutes);
         var customInfo = r.Text(P.CustomInfo, required: false) ?? "";
         var timeZone = r.Text(P.TimeZone, required: true);
+        var lineExtras = new LineExtrasSettings
+        {
+            ReadReceiptsEnabled = r.Bool(P.ReadReceiptsEnabled),
+            LoadingAnimationEnabled = r.Bool(P.LoadingAnimationEnabled),
+            LoadingAnimationSeconds = r.Int(P.LoadingAnimationSeconds, LineExtrasSettings.DefaultLoadingAnimationSeconds) ?? LineExtrasSettings.DefaultLoadingAnimationSeconds,
+        };
         var transformers = ReadTransformers(r);
         var dataProtection = new DataProtectionSettings
         {
@@ -216,6 +231,7 @@ internal static class ChannelEntities
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
         var ruleKind = fallbackKind ?? kind;
         var rule = ruleKind is { } k ? ReadRule(k, routingRows, problems, locations) : null;
+        var handover = ReadHandover(channelId, r, routingRows, problems);
 
         if (problems.Count == 0)
         {
@@ -230,6 +246,8 @@ internal static class ChannelEntities
                 StaffNameFormat = staffNameFormat!.Value,
                 MissedEnquiryTimeoutSeconds = missed!.Value,
                 StickyPeriodMinutes = sticky!.Value,
+                Handover = handover,
+                LineExtras = lineExtras,
                 Transformers = transformers,
                 DataProtection = dataProtection,
             };
@@ -304,6 +322,11 @@ internal static class ChannelEntities
         List<string> otherTimes = [];
         foreach (var row in rows)
         {
+            if (row.RowKey.StartsWith(HandoverRowPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var r = new RowReader(ChannelTables.Routing, row, problems);
             if (kind == RoutingKind.Time && row.RowKey == ChannelTables.OtherTimesRowKey)
             {
@@ -433,6 +456,16 @@ internal static class ChannelEntities
                 }
 
                 return new(ChannelTables.Routing, $"{RulePrefix}NN", null, error.Message);
+            }
+
+            if (field.StartsWith("lineExtras.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, Pascal(field["lineExtras.".Length..]), error.Message);
+            }
+
+            if (field.StartsWith("dataProtection.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, Pascal(field["dataProtection.".Length..]), error.Message);
             }
 
             if (field.StartsWith("transformers.", StringComparison.Ordinal))

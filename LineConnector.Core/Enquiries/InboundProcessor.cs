@@ -98,6 +98,8 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         var reply = webhookEvent is { ReplyToken: { } token, IsStandby: false }
             ? new OutboundReply(token, envelope.ReceivedAt)
             : null;
+        // In standby another channel has the chat: its messages are not this bot's to mark as read.
+        var markAsRead = webhookEvent.IsStandby ? null : webhookEvent.Message?.MarkAsReadToken;
         for (var attempt = 0; attempt < EnquiryStore.MaxUpdateAttempts; attempt++)
         {
             var notes = new List<string> { why };
@@ -106,7 +108,10 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
             // The transformer changes what destinations receive; the connector goes on reading the event as LINE sent it (source, reply token, content).
             var live = current is { Enquiry.State: not EnquiryState.Closed } ? current : null;
-            var transformed = TransformerStage.Apply(channel!.Channel.Settings.Transformers, TransformerHookKind.Input, envelope.Event, new TransformerContext(channelId, live?.Id, live?.TransformerStorage));
+            // An injected input went through handleInject when it was injected (EnquiryService.InjectAsync), not through handleInput.
+            var transformed = envelope.Event.TryGetProperty("injected", out var injected) && injected.ValueKind == JsonValueKind.True
+                ? new TransformerDecision(envelope.Event, live?.TransformerStorage, null, [])
+                : TransformerStage.Apply(channel!.Channel.Settings.Transformers, TransformerHookKind.Input, envelope.Event, new TransformerContext(channelId, live?.Id, live?.TransformerStorage));
             if (transformed.Note is { } transformerNote)
             {
                 notes.Add(transformerNote);
@@ -114,7 +119,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
             if (transformed.Value is not { } forwarded)
             {
-                return await DropAsync(channelId, sourceId, cause, live, type, channel.Channel.Settings.DataProtection.Kept(transformed.Storage), notes, cancellationToken);
+                return await DropAsync(channelId, sourceId, cause, live, type, channel!.Channel.Settings.DataProtection.Kept(transformed.Storage), notes, cancellationToken);
             }
 
             var effectCause = new EffectCause(cause, type, forwarded, EnquiryEffects.Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService };
@@ -133,7 +138,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             // Routing reads the destinations' presence, so it is asked only when the lifecycle will route.
             var newId = EnquiryIds.For(channelId, sourceId, cause);
             var choice = EnquiryLifecycle.RoutesOnUserEvent(current?.Enquiry)
-                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken)
+                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken, toStaff: !opens && current!.Enquiry.WithStaff)
                 : null;
             var transition = channel!.Lifecycle.ReceiveUserEvent(current?.Enquiry, sourceId, newId, _ => choice!);
             notes.AddRange(transition.Explanation);
@@ -145,6 +150,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                     SourceType = webhookEvent.Source!.Type,
                     OpenedByEventId = cause,
                     LatestReply = reply,
+                    MarkAsReadToken = markAsRead,
                     Pending = new PendingEffects(cause, transition.Effects),
                     TransformerStorage = channel.Channel.Settings.DataProtection.Kept(transformed.Storage),
                 }
@@ -152,15 +158,21 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                 {
                     Enquiry = transition.Enquiry,
                     LatestReply = reply ?? current.LatestReply,
+                    MarkAsReadToken = markAsRead ?? current.MarkAsReadToken,
                     Pending = new PendingEffects(cause, transition.Effects),
                     TransformerStorage = channel.Channel.Settings.DataProtection.Kept(transformed.Storage),
                 };
-            var write = new EnquiryWrite(decided)
-            {
-                Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
-                Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
-                Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
-            };
+            var write = ConversationHistory.Add(
+                new EnquiryWrite(decided)
+                {
+                    Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
+                    Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
+                    Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
+                },
+                channel.Channel,
+                cause,
+                envelope.Event,
+                envelope.ReceivedAt);
             if (await enquiries.WriteAsync(write, opens ? null : current!.Enquiry, cancellationToken) is { } written)
             {
                 return await FinishAsync(channel, written, effectCause, opens ? Opened : Continued, notes, cancellationToken);
@@ -209,7 +221,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                 if (enquiry.Enquiry is { State: EnquiryState.Missed, DestinationId: null })
                 {
                     var source = await enquiries.GetSourceAsync(check.ChannelId, enquiry.Enquiry.SourceId, cancellationToken);
-                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken);
+                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken, toStaff: enquiry.Enquiry.WithStaff);
                 }
 
                 transition = channel!.Lifecycle.MissedCheckDue(enquiry.Enquiry, check.Due, choice is null ? null : () => choice);
