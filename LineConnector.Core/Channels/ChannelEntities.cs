@@ -466,6 +466,11 @@ internal static partial class ChannelEntities
                 return new(ChannelTables.Channels, channelId, Pascal(field["lineExtras.".Length..]), error.Message);
             }
 
+            if (field.StartsWith("dataProtection.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, Pascal(field["dataProtection.".Length..]), error.Message);
+            }
+
             if (field.StartsWith("transformers.", StringComparison.Ordinal))
             {
                 var part = field["transformers.".Length..];

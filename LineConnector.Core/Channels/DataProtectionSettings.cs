@@ -18,8 +18,8 @@ public sealed record DataProtectionSettings
     public bool MaskSensitiveLogging { get; set; }
 
     /// <summary>
-    /// Off: no event body is kept beyond its processing. Events waiting for a destination are still kept
-    /// until one takes them (nothing is lost), then deleted; the transformer storage object is not kept.
+    /// Off: no event body is kept beyond its processing: no history for a handover, no transformer storage
+    /// object. Events waiting for a destination are still kept until one takes them (nothing is lost), then deleted.
     /// </summary>
     public bool StoreConversationContent { get; set; } = true;
 

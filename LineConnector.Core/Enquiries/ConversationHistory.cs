@@ -18,6 +18,12 @@ public static class ConversationHistory
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(channel);
+        if (!channel.Settings.DataProtection.StoreConversationContent)
+        {
+            // No event body is kept beyond its processing: a handover's history is then empty (DataProtectionSettings).
+            return write;
+        }
+
         var enquiry = write.Enquiry;
         return write with
         {

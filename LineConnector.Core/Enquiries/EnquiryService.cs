@@ -381,8 +381,32 @@ public sealed class EnquiryService(
         }
 
         var eventId = idempotencyKey is null ? $"inject-{Guid.NewGuid():N}" : $"inject-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
-        await queue.SendAsync(QueueNames.Inbound, [InjectedInput.Message(enquiry, access.Channel.BotUserId, input, eventId, clock.GetUtcNow())], cancellationToken);
-        return new InjectAccepted(eventId, enquiry.Id);
+        var channel = access.Channel;
+        var transformed = TransformerStage.Apply(
+            channel.Settings.Transformers,
+            TransformerHookKind.Inject,
+            JsonSerializer.SerializeToElement(input, EnquiryApiJsonContext.Default.InjectRequest),
+            new TransformerContext(channel.Id, enquiry.Id, enquiry.TransformerStorage));
+        var storage = channel.Settings.DataProtection.Kept(transformed.Storage);
+        if (storage != enquiry.TransformerStorage)
+        {
+            await enquiries.UpdateAsync(enquiry, e => e.TransformerStorage == storage ? null : new EnquiryWrite(e with { TransformerStorage = storage }), cancellationToken);
+        }
+
+        if (transformed.Value is not { } value)
+        {
+            return new InjectAccepted(eventId, enquiry.Id) { Dropped = true, Note = transformed.Note };
+        }
+
+        var injected = value.Deserialize(EnquiryApiJsonContext.Default.InjectRequest)!;
+        if (InjectedInput.Check(injected) is { Count: > 0 } problems)
+        {
+            throw new DomainException(DomainError.Unprocessable,
+                $"The channel's handleInject transformer returned an input that cannot be injected: {string.Join("; ", problems)}.", title: "The transformer's input cannot be injected");
+        }
+
+        await queue.SendAsync(QueueNames.Inbound, [InjectedInput.Message(enquiry, access.Channel.BotUserId, injected, eventId, clock.GetUtcNow())], cancellationToken);
+        return new InjectAccepted(eventId, enquiry.Id) { Note = transformed.Note };
     }
 
     /// <summary>

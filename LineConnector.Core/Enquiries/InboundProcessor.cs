@@ -108,7 +108,10 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
             // The transformer changes what destinations receive; the connector goes on reading the event as LINE sent it (source, reply token, content).
             var live = current is { Enquiry.State: not EnquiryState.Closed } ? current : null;
-            var transformed = TransformerStage.Apply(channel!.Channel.Settings.Transformers, TransformerHookKind.Input, envelope.Event, new TransformerContext(channelId, live?.Id, live?.TransformerStorage));
+            // An injected input went through handleInject when it was injected (EnquiryService.InjectAsync), not through handleInput.
+            var transformed = envelope.Event.TryGetProperty("injected", out var injected) && injected.ValueKind == JsonValueKind.True
+                ? new TransformerDecision(envelope.Event, live?.TransformerStorage, null, [])
+                : TransformerStage.Apply(channel!.Channel.Settings.Transformers, TransformerHookKind.Input, envelope.Event, new TransformerContext(channelId, live?.Id, live?.TransformerStorage));
             if (transformed.Note is { } transformerNote)
             {
                 notes.Add(transformerNote);
@@ -116,7 +119,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
 
             if (transformed.Value is not { } forwarded)
             {
-                return await DropAsync(channelId, sourceId, cause, live, type, channel.Channel.Settings.DataProtection.Kept(transformed.Storage), notes, cancellationToken);
+                return await DropAsync(channelId, sourceId, cause, live, type, channel!.Channel.Settings.DataProtection.Kept(transformed.Storage), notes, cancellationToken);
             }
 
             var effectCause = new EffectCause(cause, type, forwarded, EnquiryEffects.Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService };

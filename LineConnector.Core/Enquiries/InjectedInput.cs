@@ -19,7 +19,14 @@ public sealed record InjectRequest
 public sealed record InjectedPostback(string? Data);
 
 /// <param name="EventId">The injected event's <c>webhookEventId</c>, also its id when forwarded: the same for a call retried with the same <c>Idempotency-Key</c>.</param>
-public sealed record InjectAccepted(string EventId, string EnquiryId);
+public sealed record InjectAccepted(string EventId, string EnquiryId)
+{
+    /// <summary>The channel's handleInject transformer dropped the input: nothing is queued (<see cref="Note"/> says why).</summary>
+    public bool Dropped { get; init; }
+
+    /// <summary>What the channel's handleInject transformer did, when it ran.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>
 /// Turns an injected input into a webhook event of the enquiry's source, marked <c>"injected": true</c>, in

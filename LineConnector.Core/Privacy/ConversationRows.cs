@@ -9,18 +9,19 @@ namespace LineConnector.Core.Privacy;
 /// <param name="Events">Records of handled events (<c>event:</c> rows).</param>
 /// <param name="Contents">Rows of images, video, audio and files users sent (<c>content:</c> rows).</param>
 /// <param name="KeptEvents">Events kept for a destination (<c>kept:</c> rows).</param>
+/// <param name="History">Events kept as the enquiry's history for a handover (<c>history:</c> rows).</param>
 /// <param name="OutboundMessages">Records of what was sent to LINE (table <c>OutboundMessages</c>).</param>
-public sealed record DeletedRows(int Sources, int Enquiries, int Events, int Contents, int KeptEvents, int OutboundMessages)
+public sealed record DeletedRows(int Sources, int Enquiries, int Events, int Contents, int KeptEvents, int History, int OutboundMessages)
 {
-    public static DeletedRows None { get; } = new(0, 0, 0, 0, 0, 0);
+    public static DeletedRows None { get; } = new(0, 0, 0, 0, 0, 0, 0);
 
-    public int Total => Sources + Enquiries + Events + Contents + KeptEvents + OutboundMessages;
+    public int Total => Sources + Enquiries + Events + Contents + KeptEvents + History + OutboundMessages;
 
     public static DeletedRows operator +(DeletedRows a, DeletedRows b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return new(a.Sources + b.Sources, a.Enquiries + b.Enquiries, a.Events + b.Events, a.Contents + b.Contents, a.KeptEvents + b.KeptEvents, a.OutboundMessages + b.OutboundMessages);
+        return new(a.Sources + b.Sources, a.Enquiries + b.Enquiries, a.Events + b.Events, a.Contents + b.Contents, a.KeptEvents + b.KeptEvents, a.History + b.History, a.OutboundMessages + b.OutboundMessages);
     }
 }
 
@@ -32,6 +33,7 @@ internal static class ConversationRows
     public const string EventPrefix = "event:";
     public const string ContentPrefix = "content:";
     public const string KeptPrefix = "kept:";
+    public const string HistoryPrefix = "history:";
 
     public static async Task<DeletedRows> DeleteAsync(ITableStore store, string table, IReadOnlyList<TableRow> rows, CancellationToken cancellationToken)
     {
@@ -45,20 +47,21 @@ internal static class ConversationRows
 
         int Count(string prefix) => rows.Count(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal));
         return table == EnquiryTables.Conversations
-            ? new DeletedRows(Count(SourcePrefix), Count(EnquiryPrefix), Count(EventPrefix), Count(ContentPrefix), Count(KeptPrefix), 0)
+            ? new DeletedRows(Count(SourcePrefix), Count(EnquiryPrefix), Count(EventPrefix), Count(ContentPrefix), Count(KeptPrefix), Count(HistoryPrefix), 0)
             : DeletedRows.None with { OutboundMessages = rows.Count };
     }
 
-    /// <summary>The content and kept rows that belong to <paramref name="enquiryIds"/>.</summary>
+    /// <summary>The content, kept and history rows that belong to <paramref name="enquiryIds"/>.</summary>
     public static IEnumerable<TableRow> BelongingTo(IEnumerable<TableRow> rows, IReadOnlySet<string> enquiryIds) =>
         rows.Where(r =>
             (r.RowKey.StartsWith(ContentPrefix, StringComparison.Ordinal) && r.Properties.GetValueOrDefault(EnquiryProperties.EnquiryId) is string id && enquiryIds.Contains(id))
-            || (r.RowKey.StartsWith(KeptPrefix, StringComparison.Ordinal) && enquiryIds.Contains(KeptEnquiry(r.RowKey))));
+            || (r.RowKey.StartsWith(KeptPrefix, StringComparison.Ordinal) && enquiryIds.Contains(NumberedEnquiry(KeptPrefix, r.RowKey)))
+            || (r.RowKey.StartsWith(HistoryPrefix, StringComparison.Ordinal) && enquiryIds.Contains(NumberedEnquiry(HistoryPrefix, r.RowKey))));
 
-    /// <summary>The enquiry id of a <c>kept:{enquiry id}:{number}</c> row key.</summary>
-    private static string KeptEnquiry(string rowKey)
+    /// <summary>The enquiry id of a <c>kept:{enquiry id}:{number}</c> or <c>history:{enquiry id}:{number}</c> row key.</summary>
+    private static string NumberedEnquiry(string prefix, string rowKey)
     {
-        var rest = rowKey[KeptPrefix.Length..];
+        var rest = rowKey[prefix.Length..];
         var end = rest.LastIndexOf(':');
         return end < 0 ? rest : rest[..end];
     }

@@ -27,10 +27,10 @@ public static partial class DataRetentionEndpoint
     {
         foreach (var (channel, deleted) in await sweep.SweepAsync(cancellationToken))
         {
-            LogSwept(logger, channel, deleted.Enquiries, deleted.Events, deleted.Contents, deleted.KeptEvents);
+            LogSwept(logger, channel, deleted.Enquiries, deleted.Events, deleted.Contents, deleted.KeptEvents, deleted.History);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention of channel {ChannelId}: deleted {Enquiries} closed enquiries, {Events} event records, {Contents} content rows and {KeptEvents} kept events")]
-    private static partial void LogSwept(ILogger logger, string channelId, int enquiries, int events, int contents, int keptEvents);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention of channel {ChannelId}: deleted {Enquiries} closed enquiries, {Events} event records, {Contents} content rows, {KeptEvents} kept events and {History} history events")]
+    private static partial void LogSwept(ILogger logger, string channelId, int enquiries, int events, int contents, int keptEvents, int history);
 }

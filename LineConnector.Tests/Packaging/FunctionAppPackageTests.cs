@@ -169,7 +169,10 @@ public sealed class FunctionAppPackageTests(PublishedFunctionApp published)
             {"bindings":[{"type":"serviceBusTrigger","direction":"in","name":"message","queueName":"line-inbound","connection":"AzureWebJobsServiceBus","isSessionsEnabled":true}]}
             """).Problems().Should().ContainSingle().Which.Should().Contain("connection");
         FunctionJson.Parse("Timer", """
-            {"bindings":[{"type":"timerTrigger","direction":"in","name":"timer","schedule":"0 */5 * * * *"}]}
+            {"bindings":[{"type":"timerTrigger","direction":"in","name":"timer"}]}
+            """).Problems().Should().ContainSingle().Which.Should().Contain("timerTrigger");
+        FunctionJson.Parse("TimerWithOutput", """
+            {"bindings":[{"type":"timerTrigger","direction":"in","name":"timer","schedule":"0 */5 * * * *"},{"type":"queue","direction":"out","name":"q"}]}
             """).Problems().Should().ContainSingle().Which.Should().Contain("timerTrigger");
         FunctionJson.Parse("UpperCaseMethod", """
             {"bindings":[{"type":"httpTrigger","direction":"in","name":"req","authLevel":"anonymous","methods":["POST"]},{"type":"http","direction":"out","name":"res"}]}

@@ -49,7 +49,7 @@ internal sealed record FunctionJson(string Name, JsonElement Root)
     /// What the Functions host and this app's handler contract require (custom-handler contract):
     /// an HTTP function has exactly an httpTrigger in and an http out, so the host proxies the raw
     /// request; a queue function has only a session-enabled serviceBusTrigger on the identity-based
-    /// ServiceBusConnection (output bindings cannot set SessionId or MessageId).
+    /// ServiceBusConnection (output bindings cannot set SessionId or MessageId); a timer function only its timerTrigger.
     /// </summary>
     public IEnumerable<string> Problems()
     {
@@ -93,8 +93,16 @@ internal sealed record FunctionJson(string Name, JsonElement Root)
                 }
 
                 break;
+            case "timerTrigger":
+                // The host posts each tick to /{Name}, as for a queue function; no output binding.
+                if (Bindings.Count != 1 || string.IsNullOrEmpty(Text(trigger, "schedule")))
+                {
+                    yield return $"{Name}: a timer function has exactly one binding, a timerTrigger with a schedule";
+                }
+
+                break;
             default:
-                yield return $"{Name}: trigger type '{TriggerType}' is not one the app handles (httpTrigger, serviceBusTrigger)";
+                yield return $"{Name}: trigger type '{TriggerType}' is not one the app handles (httpTrigger, serviceBusTrigger, timerTrigger)";
                 break;
         }
     }

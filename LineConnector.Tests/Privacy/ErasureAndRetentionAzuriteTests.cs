@@ -29,7 +29,7 @@ public sealed class ErasureAndRetentionAzuriteTests
     }
 
     /// <summary>
-    /// One enquiry of <paramref name="user"/> opened (and closed when <paramref name="closedAt"/> is given) with its source row, the
+    /// One enquiry of <paramref name="user"/> opened (and closed when <paramref name="closedAt"/> is given) with its source row, one history event, the
     /// records of <paramref name="events"/> handled events, an image's content row, a kept event, and <paramref name="sent"/> sent-message records.
     /// </summary>
     private async Task<string> ConversationAsync(string user, string openingEvent, DateTimeOffset at, DateTimeOffset? closedAt, int events, int sent)
@@ -51,6 +51,7 @@ public sealed class ErasureAndRetentionAzuriteTests
                 ClosedBy = closedAt is null ? null : EnquiryCloser.Staff,
                 KeptEvents = 1,
             },
+            History = 1,
         };
         var write = new EnquiryWrite(enquiry)
         {
@@ -58,6 +59,7 @@ public sealed class ErasureAndRetentionAzuriteTests
             Record = new ProcessedCause(_channel, openingEvent, id, "message", "opened", "Opened.", at),
             Content = new InboundContent(_channel, "4" + openingEvent[^8..], id, "image"),
             Keep = new KeptEvent(id, 0, openingEvent, """{"type":"message"}"""),
+            History = new HistoryEvent(id, 0, openingEvent, """{"type":"message"}""", at),
         };
         (await enquiries.WriteAsync(write, null, default)).Should().NotBeNull();
         for (var i = 1; i < events; i++)
@@ -98,7 +100,7 @@ public sealed class ErasureAndRetentionAzuriteTests
         var erased = await new UserErasure(_store, repository, new SensitiveLogging(new ChannelCache(repository, _clock), hasher)).EraseAsync(_channel, User(1), default);
 
         // Two enquiries (the source row points at the second), 3 + 2 event records, an image and a kept event each, 3 sent messages.
-        erased.Deleted.Should().Be(new DeletedRows(Sources: 1, Enquiries: 2, Events: 5, Contents: 2, KeptEvents: 2, OutboundMessages: 3));
+        erased.Deleted.Should().Be(new DeletedRows(Sources: 1, Enquiries: 2, Events: 5, Contents: 2, KeptEvents: 2, History: 2, OutboundMessages: 3));
         erased.User.Should().Be(hasher.Hash(User(1)), "the channel masks logging: the answer names the user as its logs do");
         (await RowsAsync(EnquiryTables.Conversations, EnquiryTables.Partition(_channel, User(1))))
             .Where(r => r.RowKey.Contains(User(1), StringComparison.Ordinal) || Equals(r.Properties.GetValueOrDefault(EnquiryProperties.SourceId), User(1))
@@ -146,7 +148,7 @@ public sealed class ErasureAndRetentionAzuriteTests
         var swept = await new RetentionSweep(_store, repository, _clock).SweepAsync(default);
 
         swept.Should().ContainKey(_channel);
-        swept[_channel].Should().Be(new DeletedRows(Sources: 0, Enquiries: 1, Events: 3 + 2 + 2, Contents: 1, KeptEvents: 1, OutboundMessages: 0));
+        swept[_channel].Should().Be(new DeletedRows(Sources: 0, Enquiries: 1, Events: 3 + 2 + 2, Contents: 1, KeptEvents: 1, History: 1, OutboundMessages: 0));
         var enquiries = new EnquiryStore(_store);
         (await enquiries.GetAsync(recent, User(4), default)).Should().NotBeNull();
         (await enquiries.GetAsync(open, User(5), default)).Should().NotBeNull();

@@ -168,4 +168,37 @@ public sealed class TransformerEndToEndTests
         output.ToString().Should().Contain("outcome  returned").And.Contain("storage  {\"seen\":true}").And.Contain("console  info: in Hi")
             .And.Contain("output   {\"type\":\"message\",\"message\":{\"type\":\"text\",\"text\":\"Hi\"}}");
     }
+
+    [Fact]
+    public async Task HandleInject_changes_or_drops_an_injected_input_and_handleInput_does_not_run_on_it()
+    {
+        await using var world = await EnquiryWorld.StartAsync(new Dictionary<string, string?>
+        {
+            [$"Channels:{Channel}:TransformerCode"] = Code + """
+                function handleInject(input, context) {
+                  context.storage.injected = (context.storage.injected || 0) + 1;
+                  if (input.text === 'drop me') { return null; }
+                  return { text: input.text.toUpperCase() };
+                }
+                """,
+            [$"Channels:{Channel}:TransformerInputEnabled"] = "true",
+            [$"Channels:{Channel}:TransformerInjectEnabled"] = "true",
+        });
+        await world.PostWebhookAsync(Text(User(6), "01TRANSFORM00000000000007", "Hello"));
+        var id = EnquiryIds.For(Channel, User(6), "01TRANSFORM00000000000007");
+
+        var changed = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/inject", DeskSecret, """{"text":"order 1234"}""");
+        changed.StatusCode.Should().Be(HttpStatusCode.Accepted, await changed.Content.ReadAsStringAsync());
+        (await changed.Content.ReadFromJsonAsync(EnquiryApiJsonContext.Default.InjectAccepted))!.Note.Should().Be("The handleInject transformer ran.");
+        var dropped = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/inject", DeskSecret, """{"text":"drop me"}""");
+        var droppedAnswer = (await dropped.Content.ReadFromJsonAsync(EnquiryApiJsonContext.Default.InjectAccepted))!;
+        await world.IdleAsync();
+
+        droppedAnswer.Dropped.Should().BeTrue();
+        droppedAnswer.Note.Should().Be("Dropped by the handleInject transformer (it returned a falsy value).");
+        var texts = world.Received("desk").Where(r => r.Message.Kind == "event").Select(r => r.Message.Event!.Value.GetProperty("message").GetProperty("text").GetString()).ToList();
+        texts.Should().Equal(["#1 Hello", "ORDER 1234"], "handleInput changed the user's event, handleInject the injected one; the dropped input went nowhere");
+        var enquiry = (await world.RowsAsync(EnquiryWorld.Enquiries)).Should().ContainSingle().Subject;
+        enquiry.Properties[EnquiryProperties.TransformerStorage].Should().Be("""{"count":1,"injected":2}""");
+    }
 }
