@@ -20,6 +20,7 @@ app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
 app.MapConsoleApi();
+app.MapConsoleReports();
 app.MapConsole();
 app.MapPlayground();
 app.Run();

@@ -15,7 +15,7 @@ export async function render(main, args) {
 
   const picker = channelPicker(list, channelId, id => { location.hash = `#/playground/${encodeURIComponent(id)}`; });
   const who = field('Act as', { options: state.users.map(u => [u.id, u.name]), value: state.users[0].id });
-  const where = field('Chat', { options: [['', 'One-to-one with the account'], ...state.groups.map(g => [g.id, `Group: ${g.name}`])], value: '' });
+  const where = field('Conversation', { options: [['', 'One-to-one with the account'], ...state.groups.map(g => [g.id, `Group: ${g.name}`])], value: '' });
   const chat = el('div', { class: 'chat', role: 'log', 'aria-label': 'Chat', tabindex: 0 });
   const text = field('Message', { hint: 'Enter sends.' });
   const imageInput = el('input', { type: 'file', id: 'pg-image', accept: 'image/png,image/jpeg' });
