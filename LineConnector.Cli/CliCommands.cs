@@ -13,5 +13,6 @@ public static class CliCommands
         DeadLetters.DeadLettersCommand.Create(),
         ChannelCommands.Create(),
         RouteCommands.Create(),
+        TransformerCommands.Create(),
     ];
 }

@@ -1,9 +1,11 @@
 using LineConnector.Functions.Admin;
+using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.Hosting;
 using LineConnector.Functions.OperatorConsole;
 using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
+using LineConnector.Functions.Transformers;
 using LineConnector.Functions.Webhook;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -19,6 +21,10 @@ app.MapLineWebhook();
 app.MapQueueTriggers();
 app.MapChannelAdmin();
 app.MapEnquiryApi();
+app.MapEnquiryMoves();
+app.MapEnquiryInject();
+app.MapLineExtras();
+app.MapTransformerTest();
 app.MapConsoleApi();
 app.MapConsoleReports();
 app.MapConsole();

@@ -61,6 +61,15 @@ public sealed record ChannelSettings
     /// <summary>How long after their last enquiry a returning user goes back to the same destination (sticky routing).</summary>
     public int StickyPeriodMinutes { get; set; } = DefaultStickyPeriodMinutes;
 
+    /// <summary>How a bot hands enquiries to staff.</summary>
+    public HandoverSettings Handover { get; set; } = new();
+
+    /// <summary>Read receipts and the loading animation.</summary>
+    public LineExtrasSettings LineExtras { get; set; } = new();
+
+    /// <summary>JavaScript that changes or drops what comes in and goes out (<see cref="TransformerSettings"/>).</summary>
+    public TransformerSettings Transformers { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

@@ -10,7 +10,7 @@ namespace LineConnector.Core.Channels;
 /// is reported with its table, row and property, never replaced by a default. Only properties
 /// left out take their documented default.
 /// </summary>
-internal static class ChannelEntities
+internal static partial class ChannelEntities
 {
     private static readonly string[] RuleRowPrefixes = ["alternative-", "percentage-", "time-"];
 
@@ -37,7 +37,12 @@ internal static class ChannelEntities
             [P.StickyPeriodMinutes] = s.StickyPeriodMinutes,
             [P.LineChannelId] = channel.LineChannelId,
             [P.BotUserId] = channel.BotUserId,
+            [P.ReadReceiptsEnabled] = s.LineExtras.ReadReceiptsEnabled,
+            [P.LoadingAnimationEnabled] = s.LineExtras.LoadingAnimationEnabled,
+            [P.LoadingAnimationSeconds] = s.LineExtras.LoadingAnimationSeconds,
         };
+        AddHandover(properties, s.Handover);
+        WriteTransformers(properties, s.Transformers);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -93,6 +98,65 @@ internal static class ChannelEntities
         {
             yield return new TableRow(channelId, ChannelTables.OtherTimesRowKey, new Dictionary<string, object?> { [P.Destination] = DestinationList(rule.OtherTimes) });
         }
+
+        foreach (var row in HandoverRows(channelId, settings.Handover))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>A String property holds at most 32,768 characters: the code goes over as many as it needs (a surrogate pair is never split).</summary>
+    private const int CodePartLength = TableRules.MaxStringLength;
+
+    private static void WriteTransformers(Dictionary<string, object?> properties, TransformerSettings t)
+    {
+        var code = t.Code ?? "";
+        for (int start = 0, n = 0; start < code.Length || n < 3; n++)
+        {
+            var length = Math.Min(CodePartLength, code.Length - start);
+            if (length > 0 && start + length < code.Length && char.IsHighSurrogate(code[start + length - 1]))
+            {
+                length--;
+            }
+
+            // Parts beyond the code's end are written empty, so that a shorter code replaces a longer one.
+            properties[P.TransformerCodePart(n)] = length > 0 ? code.Substring(start, length) : null;
+            start += Math.Max(length, 0);
+        }
+
+        foreach (var kind in Enum.GetValues<Transformers.TransformerHookKind>())
+        {
+            properties[P.TransformerEnabled(kind)] = t[kind].Enabled;
+            properties[P.TransformerAbortOnError(kind)] = t[kind].AbortOnError;
+        }
+
+        properties[P.TransformerTimeoutMilliseconds] = t.TimeoutMilliseconds;
+        properties[P.TransformerMemoryLimitKilobytes] = t.MemoryLimitKilobytes;
+        properties[P.TransformerMaxStatements] = t.MaxStatements;
+        properties[P.TransformerMaxRecursionDepth] = t.MaxRecursionDepth;
+    }
+
+    private static TransformerSettings ReadTransformers(RowReader r)
+    {
+        var code = new System.Text.StringBuilder();
+        for (var n = 0; r.Raw(P.TransformerCodePart(n)) is { } part; n++)
+        {
+            code.Append(part);
+        }
+
+        var hooks = Enum.GetValues<Transformers.TransformerHookKind>().ToDictionary(k => k, k => new TransformerHook(r.Bool(P.TransformerEnabled(k)), r.Bool(P.TransformerAbortOnError(k))));
+        return new TransformerSettings
+        {
+            Code = code.Length == 0 ? null : code.ToString(),
+            Input = hooks[Transformers.TransformerHookKind.Input],
+            Output = hooks[Transformers.TransformerHookKind.Output],
+            Notify = hooks[Transformers.TransformerHookKind.Notify],
+            Inject = hooks[Transformers.TransformerHookKind.Inject],
+            TimeoutMilliseconds = r.Int(P.TransformerTimeoutMilliseconds, TransformerSettings.DefaultTimeoutMilliseconds) ?? TransformerSettings.DefaultTimeoutMilliseconds,
+            MemoryLimitKilobytes = r.Int(P.TransformerMemoryLimitKilobytes, TransformerSettings.DefaultMemoryLimitKilobytes) ?? TransformerSettings.DefaultMemoryLimitKilobytes,
+            MaxStatements = r.Int(P.TransformerMaxStatements, TransformerSettings.DefaultMaxStatements) ?? TransformerSettings.DefaultMaxStatements,
+            MaxRecursionDepth = r.Int(P.TransformerMaxRecursionDepth, TransformerSettings.DefaultMaxRecursionDepth) ?? TransformerSettings.DefaultMaxRecursionDepth,
+        };
     }
 
     /// <summary>A time condition's destinations in one property, in order: <c>desk</c>, <c>desk, faq-bot</c> (ids hold no comma).</summary>
@@ -146,11 +210,19 @@ internal static class ChannelEntities
         var sticky = r.Int(P.StickyPeriodMinutes, ChannelSettings.DefaultStickyPeriodMinutes);
         var customInfo = r.Text(P.CustomInfo, required: false) ?? "";
         var timeZone = r.Text(P.TimeZone, required: true);
+        var lineExtras = new LineExtrasSettings
+        {
+            ReadReceiptsEnabled = r.Bool(P.ReadReceiptsEnabled),
+            LoadingAnimationEnabled = r.Bool(P.LoadingAnimationEnabled),
+            LoadingAnimationSeconds = r.Int(P.LoadingAnimationSeconds, LineExtrasSettings.DefaultLoadingAnimationSeconds) ?? LineExtrasSettings.DefaultLoadingAnimationSeconds,
+        };
+        var transformers = ReadTransformers(r);
 
         var destinations = destinationRows.Select(row => ReadDestination(row, problems)).ToList();
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
         var ruleKind = fallbackKind ?? kind;
         var rule = ruleKind is { } k ? ReadRule(k, routingRows, problems, locations) : null;
+        var handover = ReadHandover(channelId, r, routingRows, problems);
 
         if (problems.Count == 0)
         {
@@ -165,6 +237,9 @@ internal static class ChannelEntities
                 StaffNameFormat = staffNameFormat!.Value,
                 MissedEnquiryTimeoutSeconds = missed!.Value,
                 StickyPeriodMinutes = sticky!.Value,
+                Handover = handover,
+                LineExtras = lineExtras,
+                Transformers = transformers,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -237,6 +312,11 @@ internal static class ChannelEntities
         List<string> otherTimes = [];
         foreach (var row in rows)
         {
+            if (row.RowKey.StartsWith(HandoverRowPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var r = new RowReader(ChannelTables.Routing, row, problems);
             if (kind == RoutingKind.Time && row.RowKey == ChannelTables.OtherTimesRowKey)
             {
@@ -368,6 +448,24 @@ internal static class ChannelEntities
                 return new(ChannelTables.Routing, $"{RulePrefix}NN", null, error.Message);
             }
 
+            if (field.StartsWith("lineExtras.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, Pascal(field["lineExtras.".Length..]), error.Message);
+            }
+
+            if (field.StartsWith("transformers.", StringComparison.Ordinal))
+            {
+                var part = field["transformers.".Length..];
+                var property = part switch
+                {
+                    "code" => P.TransformerCode,
+                    _ when part.Split('.') is [var hook, var which] && Enum.TryParse<Transformers.TransformerHookKind>(hook, ignoreCase: true, out var kind) =>
+                        which == "abortOnError" ? P.TransformerAbortOnError(kind) : P.TransformerEnabled(kind),
+                    _ => "Transformer" + Pascal(part),
+                };
+                return new(ChannelTables.Channels, channelId, property, error.Message);
+            }
+
             if (field.StartsWith("autoMessages.", StringComparison.Ordinal))
             {
                 var which = field.Split('.')[1];
@@ -424,6 +522,22 @@ internal static class ChannelEntities
             }
 
             return null;
+        }
+
+        /// <summary>A String as it is (code keeps its whitespace), or null when absent or empty.</summary>
+        public string? Raw(string property)
+        {
+            switch (Value(property))
+            {
+                case null:
+                case string { Length: 0 }:
+                    return null;
+                case string s:
+                    return s;
+                case var other:
+                    Problem(property, $"must be a String (got {Describe(other)})");
+                    return null;
+            }
         }
 
         public int? Int(string property, int? fallback)

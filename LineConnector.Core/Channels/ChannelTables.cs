@@ -13,7 +13,7 @@ public static class ChannelTables
     /// <summary>Partition = channel id, row key = destination id.</summary>
     public const string Destinations = "ChannelDestinations";
 
-    /// <summary>Partition = channel id, row key = <c>{rule}-{nn}</c> (e.g. <c>alternative-01</c>, <c>time-other</c>).</summary>
+    /// <summary>Partition = channel id, row key = <c>{rule}-{nn}</c> (e.g. <c>alternative-01</c>, <c>time-other</c>); the handover rule's rows as <c>handover-{rule}-{nn}</c>.</summary>
     public const string Routing = "ChannelRouting";
 
     /// <summary>Unique keys: partition <see cref="BotUserPartition"/> (row key = LINE bot user id) and
@@ -49,6 +49,31 @@ public static class ChannelProperties
     public const string StickyPeriodMinutes = "StickyPeriodMinutes";
     public const string LineChannelId = "LineChannelId";
     public const string BotUserId = "BotUserId";
+    public const string HandoverRule = "HandoverRule";
+    public const string HandoverStickyFallbackRule = "HandoverStickyFallbackRule";
+    public const string HandoverMessageEnabled = "HandoverMessageEnabled";
+    public const string HandoverMessageText = "HandoverMessageText";
+    public const string HandoverWhenNoStaff = "HandoverWhenNoStaff";
+    public const string HandoverHistoryEvents = "HandoverHistoryEvents";
+    public const string HandoverHistoryMinutes = "HandoverHistoryMinutes";
+    public const string ReadReceiptsEnabled = nameof(LineExtrasSettings.ReadReceiptsEnabled);
+    public const string LoadingAnimationEnabled = nameof(LineExtrasSettings.LoadingAnimationEnabled);
+    public const string LoadingAnimationSeconds = nameof(LineExtrasSettings.LoadingAnimationSeconds);
+
+    // Transformers (Channels): the code over as many String properties as it needs, each at most 32,768 characters.
+    public const string TransformerCode = "TransformerCode";
+    public const string TransformerTimeoutMilliseconds = "TransformerTimeoutMilliseconds";
+    public const string TransformerMemoryLimitKilobytes = "TransformerMemoryLimitKilobytes";
+    public const string TransformerMaxStatements = "TransformerMaxStatements";
+    public const string TransformerMaxRecursionDepth = "TransformerMaxRecursionDepth";
+
+    /// <summary>The code's n-th part (0: <c>TransformerCode</c>, 1: <c>TransformerCode2</c>, ...).</summary>
+    public static string TransformerCodePart(int n) => n == 0 ? TransformerCode : TransformerCode + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A hook's switches: <c>TransformerInputEnabled</c>, <c>TransformerInputAbortOnError</c>, ...</summary>
+    public static string TransformerEnabled(Transformers.TransformerHookKind kind) => $"Transformer{kind}Enabled";
+
+    public static string TransformerAbortOnError(Transformers.TransformerHookKind kind) => $"Transformer{kind}AbortOnError";
 
     // ChannelDestinations
     public const string Kind = "Kind";

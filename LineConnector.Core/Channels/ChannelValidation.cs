@@ -61,6 +61,17 @@ public static class ChannelValidation
             CheckAutoMessage(errors, F("autoMessages.close"), settings.AutoMessages.Close);
         }
 
+        if (settings.LineExtras is null)
+        {
+            errors.Add(new(F("lineExtras"), "required"));
+        }
+        else
+        {
+            errors.AddRange(settings.LineExtras.Problems(F("lineExtras")));
+        }
+
+        errors.AddRange(TransformerSettings.Validate(settings.Transformers, F("transformers")));
+
         var destinationIds = new HashSet<string>(StringComparer.Ordinal);
         if (settings.Destinations is null)
         {
@@ -88,10 +99,11 @@ public static class ChannelValidation
             CheckRouting(errors, F("routing"), settings.Routing, destinationIds, allowSticky: true);
         }
 
+        HandoverValidation.Check(errors, F("handover"), settings.Handover, settings.Destinations ?? []);
         return errors;
     }
 
-    private static void CheckRouting(List<FieldError> errors, string field, RoutingRule rule, HashSet<string> destinations, bool allowSticky)
+    internal static void CheckRouting(List<FieldError> errors, string field, RoutingRule rule, HashSet<string> destinations, bool allowSticky)
     {
         if (!Enum.IsDefined(rule.Kind) || (!allowSticky && rule.Kind == RoutingKind.Sticky))
         {
@@ -357,7 +369,7 @@ public static class ChannelValidation
         }
     }
 
-    private static void CheckAutoMessage(List<FieldError> errors, string field, AutoMessage message)
+    internal static void CheckAutoMessage(List<FieldError> errors, string field, AutoMessage message)
     {
         if (message is null)
         {
@@ -430,7 +442,7 @@ public static class ChannelValidation
         }
     }
 
-    private static void CheckRange(List<FieldError> errors, string field, int value, int min, int max)
+    internal static void CheckRange(List<FieldError> errors, string field, int value, int min, int max)
     {
         if (value < min || value > max)
         {

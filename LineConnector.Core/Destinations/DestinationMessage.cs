@@ -13,8 +13,11 @@ public sealed record DestinationMessage
     public const string EventKind = "event";
     public const string DeliveryKind = "delivery";
     public const string ClosedKind = "enquiry-closed";
+    public const string HandoverKind = "handover";
+    public const string HandedOverKind = "handed-over";
+    public const string HandbackKind = "handback";
 
-    /// <summary><see cref="EventKind"/>, <see cref="DeliveryKind"/> or <see cref="ClosedKind"/>.</summary>
+    /// <summary><see cref="EventKind"/>, <see cref="DeliveryKind"/>, <see cref="ClosedKind"/>, <see cref="HandoverKind"/>, <see cref="HandedOverKind"/> or <see cref="HandbackKind"/>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>The same on every resend of this message (also the <c>X-Connector-Delivery-Id</c> header): destinations drop repeats by it.</summary>
@@ -30,10 +33,43 @@ public sealed record DestinationMessage
     /// <summary>For <see cref="EventKind"/>: the webhook event as LINE sent it.</summary>
     public JsonElement? Event { get; init; }
 
+    /// <summary>
+    /// For an <c>unsend</c> event: the id of the message the user withdrew (<c>unsend.messageId</c>, the
+    /// <c>message.id</c> of an event forwarded before). Remove it wherever it is shown.
+    /// </summary>
+    public string? WithdrawMessageId { get; init; }
+
     /// <summary>For <see cref="DeliveryKind"/>: how the reply ended.</summary>
     public DeliveryInfo? Delivery { get; init; }
 
+    /// <summary>For <see cref="HandoverKind"/>, <see cref="HandedOverKind"/> and <see cref="HandbackKind"/>: the move, who asked and why.</summary>
+    public MoveInfo? Move { get; init; }
+
+    /// <summary>For <see cref="HandoverKind"/>: the enquiry's recent events, oldest first (empty where the channel keeps none).</summary>
+    public IReadOnlyList<HistoryItem>? History { get; init; }
+
     public required DateTimeOffset SentAt { get; init; }
+}
+
+/// <param name="Kind">handover, transfer or handback.</param>
+/// <param name="To">Null when the enquiry waits, missed, for staff to take it.</param>
+/// <param name="By">The destination that asked, or <c>operator</c>.</param>
+public sealed record MoveInfo(int Number, string Kind, DateTimeOffset At, string? From, string? To, string By, string? StaffMemberId, string? Reason, string? Note);
+
+/// <param name="Event">The webhook event as LINE sent it (or as injected).</param>
+public sealed record HistoryItem(string Id, DateTimeOffset ReceivedAt, JsonElement Event);
+
+/// <summary>Reads what a destination must do about a LINE event beyond showing it.</summary>
+public static class EventInstructions
+{
+    /// <summary><c>unsend.messageId</c> of an <c>unsend</c> event (webhook.yml, <c>UnsendDetail</c>); null for any other event.</summary>
+    public static string? WithdrawnMessageId(JsonElement webhookEvent) =>
+        webhookEvent.ValueKind == JsonValueKind.Object
+        && webhookEvent.TryGetProperty("type", out var type) && type.ValueEquals("unsend")
+        && webhookEvent.TryGetProperty("unsend", out var unsend) && unsend.ValueKind == JsonValueKind.Object
+        && unsend.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
 }
 
 /// <param name="State">open, ongoing, missed or closed.</param>

@@ -6,7 +6,7 @@ namespace LineConnector.Core.Enquiries;
 /// <summary>
 /// Pending effects as an operator reads them in the <c>PendingEffects</c> property: one per line,
 /// e.g. <c>send-auto-message welcome</c>, <c>forward-event desk aiko</c>,
-/// <c>schedule-missed-check 2026-11-21T09:01:00.0000000+00:00</c>.
+/// <c>schedule-missed-check 2026-11-21T09:01:00.0000000+00:00</c>, <c>send-move-message 1 handover</c>, <c>tell-move desk 1</c>.
 /// </summary>
 public static class EffectText
 {
@@ -19,6 +19,8 @@ public static class EffectText
         ScheduleMissedCheck s => Words("schedule-missed-check", Time(s.At)),
         ScheduleAutoCloseCheck s => Words("schedule-auto-close-check", Time(s.At)),
         TellDestinationClosed t => Words("tell-destination-closed", t.DestinationId),
+        SendMoveMessage m => Words("send-move-message", Number(m.Move), MoveMessages.Format(m.Message)),
+        TellMove t => Words("tell-move", t.DestinationId, Number(t.Move)),
         _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, "Unknown effect."),
     };
 
@@ -40,6 +42,8 @@ public static class EffectText
             ("schedule-missed-check", 2) => new ScheduleMissedCheck(ParseTime(words[1], line)),
             ("schedule-auto-close-check", 2) => new ScheduleAutoCloseCheck(ParseTime(words[1], line)),
             ("tell-destination-closed", 2) => new TellDestinationClosed(words[1]),
+            ("send-move-message", 3) when MoveMessages.TryParse(words[2], out var message) => new SendMoveMessage(ParseNumber(words[1], line), message),
+            ("tell-move", 3) => new TellMove(words[1], ParseNumber(words[2], line)),
             _ => throw new FormatException($"'{line}' is not a pending effect."),
         };
     }
@@ -50,6 +54,13 @@ public static class EffectText
         ChannelTexts.AutoMessage.TryParse(text, out var kind) && Kind(kind) == text
             ? kind
             : throw new FormatException($"'{line}' names no auto-message ({ChannelTexts.AutoMessage.Choices}).");
+
+    private static readonly EnumText<MoveMessage> MoveMessages = EnumText.Kebab<MoveMessage>();
+
+    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static int ParseNumber(string text, string line) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"'{line}' has no move number.");
 
     private static string Time(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
 

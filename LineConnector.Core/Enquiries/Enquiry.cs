@@ -76,6 +76,15 @@ public sealed record Enquiry
     /// <summary>How many offers found no destination since it lost its last one; the back-off grows with it.</summary>
     public int Offers { get; init; }
 
+    /// <summary>Its moves between bot and staff, oldest first (the latest <see cref="EnquiryMove.MaxKept"/>).</summary>
+    public IReadOnlyList<EnquiryMove> Moves { get; init; } = [];
+
+    /// <summary>A bot handed it to staff and nobody handed it back: the handover rule, not the routing rule, finds it a destination.</summary>
+    public bool WithStaff => Moves.Count > 0 && Moves[^1].Kind != MoveKind.Handback;
+
+    /// <summary>The number the enquiry's next move gets.</summary>
+    public int NextMove => Moves.Count > 0 ? Moves[^1].Number + 1 : 1;
+
     /// <summary>Who served this enquiry and when, for sticky routing of the source's next one; null if it was never served.</summary>
     public LastService? AsLastService() =>
         DestinationId is not null && LastServedAt is { } servedAt ? new LastService(DestinationId, StaffMemberId, servedAt) : null;

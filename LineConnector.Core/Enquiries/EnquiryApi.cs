@@ -21,6 +21,15 @@ public sealed record StaffMember(string? Id, string? FirstName = null, string? L
 /// <summary>Closing an enquiry; naming a staff member makes it closed by staff rather than by the destination.</summary>
 public sealed record CloseRequest(string? StaffMemberId = null);
 
+/// <summary>A handover, transfer or handback: where to (optional), who and why, recorded on the enquiry.</summary>
+/// <param name="To">Handover and transfer: a staff destination (left out: the channel's handover rule chooses). Handback: a bot (left out: the bot that handed it over).</param>
+/// <param name="StaffMemberId">The staff member who makes the move, if any.</param>
+public sealed record EnquiryMoveRequest(string? To = null, string? Reason = null, string? Note = null, string? StaffMemberId = null);
+
+/// <param name="Outcome">handed-over, waiting-for-staff, stays-with-bot, transferred or handed-back.</param>
+/// <param name="Explanation">Why, in plain sentences: the rule's choice and what each party was sent.</param>
+public sealed record MoveResult(string Outcome, EnquiryResource Enquiry, IReadOnlyList<string> Explanation);
+
 /// <summary>An enquiry as the API shows it.</summary>
 /// <param name="KeptEvents">Events of the user's that no destination has yet (a missed enquiry without one keeps them); the destination that takes it receives them first.</param>
 /// <param name="OfferAt">While missed without a destination: when it is next offered to the routing rule.</param>
@@ -42,6 +51,9 @@ public sealed record EnquiryResource(
     int KeptEvents,
     DateTimeOffset? OfferAt)
 {
+    /// <summary>Its moves between bot and staff, oldest first: who asked, when, why.</summary>
+    public IReadOnlyList<EnquiryMove> Moves { get; init; } = [];
+
     public static EnquiryResource Of(StoredEnquiry stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
@@ -49,14 +61,24 @@ public sealed record EnquiryResource(
         return new EnquiryResource(
             e.Id, stored.ChannelId, EnquiryTexts.State.Format(e.State), stored.SourceType, e.SourceId, e.DestinationId, e.StaffMemberId,
             e.OpenedAt, e.AcceptBy, e.AcceptedAt, e.LastServedAt, e.LastActivityAt, e.ClosedAt, e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null,
-            e.KeptEvents, e.OfferAt);
+            e.KeptEvents, e.OfferAt)
+        {
+            Moves = e.Moves,
+        };
     }
 }
 
 /// <param name="OutboundId">The id of the queued reply; the delivery report to the destination carries it.</param>
 /// <param name="SenderName">The <c>sender.name</c> the messages go out with (null: the account's name).</param>
-/// <param name="Note">Why the name was shortened or left out, when it was.</param>
-public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note);
+/// <param name="Note">Why the name was shortened or left out, when it was, and what the channel's handleOutput transformer did.</param>
+public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, string? SenderName, string? Note)
+{
+    /// <summary>Whether the user's messages were marked as read in LINE with the reply (the channel's read receipts).</summary>
+    public Chat.ReadReceipt? ReadReceipt { get; init; }
+
+    /// <summary>The channel's handleOutput transformer dropped the reply: nothing goes to LINE (<see cref="Note"/> says why).</summary>
+    public bool Dropped { get; init; }
+}
 
 /// <summary>The answer (202) while LINE still prepares a user's video or audio: ask again after <paramref name="RetryAfterSeconds"/>.</summary>
 public sealed record ContentPreparing(string MessageId, int RetryAfterSeconds, string Detail);
@@ -100,6 +122,10 @@ public sealed record WhatIfResource(
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StaffReplyRequest))]
 [JsonSerializable(typeof(CloseRequest))]
+[JsonSerializable(typeof(EnquiryMoveRequest))]
+[JsonSerializable(typeof(InjectRequest))]
+[JsonSerializable(typeof(InjectAccepted))]
+[JsonSerializable(typeof(MoveResult))]
 [JsonSerializable(typeof(EnquiryResource))]
 [JsonSerializable(typeof(ReplyAccepted))]
 [JsonSerializable(typeof(ContentPreparing))]

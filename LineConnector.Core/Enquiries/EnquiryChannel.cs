@@ -39,20 +39,42 @@ public sealed class EnquiryChannel
         Channel.Settings.AutoMessages.Render(kind, Channel.Settings.StaffNameFormat, staff);
 
     /// <param name="freshPresence">Read the destinations' presence now rather than as read recently on this instance (an offer made because someone became available).</param>
-    public async Task<DestinationChoice> RouteAsync(string enquiryId, LastService? lastService, IReadOnlySet<string> failed, bool freshPresence, CancellationToken cancellationToken)
+    /// <param name="toStaff">Route by the channel's handover rule over its staff destinations (a bot handed the enquiry to staff), not by its routing rule.</param>
+    public async Task<DestinationChoice> RouteAsync(string enquiryId, LastService? lastService, IReadOnlySet<string> failed, bool freshPresence, CancellationToken cancellationToken, bool toStaff = false)
     {
         _statuses ??= DestinationStatus.Of(
             Channel.Settings, freshPresence ? await _presence.GetAsync(Id, cancellationToken) : await _presence.GetRecentAsync(Id, cancellationToken));
-        return _router.Route(Channel.Settings.Routing, new RoutingRequest
+        return toStaff
+            ? RouteToStaff(Channel.Settings.Handover.RuleOver(Channel.Settings.Destinations), enquiryId, lastService, failed)
+            : Route(Channel.Settings.Routing, enquiryId, lastService, failed, _statuses);
+    }
+
+    /// <summary>
+    /// Routes a handover by <paramref name="rule"/> (the handover rule, or the one destination a bot named)
+    /// over the channel's staff destinations only: a bot the rule might name is not available for it.
+    /// </summary>
+    public async Task<DestinationChoice> RouteToStaffAsync(RoutingRule rule, string enquiryId, LastService? lastService, IReadOnlySet<string> failed, CancellationToken cancellationToken)
+    {
+        _statuses ??= DestinationStatus.Of(Channel.Settings, await _presence.GetAsync(Id, cancellationToken));
+        return RouteToStaff(rule, enquiryId, lastService, failed);
+    }
+
+    private DestinationChoice RouteToStaff(RoutingRule rule, string enquiryId, LastService? lastService, IReadOnlySet<string> failed)
+    {
+        var staff = _statuses!.Where(s => Destination(s.DestinationId)?.Kind == DestinationKind.Staff).ToList();
+        return Route(rule, enquiryId, lastService, failed, staff);
+    }
+
+    private DestinationChoice Route(RoutingRule rule, string enquiryId, LastService? lastService, IReadOnlySet<string> failed, IReadOnlyList<DestinationStatus> statuses) =>
+        _router.Route(rule, new RoutingRequest
         {
             EnquiryId = enquiryId,
             TimeZone = Channel.Settings.Zone,
-            Destinations = _statuses,
+            Destinations = statuses,
             StickyPeriod = Channel.Settings.StickyPeriod,
             LastService = lastService,
             FailedDestinations = failed,
         });
-    }
 
     /// <summary>The windows of a time rule (also as a sticky rule's fallback): when one opens, routing may find someone.</summary>
     private static IEnumerable<WeeklyWindow> Windows(RoutingRule? rule) => rule switch

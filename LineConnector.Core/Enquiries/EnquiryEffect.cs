@@ -32,3 +32,19 @@ public sealed record ScheduleAutoCloseCheck(DateTimeOffset At) : EnquiryEffect;
 
 /// <summary>Tell the destination its enquiry was closed without it (by auto-close).</summary>
 public sealed record TellDestinationClosed(string DestinationId) : EnquiryEffect;
+
+/// <summary>What a move says to the user: the handover message, or the away message when no staff can take it.</summary>
+public enum MoveMessage
+{
+    Handover,
+    Away,
+}
+
+/// <summary>Send the user the message of move <paramref name="Move"/> (its outbound id <c>{enquiry id}:move-{n}-{message}</c>).</summary>
+public sealed record SendMoveMessage(int Move, MoveMessage Message) : EnquiryEffect;
+
+/// <summary>
+/// Tell a destination of move <paramref name="Move"/>: its <c>To</c> receives a <c>handover</c> (with the
+/// enquiry's recent history) or a <c>handback</c>, its <c>From</c> a <c>handed-over</c> notice.
+/// </summary>
+public sealed record TellMove(string DestinationId, int Move) : EnquiryEffect;

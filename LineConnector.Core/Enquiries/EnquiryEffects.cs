@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Chat;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
@@ -39,7 +40,7 @@ public sealed record EffectRun(StoredEnquiry Enquiry, EnquiryChange? Unwritten);
 /// checks by due time, forwards by the event's id), except that a destination may see a forward again
 /// after a crash right after it.
 /// </summary>
-public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, TimeProvider clock)
+public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, LoadingAnimation loading, TimeProvider clock)
 {
     /// <summary>Runs the effects pending for <paramref name="cause"/>; notes say what each did.</summary>
     public async Task<EffectRun> RunAsync(EnquiryChannel channel, StoredEnquiry enquiry, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
@@ -67,7 +68,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
             var effect = pending.Effects[0];
             var change = await CarryOutAsync(channel, now, pending, cause, failed, notes, cancellationToken);
             unwritten = unwritten is null ? change : Then(unwritten, change);
-            store = effect is ForwardEvent or TellDestinationClosed;
+            store = effect is ForwardEvent or TellDestinationClosed or TellMove;
         }
     }
 
@@ -118,6 +119,14 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
 
             case TellDestinationClosed tell:
                 await TellClosedAsync(channel, enquiry, tell.DestinationId, notes, cancellationToken);
+                return Advance(cause, 1);
+
+            case SendMoveMessage say:
+                await SendMoveMessageAsync(channel, enquiry, say, notes, cancellationToken);
+                return Advance(cause, 1);
+
+            case TellMove tell:
+                await TellMoveAsync(channel, enquiry, tell, notes, cancellationToken);
                 return Advance(cause, 1);
 
             case var effect:
@@ -184,6 +193,11 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         var outcome = destination is null
             ? new DestinationOutcome(DestinationResult.Unavailable, null, $"{forward.DestinationId} is no longer one of the channel's destinations")
             : new DestinationOutcome(DestinationResult.Accepted, null, "nothing to forward");
+        if (destination is not null && cause is { Event: not null, Silent: false } && LoadingAnimation.Applies(channel.Channel, destination, enquiry.SourceType))
+        {
+            notes.Add(await loading.StartAsync(channel.Channel, enquiry.Enquiry.SourceId, cancellationToken));
+        }
+
         var refusals = new List<string>();
         for (var i = 0; destination is not null && i < messages.Count; i++)
         {
@@ -210,7 +224,7 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         {
             failed.Add(forward.DestinationId);
             notes.Add($"{forward.DestinationId} is unavailable: {outcome.Reason}.");
-            var next = await channel.RouteAsync(enquiry.Id, cause.LastService, failed, freshPresence: false, cancellationToken);
+            var next = await channel.RouteAsync(enquiry.Id, cause.LastService, failed, freshPresence: false, cancellationToken, toStaff: enquiry.Enquiry.WithStaff);
             var failedForward = Advance(cause, 1, e =>
             {
                 if (e.Enquiry.State == EnquiryState.Ongoing)
@@ -281,6 +295,62 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
                 notes.Add($"{destinationId} was told of the close.");
                 break;
         }
+    }
+
+    private async Task SendMoveMessageAsync(EnquiryChannel channel, StoredEnquiry enquiry, SendMoveMessage say, List<string> notes, CancellationToken cancellationToken)
+    {
+        var which = say.Message == MoveMessage.Handover ? "handover" : "away";
+        var text = say.Message == MoveMessage.Handover
+            ? channel.Channel.Settings.Handover.MessageText
+            : channel.AutoMessage(AutoMessageKind.Away, null);
+        var builder = new OutboundRequestBuilder($"{enquiry.Id}:move-{say.Move}-{which}", channel.Id, enquiry.Enquiry.SourceId).ForEnquiry(enquiry.Id).AddText(text);
+        if (enquiry.LatestReply is { } reply)
+        {
+            builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
+        }
+
+        var request = builder.Build();
+        await queue.SendAsync(QueueNames.Outbound, [request.ToQueueMessage()], cancellationToken);
+        notes.Add($"The {which} message is queued for LINE as {request.OutboundId}.");
+    }
+
+    /// <summary>
+    /// Tells a destination of a move. One that cannot take it now is not asked again: the move stands, and the
+    /// missed-enquiry timeout (and the user's next event, forwarded or routed again) takes it from there.
+    /// </summary>
+    private async Task TellMoveAsync(EnquiryChannel channel, StoredEnquiry enquiry, TellMove tell, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (enquiry.Enquiry.Moves.FirstOrDefault(m => m.Number == tell.Move) is not { } move)
+        {
+            notes.Add($"Move {tell.Move} is no longer recorded on enquiry {enquiry.Id}; {tell.DestinationId} is not told of it.");
+            return;
+        }
+
+        if (channel.Destination(tell.DestinationId) is not { } destination)
+        {
+            notes.Add($"{tell.DestinationId} is not told of move {move.Number}: it is no longer one of the channel's destinations.");
+            return;
+        }
+
+        var incoming = tell.DestinationId == move.To;
+        var kind = !incoming ? DestinationMessage.HandedOverKind : move.Kind == MoveKind.Handback ? DestinationMessage.HandbackKind : DestinationMessage.HandoverKind;
+        IReadOnlyList<HistoryItem>? history = null;
+        if (kind == DestinationMessage.HandoverKind)
+        {
+            var settings = channel.Channel.Settings.Handover;
+            var events = await enquiries.GetHistoryAsync(enquiry, settings.HistoryEvents, move.At - settings.HistoryPeriod, cancellationToken);
+            history = events.Select(h => new HistoryItem(h.EventId, h.ReceivedAt, Json(h.Event))).ToList();
+        }
+
+        var message = Message(channel, enquiry, kind, $"{kind}-{enquiry.Id}-{move.Number}", null, null) with
+        {
+            Move = new MoveInfo(move.Number, MoveTexts.Kind.Format(move.Kind), move.At, move.From, move.To, move.By, move.StaffMemberId, move.Reason, move.Note),
+            History = history,
+        };
+        var outcome = await destinations.SendAsync(channel.Id, destination, message, SessionOf(enquiry), cancellationToken);
+        notes.Add(outcome.Result == DestinationResult.Accepted
+            ? $"{tell.DestinationId} received the {kind} of move {move.Number}{(history is null ? "" : $" with {history.Count} recent event(s)")}."
+            : $"{tell.DestinationId} did not take the {kind} of move {move.Number}: {outcome.Reason}.");
     }
 
     /// <summary>
@@ -364,8 +434,15 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
         Channel = ChannelInfo.Of(channel.Channel),
         Source = source,
         Event = webhookEvent,
+        WithdrawMessageId = webhookEvent is { } e ? EventInstructions.WithdrawnMessageId(e) : null,
         SentAt = clock.GetUtcNow(),
     };
+
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
 
     internal static string SessionOf(StoredEnquiry enquiry) => ConversationSession.Id(enquiry.ChannelId, enquiry.Enquiry.SourceId);
 

@@ -46,12 +46,16 @@ internal static class EnquiryEntities
             [P.ClosedBy] = e.ClosedBy is { } by ? EnquiryTexts.Closer.Format(by) : null,
             [P.ReplyToken] = stored.LatestReply?.Token,
             [P.ReplyTokenReceivedAt] = stored.LatestReply?.WebhookReceivedAt,
+            [P.MarkAsReadToken] = stored.MarkAsReadToken,
             [P.PendingCause] = stored.Pending?.Cause,
             [P.PendingEffects] = stored.Pending is { } pending ? EffectText.Format(pending.Effects) : null,
             [P.KeptEvents] = e.KeptEvents == 0 ? null : e.KeptEvents,
             [P.FirstKept] = stored.FirstKept == 0 ? null : stored.FirstKept,
             [P.OfferAt] = e.OfferAt,
             [P.Offers] = e.Offers == 0 ? null : e.Offers,
+            [P.Moves] = e.Moves.Count == 0 ? null : EnquiryMove.Format(e.Moves),
+            [P.HistoryEvents] = stored.History == 0 ? null : stored.History,
+            [P.TransformerStorage] = stored.TransformerStorage,
         }, stored.ETag);
     }
 
@@ -78,6 +82,7 @@ internal static class EnquiryEntities
             KeptEvents = (int)(r.Number(P.KeptEvents, int.MaxValue) ?? 0),
             OfferAt = r.Time(P.OfferAt),
             Offers = (int)(r.Number(P.Offers, int.MaxValue) ?? 0),
+            Moves = r.Moves(P.Moves),
         };
 
         var token = r.Text(P.ReplyToken);
@@ -105,8 +110,11 @@ internal static class EnquiryEntities
             StaffName = first is null ? null : new StaffName(first, r.Text(P.StaffLastName)),
             OpenedByEventId = r.Text(P.OpenedByEventId),
             LatestReply = token is not null && tokenAt is { } at ? new OutboundReply(token, at) : null,
+            MarkAsReadToken = r.Text(P.MarkAsReadToken),
             Pending = pending,
             FirstKept = r.Number(P.FirstKept, long.MaxValue) ?? 0,
+            History = r.Number(P.HistoryEvents, long.MaxValue) ?? 0,
+            TransformerStorage = r.Text(P.TransformerStorage),
             ETag = row.ETag,
         };
     }
@@ -183,6 +191,21 @@ internal static class EnquiryEntities
         return new KeptEvent(enquiryId, number, r.Required(P.MessageId), r.Required(P.Event));
     }
 
+    /// <param name="partition">The partition of the enquiry the event went to.</param>
+    public static TableRow HistoryRow(HistoryEvent history, string partition) =>
+        new(partition, EnquiryTables.HistoryRow(history.EnquiryId, history.Number), new Dictionary<string, object?>
+        {
+            [P.MessageId] = history.EventId,
+            [P.Event] = history.Event,
+            [P.ReceivedAt] = history.ReceivedAt,
+        });
+
+    public static HistoryEvent ReadHistory(string enquiryId, long number, TableRow row)
+    {
+        var r = new Reader(row);
+        return new HistoryEvent(enquiryId, number, r.Required(P.MessageId), r.Required(P.Event), r.Time(P.ReceivedAt) ?? throw r.Missing(P.ReceivedAt));
+    }
+
     /// <summary>
     /// The partition of an enquiry: its conversation's. For enquiries opened since the conversations table,
     /// also the one its id names; those carried over from earlier versions keep ids that name another.
@@ -238,6 +261,18 @@ internal static class EnquiryEntities
             Text(property) is not { } text ? null
             : words.TryParse(text, out var value) ? value
             : throw Wrong(property, $"must be {words.Choices} (got '{text}')");
+
+        public IReadOnlyList<EnquiryMove> Moves(string property)
+        {
+            try
+            {
+                return Text(property) is { } text ? EnquiryMove.Parse(text) : [];
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw Wrong(property, $"must be the JSON list of moves the connector writes ({e.Message})");
+            }
+        }
 
         public EnquiryRowException Missing(string property) => Wrong(property, "is required");
 

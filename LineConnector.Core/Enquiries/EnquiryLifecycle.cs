@@ -35,6 +35,12 @@ public sealed class EnquiryTransitionException(string enquiryId, EnquiryState st
 /// missed  --missed check due---------> without a destination: offered again (kept events forwarded,
 ///                                      or the next offer scheduled)
 /// open/ongoing/missed --close--------> closed (close message)
+/// with a bot --handover, staff found--> open with the staff destination (handover message, the bot told,
+///                                      the staff given the history; missed check)
+/// with a bot --handover, no staff-----> stays with the bot (away), or missed without a destination, offered
+///                                      again by the handover rule (away; the bot told)
+/// with staff --transfer---------------> open with the other destination (it gets the history; missed check)
+/// with staff --handback---------------> ongoing with the bot (it is told)
 /// closed  --user event---------------> a new enquiry
 /// </code>
 /// The away message goes at most once per enquiry: only on entering missed. No event is lost: one that
@@ -317,6 +323,143 @@ public sealed class EnquiryLifecycle
 
         return CloseNow(enquiry, by, $"Enquiry {enquiry.Id} is closed by the {Describe(by)}.");
     }
+
+    /// <summary>
+    /// A bot hands the enquiry to staff. <paramref name="choice"/> is the handover rule's over the staff
+    /// destinations (or the one the bot named). Found: the enquiry is open with that destination, which has the
+    /// missed-enquiry timeout to accept it; the user gets the handover message (if on), the staff destination
+    /// the handover with the recent history, the bot a <c>handed-over</c> notice. None: the away message (if on),
+    /// and per <see cref="HandoverSettings.WhenNoStaff"/> the enquiry stays with the bot (nothing is recorded) or
+    /// waits, missed without a destination, for the handover rule to find staff (the bot told it is handed over).
+    /// </summary>
+    public EnquiryTransition HandOver(Enquiry enquiry, DestinationChoice choice, MoveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(enquiry);
+        ArgumentNullException.ThrowIfNull(request);
+        const string Trigger = "handover";
+        var bot = Holder(enquiry, Trigger, DestinationKind.Bot, "a bot hands it over; staff transfer it or hand it back");
+        var now = _clock.GetUtcNow();
+        var number = enquiry.NextMove;
+        var explanation = new List<string> { $"{bot} hands enquiry {enquiry.Id} to staff." };
+        explanation.AddRange(Decided(choice).Explanation);
+        var settings = _channel.Handover;
+        if (choice.DestinationId is { } staff)
+        {
+            var acceptBy = now + _channel.MissedEnquiryTimeout;
+            var moved = Moved(enquiry, new EnquiryMove(number, MoveKind.Handover, now, bot, staff, request.By, request.StaffMemberId, request.Reason, request.Note)) with
+            {
+                State = EnquiryState.Open,
+                DestinationId = staff,
+                StaffMemberId = choice.StaffMemberId,
+                AcceptBy = acceptBy,
+                LastActivityAt = now,
+            };
+            List<EnquiryEffect> effects = settings.Message.Enabled ? [new SendMoveMessage(number, MoveMessage.Handover)] : [];
+            effects.AddRange([new TellMove(staff, number), new TellMove(bot, number), new ScheduleMissedCheck(acceptBy)]);
+            explanation.Add($"The enquiry goes to {staff}, which has {TimeText.Duration(_channel.MissedEnquiryTimeout)} to accept; {bot} receives no more of the user's events.");
+            return new EnquiryTransition(moved, effects, explanation);
+        }
+
+        var away = _channel.AutoMessages.Away.Enabled ? new List<EnquiryEffect> { new SendMoveMessage(number, MoveMessage.Away) } : [];
+        if (settings.WhenNoStaff == HandoverFallback.StayWithBot)
+        {
+            explanation.Add($"No staff can take it, so it stays with {bot} (the channel's handover setting).");
+            return new EnquiryTransition(enquiry with { LastActivityAt = now }, away, explanation);
+        }
+
+        var (waiting, offer) = Unrouted(
+            Moved(enquiry, new EnquiryMove(number, MoveKind.Handover, now, bot, null, request.By, request.StaffMemberId, request.Reason, request.Note)) with
+            {
+                State = EnquiryState.Missed,
+                DestinationId = null,
+                StaffMemberId = null,
+                AcceptBy = null,
+                LastActivityAt = now,
+            },
+            now);
+        explanation.Add($"No staff can take it, so it waits as a missed enquiry for the handover rule to find staff (the channel's handover setting); {bot} receives no more of the user's events.");
+        return new EnquiryTransition(waiting, [.. away, new TellMove(bot, number), .. offer], explanation);
+    }
+
+    /// <summary>
+    /// Staff pass the enquiry to another destination (<paramref name="choice"/>: the one they named, or the
+    /// handover rule's without them). It is open with that destination, which receives the handover with the
+    /// recent history and has the missed-enquiry timeout to accept. Nobody to take it is refused: it stays.
+    /// </summary>
+    public EnquiryTransition Transfer(Enquiry enquiry, DestinationChoice choice, MoveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(enquiry);
+        ArgumentNullException.ThrowIfNull(request);
+        const string Trigger = "transfer";
+        var from = Holder(enquiry, Trigger, DestinationKind.Staff, "staff transfer it; a bot hands it over");
+        var explanation = new List<string>(Decided(choice).Explanation);
+        if (choice.DestinationId is not { } to)
+        {
+            throw Refuse(enquiry, Trigger, string.Join(" ", explanation.Append($"Nobody can take enquiry {enquiry.Id} now, so it stays with {from}.")));
+        }
+
+        if (to == from)
+        {
+            throw Refuse(enquiry, Trigger, $"Enquiry {enquiry.Id} is with {to} already.");
+        }
+
+        var now = _clock.GetUtcNow();
+        var number = enquiry.NextMove;
+        var acceptBy = now + _channel.MissedEnquiryTimeout;
+        var moved = Moved(enquiry, new EnquiryMove(number, MoveKind.Transfer, now, from, to, request.By, request.StaffMemberId, request.Reason, request.Note)) with
+        {
+            State = EnquiryState.Open,
+            DestinationId = to,
+            StaffMemberId = choice.StaffMemberId,
+            AcceptBy = acceptBy,
+            LastActivityAt = now,
+        };
+        explanation.Add($"{from} transfers enquiry {enquiry.Id} to {to}, which has {TimeText.Duration(_channel.MissedEnquiryTimeout)} to accept.");
+        return new EnquiryTransition(moved, [new TellMove(to, number), new ScheduleMissedCheck(acceptBy)], explanation);
+    }
+
+    /// <summary>Staff hand the enquiry back to a bot, which takes it at once (ongoing) and is told; the user's next events go to it.</summary>
+    public EnquiryTransition HandBack(Enquiry enquiry, string botId, MoveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(enquiry);
+        ArgumentException.ThrowIfNullOrWhiteSpace(botId);
+        ArgumentNullException.ThrowIfNull(request);
+        const string Trigger = "handback";
+        var from = Holder(enquiry, Trigger, DestinationKind.Staff, "staff hand it back");
+        if (_channel.Destinations.FirstOrDefault(d => d.Id == botId) is not { Kind: DestinationKind.Bot })
+        {
+            throw new ArgumentException($"'{botId}' is not a bot of the channel.", nameof(botId));
+        }
+
+        var now = _clock.GetUtcNow();
+        var number = enquiry.NextMove;
+        var moved = Serve(Moved(enquiry, new EnquiryMove(number, MoveKind.Handback, now, from, botId, request.By, request.StaffMemberId, request.Reason, request.Note)), now) with
+        {
+            DestinationId = botId,
+            StaffMemberId = null,
+        };
+        return new EnquiryTransition(moved, [new TellMove(botId, number)], [$"{from} hands enquiry {enquiry.Id} back to {botId}, which has it now."]);
+    }
+
+    /// <summary>The destination that holds the enquiry, if it is of <paramref name="kind"/>; else the move is refused.</summary>
+    private string Holder(Enquiry enquiry, string trigger, DestinationKind kind, string rule)
+    {
+        if (enquiry.State == EnquiryState.Closed)
+        {
+            throw Refuse(enquiry, trigger, $"Enquiry {enquiry.Id} is closed; it cannot move. The user's next message opens a new enquiry.");
+        }
+
+        var holder = enquiry.DestinationId is { } id ? _channel.Destinations.FirstOrDefault(d => d.Id == id) : null;
+        return holder?.Kind == kind
+            ? holder.Id
+            : throw Refuse(enquiry, trigger, holder is null
+                ? $"Enquiry {enquiry.Id} is with no destination of the channel: {rule}."
+                : $"Enquiry {enquiry.Id} is with {holder.Id}, a {ChannelTexts.DestinationKind.Format(holder.Kind)} destination: {rule}.");
+    }
+
+    /// <summary>The enquiry with the move recorded (the latest <see cref="EnquiryMove.MaxKept"/>); its offers stop.</summary>
+    private static Enquiry Moved(Enquiry enquiry, EnquiryMove move) =>
+        enquiry with { Moves = [.. enquiry.Moves.TakeLast(EnquiryMove.MaxKept - 1), move], OfferAt = null, Offers = 0 };
 
     /// <summary>The enquiry is missed without a destination: the missed check offers it to the routing rule again.</summary>
     private EnquiryTransition Offer(Enquiry enquiry, DateTimeOffset? due, Func<DestinationChoice> route)

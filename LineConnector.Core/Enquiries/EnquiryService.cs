@@ -8,11 +8,16 @@ using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
+using LineConnector.Core.Transformers;
 
 namespace LineConnector.Core.Enquiries;
 
 /// <summary>A destination's proven hold on one enquiry: the enquiry, its channel, and the destination the bearer is the secret of.</summary>
-public sealed record EnquiryAccess(Channel Channel, StoredEnquiry Enquiry, string DestinationId);
+public sealed record EnquiryAccess(Channel Channel, StoredEnquiry Enquiry, string DestinationId)
+{
+    /// <summary>Through the admin API (a function key) rather than a destination's secret; <see cref="DestinationId"/> is then the enquiry's own.</summary>
+    public bool ByOperator { get; init; }
+}
 
 /// <summary>
 /// The enquiry API for destinations (reply, close, read) and its admin side (presence, what-if).
@@ -53,7 +58,8 @@ public sealed class EnquiryService(
     /// names (401 whether or not the channel or the enquiry exists). Then the enquiry: 404 when there is
     /// none, 403 when it is another destination's.
     /// </summary>
-    public async Task<EnquiryAccess> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken)
+    /// <param name="anyOfChannel">Any destination of the enquiry's channel may act (inject), not only the enquiry's own: no 403.</param>
+    public async Task<EnquiryAccess> AuthorizeAsync(string enquiryId, string? bearer, CancellationToken cancellationToken, bool anyOfChannel = false)
     {
         if (string.IsNullOrEmpty(bearer))
         {
@@ -80,7 +86,7 @@ public sealed class EnquiryService(
             throw NotFound(enquiryId);
         }
 
-        return enquiry.Enquiry.DestinationId is { } owner && owner != destinationId
+        return !anyOfChannel && enquiry.Enquiry.DestinationId is { } owner && owner != destinationId
             ? throw new DomainException(DomainError.Forbidden, $"Enquiry {enquiry.Id} is with {owner}, not {destinationId}.", title: "Not this destination's enquiry")
             : new EnquiryAccess(channel, enquiry, destinationId);
     }
@@ -155,6 +161,14 @@ public sealed class EnquiryService(
         var name = staff.FirstName is { Length: > 0 } first ? new StaffName(first, staff.LastName) : null;
         var sender = StaffDisplayName.ForSender(channel.Settings.StaffNameFormat, name);
         var outboundId = idempotencyKey is null ? $"reply-{Guid.NewGuid():N}" : $"reply-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        var transformed = TransformerStage.Apply(channel.Settings.Transformers, TransformerHookKind.Output, request.Messages, new TransformerContext(channel.Id, enquiry.Id, enquiry.TransformerStorage));
+        if (transformed.Value is not { } messages)
+        {
+            // Dropped: nothing goes to LINE and the enquiry does not change, but the storage object does.
+            var kept = await enquiries.UpdateAsync(enquiry, e => e.TransformerStorage == transformed.Storage ? null : new EnquiryWrite(e with { TransformerStorage = transformed.Storage }), cancellationToken) ?? enquiry;
+            return new ReplyAccepted(outboundId, EnquiryResource.Of(kept), null, transformed.Note) { Dropped = true };
+        }
+
         var queued = Outbound(enquiry).ToQueueMessage();
         if (queued.Body.Length > OutboundRequest.MaxQueueBodyBytes)
         {
@@ -170,6 +184,7 @@ public sealed class EnquiryService(
                 Enquiry = t.Enquiry,
                 StaffName = name,
                 Pending = t.Effects.Count > 0 ? new PendingEffects(outboundId, t.Effects) : e.Pending,
+                TransformerStorage = transformed.Storage,
             };
         }, cancellationToken);
 
@@ -181,7 +196,7 @@ public sealed class EnquiryService(
 
         // The reply token as the enquiry holds it now (the size was checked with the one read before: tokens are short).
         await queue.SendAsync(QueueNames.Outbound, [Outbound(updated).ToQueueMessage()], cancellationToken);
-        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, sender.Note);
+        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, string.Join(" ", new[] { sender.Note, transformed.Note }.OfType<string>()) is { Length: > 0 } note ? note : null);
 
         OutboundRequest Outbound(StoredEnquiry to)
         {
@@ -198,7 +213,7 @@ public sealed class EnquiryService(
                 builder.ReplyWith(reply.Token, reply.WebhookReceivedAt);
             }
 
-            foreach (var message in request.Messages.EnumerateArray())
+            foreach (var message in messages.EnumerateArray())
             {
                 builder.AddMessage(message);
             }
@@ -242,6 +257,145 @@ public sealed class EnquiryService(
         }
 
         return EnquiryResource.Of(enquiry);
+    }
+
+    /// <summary>
+    /// Puts a synthetic user input into the enquiry's conversation (Cognigy's Inject): the one path of an
+    /// injected input, checked here and queued as an event of the enquiry's source marked <c>"injected": true</c>
+    /// in the conversation's session, so that it reaches the enquiry's destination in order with the user's own
+    /// events. A closed enquiry is 409 (the user's next message opens a new one).
+    /// </summary>
+    /// <param name="idempotencyKey">The same key on a retried call gives the same event id, so the input goes in once.</param>
+    public async Task<InjectAccepted> InjectAsync(EnquiryAccess access, InjectRequest input, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(input);
+        var fields = InjectedInput.Check(input).ToList();
+        fields.AddRange(IdempotencyKeyProblems(idempotencyKey));
+        if (fields.Count > 0)
+        {
+            throw DomainException.Invalid(fields, "The injected input is not valid");
+        }
+
+        var enquiry = access.Enquiry;
+        if (enquiry.Enquiry.State == EnquiryState.Closed)
+        {
+            throw new DomainException(DomainError.Conflict, $"Enquiry {enquiry.Id} is closed; nothing can be injected into it.", title: "Not allowed in the enquiry's state");
+        }
+
+        var eventId = idempotencyKey is null ? $"inject-{Guid.NewGuid():N}" : $"inject-{Hash(enquiry.Id + "\n" + idempotencyKey)}";
+        await queue.SendAsync(QueueNames.Inbound, [InjectedInput.Message(enquiry, access.Channel.BotUserId, input, eventId, clock.GetUtcNow())], cancellationToken);
+        return new InjectAccepted(eventId, enquiry.Id);
+    }
+
+    /// <summary>
+    /// Moves the enquiry between bot and staff (<see cref="EnquiryLifecycle.HandOver"/>, <see cref="EnquiryLifecycle.Transfer"/>,
+    /// <see cref="EnquiryLifecycle.HandBack"/>) and carries out what the move sends: the message to the user, the
+    /// handover with the recent history, the notices. A move its state does not allow is 409, with the reason.
+    /// </summary>
+    public async Task<MoveResult> MoveAsync(EnquiryAccess access, MoveKind kind, EnquiryMoveRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(request);
+        var (channel, enquiry, destinationId) = access;
+        ValidMove(channel, kind, request);
+        var context = new EnquiryChannel(channel, presence, options, clock);
+        var why = new MoveRequest(access.ByOperator ? EnquiryMove.Operator : destinationId, request.StaffMemberId, request.Reason, request.Note);
+        DestinationChoice? choice = null;
+        if (kind != MoveKind.Handback)
+        {
+            var rule = request.To is { } to
+                ? new RoutingRule { Kind = RoutingKind.Alternative, Targets = [new RoutingTarget(to)] }
+                : channel.Settings.Handover.RuleOver(channel.Settings.Destinations);
+            var failed = kind == MoveKind.Transfer && enquiry.Enquiry.DestinationId is { } holder ? new HashSet<string> { holder } : new HashSet<string>();
+            choice = await context.RouteToStaffAsync(rule, enquiry.Id, await LastStaffServiceAsync(context, enquiry, cancellationToken), failed, cancellationToken);
+        }
+
+        var cause = "";
+        EnquiryTransition? transition = null;
+        var updated = await Transition(enquiry, e =>
+        {
+            cause = $"move-{e.Enquiry.NextMove}";
+            transition = kind switch
+            {
+                MoveKind.Handover => context.Lifecycle.HandOver(e.Enquiry, choice!, why),
+                MoveKind.Transfer => context.Lifecycle.Transfer(e.Enquiry, choice!, why),
+                _ => context.Lifecycle.HandBack(e.Enquiry, request.To ?? LastBot(e.Enquiry) ?? throw DomainException.Invalid("to", "required: the bot to hand the enquiry back to (no bot handed it over)"), why),
+            };
+            return e with { Enquiry = transition.Enquiry, Pending = transition.Effects.Count > 0 ? new PendingEffects(cause, transition.Effects) : e.Pending };
+        }, cancellationToken);
+
+        var notes = new List<string>(transition!.Explanation);
+        if (updated.Pending?.Cause == cause)
+        {
+            var run = await effects.RunAsync(context, updated, new EffectCause(cause, MoveTexts.Kind.Format(kind)), notes, cancellationToken);
+            updated = await effects.FinishAsync(run, cause, null, cancellationToken);
+        }
+
+        var moved = updated.Enquiry.Moves.LastOrDefault() is { } last && $"move-{last.Number}" == cause ? last : null;
+        var outcome = moved switch
+        {
+            null => "stays-with-bot",
+            { To: null } => "waiting-for-staff",
+            { Kind: MoveKind.Handover } => "handed-over",
+            { Kind: MoveKind.Transfer } => "transferred",
+            _ => "handed-back",
+        };
+        return new MoveResult(outcome, EnquiryResource.Of(updated), notes);
+    }
+
+    /// <summary>The bot that last handed the enquiry to staff.</summary>
+    private static string? LastBot(Enquiry enquiry) => enquiry.Moves.LastOrDefault(m => m.Kind == MoveKind.Handover)?.From;
+
+    /// <summary>
+    /// Who of the staff served the source last, for a sticky handover rule: the source's last service when it
+    /// was by staff, or the staff member who last handed this enquiry back, whichever is later.
+    /// </summary>
+    private async Task<LastService?> LastStaffServiceAsync(EnquiryChannel channel, StoredEnquiry enquiry, CancellationToken cancellationToken)
+    {
+        var source = await enquiries.GetSourceAsync(channel.Id, enquiry.Enquiry.SourceId, cancellationToken);
+        var handedBack = enquiry.Enquiry.Moves.LastOrDefault(m => m.Kind == MoveKind.Handback) is { From: { } from } back ? new LastService(from, back.StaffMemberId, back.At) : null;
+        return new[] { source?.LastService, handedBack }
+            .OfType<LastService>()
+            .Where(l => channel.Destination(l.DestinationId)?.Kind == DestinationKind.Staff)
+            .MaxBy(l => l.ServedAt);
+    }
+
+    private static void ValidMove(Channel channel, MoveKind kind, EnquiryMoveRequest request)
+    {
+        var fields = new List<FieldError>();
+        if (request.To is { } to)
+        {
+            var wanted = kind == MoveKind.Handback ? DestinationKind.Bot : DestinationKind.Staff;
+            if (channel.Settings.Destinations.FirstOrDefault(d => d.Id == to) is not { } destination)
+            {
+                fields.Add(new("to", $"'{Shown(to)}' is not one of the channel's destinations"));
+            }
+            else if (destination.Kind != wanted)
+            {
+                fields.Add(new("to", $"'{to}' is a {ChannelTexts.DestinationKind.Format(destination.Kind)} destination; a {MoveTexts.Kind.Format(kind)} goes to a {ChannelTexts.DestinationKind.Format(wanted)} destination"));
+            }
+        }
+
+        if (request.StaffMemberId is { } staff && !StaffMemberId.IsValid(staff))
+        {
+            fields.Add(new("staffMemberId", StaffMemberId.Rule));
+        }
+
+        if (request.Reason is { Length: > EnquiryMove.MaxReasonLength })
+        {
+            fields.Add(new("reason", $"at most {EnquiryMove.MaxReasonLength} characters"));
+        }
+
+        if (request.Note is { Length: > EnquiryMove.MaxNoteLength })
+        {
+            fields.Add(new("note", $"at most {EnquiryMove.MaxNoteLength:N0} characters"));
+        }
+
+        if (fields.Count > 0)
+        {
+            throw DomainException.Invalid(fields, $"The {MoveTexts.Kind.Format(kind)} is not valid");
+        }
     }
 
     /// <summary>Sets a destination's and its staff members' presence (admin API).</summary>
@@ -454,12 +608,16 @@ public sealed class EnquiryService(
             }
         }
 
+        fields.AddRange(IdempotencyKeyProblems(idempotencyKey));
+        return fields.Count > 0 ? throw DomainException.Invalid(fields, "The reply is not valid") : request.Staff!;
+    }
+
+    internal static IEnumerable<FieldError> IdempotencyKeyProblems(string? idempotencyKey)
+    {
         if (idempotencyKey is { } key && (key.Length is 0 or > 200 || key.Any(char.IsControl)))
         {
-            fields.Add(new("Idempotency-Key", "1 to 200 characters without control characters"));
+            yield return new("Idempotency-Key", "1 to 200 characters without control characters");
         }
-
-        return fields.Count > 0 ? throw DomainException.Invalid(fields, "The reply is not valid") : request.Staff!;
     }
 
     private static DomainException NotFound(string enquiryId) => new(DomainError.NotFound, $"There is no enquiry '{Shown(enquiryId)}'.");

@@ -30,6 +30,9 @@ public sealed record EnquiryWrite(StoredEnquiry Enquiry)
     /// <summary>An event the enquiry keeps, no destination having it.</summary>
     public KeptEvent? Keep { get; init; }
 
+    /// <summary>An event that goes into the enquiry's history (<see cref="ConversationHistory"/>); the oldest beyond what a handover can send is removed.</summary>
+    public HistoryEvent? History { get; init; }
+
     /// <summary>Kept events a destination now has: their rows are removed (at most <see cref="EnquiryStore.MaxForgottenPerWrite"/>).</summary>
     public IReadOnlyList<long> Forget { get; init; } = [];
 }
@@ -49,7 +52,7 @@ public sealed class EnquiryStore(ITableStore store)
     public const int MaxUpdateAttempts = 8;
 
     /// <summary>Delivered kept events whose rows one write removes; more are left behind (below <see cref="StoredEnquiry.FirstKept"/>: no longer kept).</summary>
-    public const int MaxForgottenPerWrite = TableRules.MaxTransactionOperations - 5;
+    public const int MaxForgottenPerWrite = TableRules.MaxTransactionOperations - 7;
 
     private const string Table = EnquiryTables.Conversations;
 
@@ -191,6 +194,33 @@ public sealed class EnquiryStore(ITableStore store)
         return kept;
     }
 
+    /// <summary>The enquiry's latest events, oldest first: at most <paramref name="count"/>, none received before <paramref name="since"/>.</summary>
+    public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(StoredEnquiry enquiry, int count, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(enquiry);
+        if (enquiry.History == 0 || count <= 0)
+        {
+            return [];
+        }
+
+        await EnsureTablesAsync(cancellationToken);
+        var prefix = EnquiryTables.HistoryRows(enquiry.Id);
+        var history = new List<HistoryEvent>();
+        await foreach (var row in store.QueryAsync(Table, TableKeyRange.Only(EnquiryEntities.PartitionOf(enquiry)), prefix, cancellationToken))
+        {
+            if (long.TryParse(row.RowKey.AsSpan(prefix.From.Length), out var number) && number >= enquiry.History - count)
+            {
+                var read = EnquiryEntities.ReadHistory(enquiry.Id, number, row);
+                if (read.ReceivedAt >= since)
+                {
+                    history.Add(read);
+                }
+            }
+        }
+
+        return history;
+    }
+
     /// <summary>The channel's enquiries in <paramref name="state"/>, read with one range query over its partitions.</summary>
     public async IAsyncEnumerable<StoredEnquiry> ListAsync(string channelId, EnquiryState state, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -240,6 +270,16 @@ public sealed class EnquiryStore(ITableStore store)
         if (write.Keep is { } keep)
         {
             operations.Add(TableOperation.Upsert(EnquiryEntities.KeptRow(keep, enquiryRow.PartitionKey)));
+        }
+
+        if (write.History is { } history)
+        {
+            operations.Add(TableOperation.Upsert(EnquiryEntities.HistoryRow(history, enquiryRow.PartitionKey)));
+            if (history.Number >= Channels.HandoverSettings.MaxHistoryEvents)
+            {
+                // Rows are numbered from 0, one per write that adds one: this one was written, and only this write removes it.
+                operations.Add(TableOperation.Delete(enquiryRow.PartitionKey, EnquiryTables.HistoryRow(write.Enquiry.Id, history.Number - Channels.HandoverSettings.MaxHistoryEvents), "*"));
+            }
         }
 
         operations.AddRange(write.Forget.Take(MaxForgottenPerWrite).Select(n => TableOperation.Delete(enquiryRow.PartitionKey, EnquiryTables.KeptRow(write.Enquiry.Id, n), "*")));

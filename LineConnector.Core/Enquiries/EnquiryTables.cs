@@ -15,7 +15,7 @@ namespace LineConnector.Core.Enquiries;
 /// </summary>
 public static class EnquiryTables
 {
-    /// <summary>Partition = <c>{channel id}:{bucket}</c>; row keys by kind: <see cref="SourceRow"/>, <see cref="EnquiryRow"/>, <see cref="EventRow"/>, <see cref="ContentRow"/>, <see cref="KeptRow"/>.</summary>
+    /// <summary>Partition = <c>{channel id}:{bucket}</c>; row keys by kind: <see cref="SourceRow"/>, <see cref="EnquiryRow"/>, <see cref="EventRow"/>, <see cref="ContentRow"/>, <see cref="KeptRow"/>, <see cref="HistoryRow"/>.</summary>
     public const string Conversations = "Conversations";
 
     /// <summary>Partition = channel id, row key = destination id, or <c>{destination id}:{staff member id}</c> for a staff member.</summary>
@@ -54,6 +54,12 @@ public static class EnquiryTables
     /// <summary>Every kept event of an enquiry, in order.</summary>
     public static TableKeyRange KeptRows(string enquiryId) => TableKeyRange.StartingWith($"kept:{enquiryId}:");
 
+    /// <summary>An event of the enquiry's conversation, numbered in order of arrival, for the recent history that goes to staff with a handover.</summary>
+    public static string HistoryRow(string enquiryId, long number) => $"history:{enquiryId}:{number:D10}";
+
+    /// <summary>Every history row of an enquiry, in order.</summary>
+    public static TableKeyRange HistoryRows(string enquiryId) => TableKeyRange.StartingWith($"history:{enquiryId}:");
+
     /// <summary>Every event row of a partition: records of handled messages, which may be deleted once older than a day (docs/configuration.md).</summary>
     public static TableKeyRange EventRows { get; } = TableKeyRange.StartingWith(EventPrefix);
 
@@ -85,12 +91,16 @@ public static class EnquiryProperties
     public const string ClosedBy = "ClosedBy";
     public const string ReplyToken = "ReplyToken";
     public const string ReplyTokenReceivedAt = "ReplyTokenReceivedAt";
+    public const string MarkAsReadToken = "MarkAsReadToken";
     public const string PendingCause = "PendingCause";
     public const string PendingEffects = "PendingEffects";
     public const string KeptEvents = "KeptEvents";
     public const string FirstKept = "FirstKept";
     public const string OfferAt = "OfferAt";
     public const string Offers = "Offers";
+    public const string Moves = "Moves";
+    public const string HistoryEvents = "HistoryEvents";
+    public const string TransformerStorage = "TransformerStorage";
 
     // Source rows
     public const string CurrentEnquiryId = "CurrentEnquiryId";
@@ -110,6 +120,9 @@ public static class EnquiryProperties
 
     // Kept rows (and MessageId, EventType)
     public const string Event = "Event";
+
+    // History rows (and MessageId, Event)
+    public const string ReceivedAt = "ReceivedAt";
 
     // DestinationPresence
     public const string Available = "Available";

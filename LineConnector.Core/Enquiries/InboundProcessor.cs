@@ -6,6 +6,7 @@ using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Storage;
+using LineConnector.Core.Transformers;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -36,6 +37,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
     public const string Ignored = "ignored";
     public const string Checked = "checked";
     public const string Rejected = "rejected";
+    public const string Dropped = "dropped";
 
     /// <summary>
     /// Handles the message; one that fails for a permanent reason (<see cref="InboundFailures"/>) is recorded as
@@ -95,12 +97,28 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
         var reply = webhookEvent is { ReplyToken: { } token, IsStandby: false }
             ? new OutboundReply(token, envelope.ReceivedAt)
             : null;
+        // In standby another channel has the chat: its messages are not this bot's to mark as read.
+        var markAsRead = webhookEvent.IsStandby ? null : webhookEvent.Message?.MarkAsReadToken;
         for (var attempt = 0; attempt < EnquiryStore.MaxUpdateAttempts; attempt++)
         {
             var notes = new List<string> { why };
             var (source, current) = await ReadConversationAsync(channelId, sourceId, notes, cancellationToken);
             var lastService = Latest(current?.Enquiry.AsLastService(), source?.LastService);
-            var effectCause = new EffectCause(cause, type, envelope.Event, EnquiryEffects.Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService };
+
+            // The transformer changes what destinations receive; the connector goes on reading the event as LINE sent it (source, reply token, content).
+            var live = current is { Enquiry.State: not EnquiryState.Closed } ? current : null;
+            var transformed = TransformerStage.Apply(channel!.Channel.Settings.Transformers, TransformerHookKind.Input, envelope.Event, new TransformerContext(channelId, live?.Id, live?.TransformerStorage));
+            if (transformed.Note is { } transformerNote)
+            {
+                notes.Add(transformerNote);
+            }
+
+            if (transformed.Value is not { } forwarded)
+            {
+                return await DropAsync(channelId, sourceId, cause, live, type, transformed.Storage, notes, cancellationToken);
+            }
+
+            var effectCause = new EffectCause(cause, type, forwarded, EnquiryEffects.Source(envelope.Event), reply, Silent: role == EventRole.FollowsUp) { LastService = lastService };
             if (current?.Pending?.Cause == cause)
             {
                 notes.Add($"An earlier delivery decided for enquiry {current.Id}; what it left undone is carried out now.");
@@ -116,7 +134,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             // Routing reads the destinations' presence, so it is asked only when the lifecycle will route.
             var newId = EnquiryIds.For(channelId, sourceId, cause);
             var choice = EnquiryLifecycle.RoutesOnUserEvent(current?.Enquiry)
-                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken)
+                ? await channel!.RouteAsync(opens ? newId : current!.Id, lastService, new HashSet<string>(), freshPresence: false, cancellationToken, toStaff: !opens && current!.Enquiry.WithStaff)
                 : null;
             var transition = channel!.Lifecycle.ReceiveUserEvent(current?.Enquiry, sourceId, newId, _ => choice!);
             notes.AddRange(transition.Explanation);
@@ -128,20 +146,29 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                     SourceType = webhookEvent.Source!.Type,
                     OpenedByEventId = cause,
                     LatestReply = reply,
+                    MarkAsReadToken = markAsRead,
                     Pending = new PendingEffects(cause, transition.Effects),
+                    TransformerStorage = transformed.Storage,
                 }
                 : current! with
                 {
                     Enquiry = transition.Enquiry,
                     LatestReply = reply ?? current.LatestReply,
+                    MarkAsReadToken = markAsRead ?? current.MarkAsReadToken,
                     Pending = new PendingEffects(cause, transition.Effects),
+                    TransformerStorage = transformed.Storage,
                 };
-            var write = new EnquiryWrite(decided)
-            {
-                Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
-                Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
-                Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
-            };
+            var write = ConversationHistory.Add(
+                new EnquiryWrite(decided)
+                {
+                    Source = opens ? new SourceRecord(channelId, sourceId, newId, lastService) : null,
+                    Content = InboundContent.Of(channelId, decided.Id, webhookEvent),
+                    Keep = EnquiryEffects.Kept(opens ? decided with { Enquiry = decided.Enquiry with { KeptEvents = 0 } } : current!, decided, effectCause),
+                },
+                channel.Channel,
+                cause,
+                envelope.Event,
+                envelope.ReceivedAt);
             if (await enquiries.WriteAsync(write, opens ? null : current!.Enquiry, cancellationToken) is { } written)
             {
                 return await FinishAsync(channel, written, effectCause, opens ? Opened : Continued, notes, cancellationToken);
@@ -190,7 +217,7 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
                 if (enquiry.Enquiry is { State: EnquiryState.Missed, DestinationId: null })
                 {
                     var source = await enquiries.GetSourceAsync(check.ChannelId, enquiry.Enquiry.SourceId, cancellationToken);
-                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken);
+                    choice = await channel!.RouteAsync(enquiry.Id, source?.LastService, new HashSet<string>(), freshPresence: true, cancellationToken, toStaff: enquiry.Enquiry.WithStaff);
                 }
 
                 transition = channel!.Lifecycle.MissedCheckDue(enquiry.Enquiry, check.Due, choice is null ? null : () => choice);
@@ -264,6 +291,23 @@ public sealed class InboundProcessor(ChannelCache channels, EnquiryStore enquiri
             ChannelStatus.Suspended => (null, $"Channel '{channelId}' is suspended."),
             _ => (new EnquiryChannel(stored.Channel, presence, options, clock), null),
         };
+    }
+
+    /// <summary>
+    /// Records an event the transformer dropped: it opens no enquiry and reaches no destination. The storage
+    /// object, when the function changed it, is kept with the source's enquiry in the same write as the record.
+    /// </summary>
+    private async Task<InboundOutcome> DropAsync(
+        string channelId, string sourceId, string cause, StoredEnquiry? live, string type, string? storage, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (live is null || storage == live.TransformerStorage)
+        {
+            return await RecordOnceAsync(channelId, sourceId, cause, live?.Id, type, Dropped, string.Join(" ", notes), cancellationToken);
+        }
+
+        var record = Record(channelId, cause, live.Id, type, Dropped, notes);
+        await enquiries.UpdateAsync(live, e => new EnquiryWrite(e with { TransformerStorage = storage }) { Record = record }, cancellationToken);
+        return new InboundOutcome(record, Repeated: false);
     }
 
     /// <summary>Records a message that changes no enquiry; a redelivery finds the first record.</summary>

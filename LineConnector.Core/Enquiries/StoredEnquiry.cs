@@ -27,11 +27,20 @@ public sealed record StoredEnquiry
     /// <summary>The reply token of the source's latest event, offered to replies while it is fresh.</summary>
     public OutboundReply? LatestReply { get; init; }
 
+    /// <summary>The <c>markAsReadToken</c> of the user's latest message: read receipts mark it and everything before it as read.</summary>
+    public string? MarkAsReadToken { get; init; }
+
     /// <summary>Effects decided but not all carried out yet, and the <c>line-inbound</c> message or API call that caused them.</summary>
     public PendingEffects? Pending { get; init; }
 
     /// <summary>The number of the oldest of the <see cref="Enquiry.KeptEvents"/> kept events' rows; the next one kept gets this plus their count.</summary>
     public long FirstKept { get; init; }
+
+    /// <summary>How many events of the conversation went into the enquiry's history; the next one gets this number.</summary>
+    public long History { get; init; }
+
+    /// <summary>The transformer functions' storage object for this enquiry, as JSON (at most <see cref="Transformers.TransformerRunner.MaxStorageBytes"/>); null: none yet.</summary>
+    public string? TransformerStorage { get; init; }
 
     public string? ETag { get; init; }
 
@@ -52,6 +61,9 @@ public sealed record SourceRecord(string ChannelId, string SourceId, string? Cur
 /// <param name="Outcome">A word an operator can filter on: opened, continued, resumed, ignored, checked, rejected.</param>
 /// <param name="Detail">A sentence saying why.</param>
 public sealed record ProcessedCause(string ChannelId, string Cause, string? EnquiryId, string EventType, string Outcome, string Detail, DateTimeOffset ProcessedAt);
+
+/// <summary>An event of the enquiry's conversation as LINE sent it (or as injected), for the history staff receive with a handover.</summary>
+public sealed record HistoryEvent(string EnquiryId, long Number, string EventId, string Event, DateTimeOffset ReceivedAt);
 
 /// <summary>An event kept for an enquiry that no destination had when it came, as LINE sent it.</summary>
 /// <param name="Number">Its place in the enquiry's order of arrival.</param>

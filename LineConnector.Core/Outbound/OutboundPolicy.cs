@@ -64,11 +64,13 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
         switch (type)
         {
             case "text" or "textV2":
-                CheckText(message, reasons);
+                CheckText(message, type, reasons);
+                CheckQuoteToken(message, reasons);
                 break;
             case "sticker":
                 Require(message, "packageId", reasons);
                 Require(message, "stickerId", reasons);
+                CheckQuoteToken(message, reasons);
                 break;
             case "image":
                 await CheckMediaAsync(message, "originalContentUrl", MediaUse.Image, reasons, cancellationToken);
@@ -94,25 +96,63 @@ public sealed class OutboundPolicy(MediaFetcher fetcher) : IOutboundPolicy
                 break;
         }
 
+        if (type is not ("text" or "textV2" or "sticker") && message.TryGetProperty("quoteToken", out _))
+        {
+            reasons.Add("'quoteToken' is only for text, textV2 and sticker messages");
+        }
+
         CheckQuickReply(message, reasons);
         CheckSender(message, reasons);
         return new MessageVerdict(index, type, reasons);
     }
 
-    private static void CheckText(JsonElement message, List<string> reasons)
+    private static void CheckText(JsonElement message, string type, List<string> reasons)
     {
         if (!TryGetString(message, "text", out var text))
         {
             reasons.Add("'text' is required");
+            return;
         }
-        else if (text.Length == 0)
+
+        if (text.Length == 0)
         {
             reasons.Add("the text is empty");
+            return;
         }
-        else if (text.Length > MessageLimits.MaxTextLength)
+
+        // LINE counts UTF-16 code units, as string.Length does: an emoji outside the BMP counts two.
+        var length = text.Length;
+        var after = "";
+        if (type == "textV2")
         {
-            // LINE counts UTF-16 code units, as string.Length does: an emoji outside the BMP counts two.
-            reasons.Add(Invariant($"the text is {text.Length:N0} UTF-16 code units long; at most {MessageLimits.MaxTextLength:N0} are accepted"));
+            var (substituted, problems) = TextV2.Count(text, message.TryGetProperty("substitution", out var substitution) ? substitution : null);
+            reasons.AddRange(problems);
+            length = substituted;
+            after = " after substitution";
+        }
+        else if (message.TryGetProperty("substitution", out _))
+        {
+            reasons.Add("'substitution' is only for textV2 messages");
+        }
+
+        if (length > MessageLimits.MaxTextLength)
+        {
+            reasons.Add(Invariant($"the text is {length:N0} UTF-16 code units long{after}; at most {MessageLimits.MaxTextLength:N0} are accepted"));
+        }
+    }
+
+    /// <summary>A quote token answers one earlier message; the channel checks its shape, LINE whether it is one of its own.</summary>
+    private static void CheckQuoteToken(JsonElement message, List<string> reasons)
+    {
+        if (!message.TryGetProperty("quoteToken", out var token))
+        {
+            return;
+        }
+
+        if (token.ValueKind != JsonValueKind.String || token.GetString() is not { Length: > 0 and <= MessageLimits.MaxQuoteTokenLength } text
+            || text.AsSpan().ContainsAnyExceptInRange('!', '~'))
+        {
+            reasons.Add(Invariant($"'quoteToken' must be the quote token of a message as LINE gave it: 1 to {MessageLimits.MaxQuoteTokenLength:N0} printable ASCII characters without spaces"));
         }
     }
 

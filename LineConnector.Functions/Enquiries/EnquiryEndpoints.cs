@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using LineConnector.Core;
 using LineConnector.Core.Enquiries;
+using LineConnector.Functions.Chat;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LineConnector.Functions.Enquiries;
@@ -64,13 +65,15 @@ public static class EnquiryEndpoints
             new ContentPreparing(download.MessageId, seconds, $"LINE is still preparing this content; try again in {seconds} s."));
     }
 
-    private static async Task<Accepted<ReplyAccepted>> ReplyAsync(string id, HttpRequest request, EnquiryService service, CancellationToken cancellationToken)
+    private static async Task<Accepted<ReplyAccepted>> ReplyAsync(string id, HttpRequest request, EnquiryService service, LoggedReadReceipts receipts, CancellationToken cancellationToken)
     {
         var access = await service.AuthorizeAsync(id, Bearer(request), cancellationToken);
         var body = await ReadAsync(request, EnquiryApiJsonContext.Default.StaffReplyRequest, required: true, cancellationToken);
         var key = request.Headers.TryGetValue(IdempotencyKeyHeader, out var given) ? given.ToString() : null;
         var accepted = await service.ReplyAsync(access, body!, key, cancellationToken);
-        return TypedResults.Accepted($"{EnquiriesRoute}/{id}", accepted);
+        // After the reply is queued: whatever LINE says to the receipt, the reply stands.
+        var receipt = await receipts.MarkAsync(access, "staff reply", cancellationToken);
+        return TypedResults.Accepted($"{EnquiriesRoute}/{id}", accepted with { ReadReceipt = receipt });
     }
 
     private static async Task<Ok<EnquiryResource>> CloseAsync(string id, HttpRequest request, EnquiryService service, CancellationToken cancellationToken)
@@ -101,10 +104,10 @@ public static class EnquiryEndpoints
         TypedResults.Ok(await service.ListAsync(id, state, cancellationToken));
 
     /// <summary>The bearer token of <c>Authorization: Bearer {secret}</c>, if any.</summary>
-    private static string? Bearer(HttpRequest request) =>
+    internal static string? Bearer(HttpRequest request) =>
         request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : null;
 
-    private static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool required, CancellationToken cancellationToken)
+    internal static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool required, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))

@@ -6,6 +6,7 @@ using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Channels;
+using LineConnector.Functions.Chat;
 using LineConnector.Functions.Enquiries;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Functions.Outbound;
@@ -68,9 +69,11 @@ public static class ConnectorHost
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Transformers.TransformerJsonContext.Default));
         services.AddSingleton(sp => new MediaFetcher(new MediaFetchOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboundPolicy, OutboundPolicy>();
         services.AddLineDelivery(builder.Configuration);
+        services.AddLineExtras();
         // Table Storage when configured (under the host, CreateStore says what is missing); in local mode the local store otherwise.
         if (TableStorageSettings.IsConfigured(builder.Configuration) || IsHostedByFunctions)
         {

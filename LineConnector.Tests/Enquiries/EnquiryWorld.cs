@@ -51,7 +51,9 @@ public sealed class EnquiryWorld : IAsyncDisposable
 
     /// <param name="services">More changes to the app's services (e.g. telemetry exporters).</param>
     /// <param name="deskPath">The desk's webhook path and query on the destination server.</param>
-    public static async Task<EnquiryWorld> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string deskPath = "desk")
+    /// <param name="configure">More settings that need the world's servers (e.g. another destination's URL).</param>
+    public static async Task<EnquiryWorld> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string deskPath = "desk", Action<EnquiryWorld, Dictionary<string, string?>>? configure = null)
     {
         var world = new EnquiryWorld();
         world.Destinations = await TestHttpServer.StartAsync(world.AnswerAsync);
@@ -80,6 +82,8 @@ public sealed class EnquiryWorld : IAsyncDisposable
         {
             all[key] = value;
         }
+
+        configure?.Invoke(world, all);
 
         world.App = new ConnectorApp(
             app =>

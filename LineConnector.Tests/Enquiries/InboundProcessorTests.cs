@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using LineConnector.Core.Channels;
+using LineConnector.Core.Chat;
 using LineConnector.Core.Destinations;
 using LineConnector.Core.Enquiries;
+using LineConnector.Core.Line.Api;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Storage;
 using LineConnector.Functions.Destinations;
 using LineConnector.Tests.Channels;
+using LineConnector.Tests.Line.Api;
 using LineConnector.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +45,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             ["Channels:shop:Destinations:bot:Secret"] = "bot-secret",
         }).Build());
         var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets, _clock);
-        _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, _clock), new EnquiryOptions(), _clock);
+        _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), _clock), new EnquiryOptions(), _clock);
     }
 
     public async Task DisposeAsync() => await _destinations.DisposeAsync();
@@ -270,7 +273,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
 
         var failing = new InboundProcessor(
             new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock),
-            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), _clock),
+            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), _clock),
             new EnquiryOptions { MaxDeliveryCount = 3 }, _clock);
         var early = () => failing.ProcessAsync(Envelope(WebhookJson.TextMessage(EnquiryWorld.User(2), "01T3"), "01T3", delivery: 2, user: EnquiryWorld.User(2)), default);
         await early.Should().ThrowAsync<InvalidOperationException>();

@@ -43,7 +43,7 @@ public class WebhookEventReaderTests
         e.Source!.UserId.Should().Be("U4af4980629");
         e.Source.ConversationId.Should().Be("U4af4980629");
         e.IsStandby.Should().BeFalse();
-        e.Message.Should().Be(new EventMessage { Type = "text", Id = "444573844083572737" });
+        e.Message.Should().Be(new EventMessage { Type = "text", Id = "444573844083572737", MarkAsReadToken = "30yhdy232" });
     }
 
     [Fact]

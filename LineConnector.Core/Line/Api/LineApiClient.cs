@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LineConnector.Core.Channels;
 using LineConnector.Core.Telemetry;
 
 namespace LineConnector.Core.Line.Api;
@@ -93,6 +94,54 @@ public sealed class LineApiClient
         var call = new Call("push", HttpMethod.Post, Api("v2/bot/message/push"), body) { RetryKey = retryKey, SendsMessages = true };
         using var response = await SendAsync(call, channelId, cancellationToken);
         return await ReadSendResultAsync(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /v2/bot/chat/markAsRead</c>: marks the user's messages up to the one that carried
+    /// <paramref name="markAsReadToken"/> (webhook.yml, <c>markAsReadToken</c> of a message) as read.
+    /// LINE refuses a token of another bot, or any token while the account's chat mode is off (400).
+    /// </summary>
+    public async Task MarkAsReadAsync(string channelId, string markAsReadToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(markAsReadToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new MarkAsReadRequest(markAsReadToken), LineApiJsonContext.Default.MarkAsReadRequest);
+        using var response = await SendAsync(new Call("mark as read", HttpMethod.Post, Api("v2/bot/chat/markAsRead"), body), channelId, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /v2/bot/chat/loading/start</c>: shows the loading animation to <paramref name="userId"/> for
+    /// <paramref name="seconds"/> (5 to 60, a multiple of 5) or until the bot sends them a message. One-to-one chats only.
+    /// </summary>
+    public async Task StartLoadingAnimationAsync(string channelId, string userId, int seconds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        if (seconds is < LineExtrasSettings.MinLoadingAnimationSeconds or > LineExtrasSettings.MaxLoadingAnimationSeconds || seconds % LineExtrasSettings.LoadingAnimationStepSeconds != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "LINE takes 5 to 60 seconds, a multiple of 5.");
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ShowLoadingAnimationRequest(userId, seconds), LineApiJsonContext.Default.ShowLoadingAnimationRequest);
+        using var response = await SendAsync(new Call("loading animation", HttpMethod.Post, Api("v2/bot/chat/loading/start"), body), channelId, cancellationToken);
+    }
+
+    /// <summary><c>GET /v2/bot/message/quota</c> and <c>GET /v2/bot/message/quota/consumption</c>: this month's limit and usage.</summary>
+    public async Task<MessageQuota> GetMessageQuotaAsync(string channelId, CancellationToken cancellationToken)
+    {
+        MessageQuotaResponse quota;
+        using (var response = await SendAsync(new Call("message quota", HttpMethod.Get, Api("v2/bot/message/quota")), channelId, cancellationToken))
+        {
+            quota = await ReadJsonAsync("message quota", response, LineApiJsonContext.Default.MessageQuotaResponse, cancellationToken);
+            if (quota.Type is not ("none" or "limited") || (quota.Type == "limited" && quota.Value is null or < 0))
+            {
+                throw Unreadable("message quota", response, $"the type '{quota.Type}' is not none, or limited with a value of 0 or more");
+            }
+        }
+
+        using var consumption = await SendAsync(new Call("quota consumption", HttpMethod.Get, Api("v2/bot/message/quota/consumption")), channelId, cancellationToken);
+        var used = await ReadJsonAsync("quota consumption", consumption, LineApiJsonContext.Default.QuotaConsumptionResponse, cancellationToken);
+        return used.TotalUsage >= 0
+            ? new MessageQuota(quota.Type == "limited" ? quota.Value : null, used.TotalUsage)
+            : throw Unreadable("quota consumption", consumption, "totalUsage is negative");
     }
 
     /// <summary>

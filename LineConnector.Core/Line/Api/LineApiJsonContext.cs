@@ -27,6 +27,16 @@ internal sealed record TokenResponse(
 
 internal sealed record TranscodingResponse(string Status);
 
+internal sealed record MarkAsReadRequest(string MarkAsReadToken);
+
+internal sealed record ShowLoadingAnimationRequest(string ChatId, int LoadingSeconds);
+
+/// <param name="Type"><c>none</c> or <c>limited</c>.</param>
+/// <param name="Value">The month's target limit, when <paramref name="Type"/> is <c>limited</c>.</param>
+internal sealed record MessageQuotaResponse(string Type, long? Value = null);
+
+internal sealed record QuotaConsumptionResponse(long TotalUsage);
+
 
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
@@ -40,4 +50,8 @@ internal sealed record TranscodingResponse(string Status);
 [JsonSerializable(typeof(TranscodingResponse))]
 [JsonSerializable(typeof(BotInfo))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(MarkAsReadRequest))]
+[JsonSerializable(typeof(ShowLoadingAnimationRequest))]
+[JsonSerializable(typeof(MessageQuotaResponse))]
+[JsonSerializable(typeof(QuotaConsumptionResponse))]
 internal sealed partial class LineApiJsonContext : JsonSerializerContext;

@@ -72,6 +72,9 @@ public sealed record EventMessage
 
     /// <summary><c>contentProvider.type</c> of an image, video or audio: <c>line</c> (fetch it from LINE's content API) or <c>external</c>.</summary>
     public string? ContentProvider { get; init; }
+
+    /// <summary>The token that marks this message and the ones before it as read (<c>POST /v2/bot/chat/markAsRead</c>); null when LINE sent none usable.</summary>
+    public string? MarkAsReadToken { get; init; }
 }
 
 /// <summary>Why an event cannot be used, with what could be read of it.</summary>

@@ -30,6 +30,9 @@ public static class WebhookEventReader
     /// </summary>
     public const int MaxIdLength = ConversationSession.MaxConversationIdLength;
 
+    /// <summary>The longest <c>markAsReadToken</c> kept; LINE's are far shorter.</summary>
+    public const int MaxTokenLength = 1000;
+
     private const string LoneSurrogate = "a lone surrogate escape (\\ud800 to \\udfff without its pair)";
 
     /// <summary>
@@ -228,7 +231,7 @@ public static class WebhookEventReader
             return null;
         }
 
-        string? type = null, id = null, provider = null;
+        string? type = null, id = null, provider = null, markAsReadToken = null;
         var seen = default(MessageSeen);
         while (NextProperty(ref reader, ref scan, "message"))
         {
@@ -244,6 +247,11 @@ public static class WebhookEventReader
             {
                 provider = ReadContentProvider(ref reader, ref scan, ref seen.ContentProvider);
             }
+            else if (Is(ref reader, "markAsReadToken"u8))
+            {
+                reader.Read();
+                markAsReadToken = ReadToken(ref reader, ref scan);
+            }
             else
             {
                 reader.Read();
@@ -256,7 +264,24 @@ public static class WebhookEventReader
             scan.Fail(!seen.Type ? "'message.type' is missing" : "'message.id' is missing");
         }
 
-        return scan.MessageProblem is null && scan.Problem is null ? new EventMessage { Type = type!, Id = id!, ContentProvider = provider } : null;
+        return scan.MessageProblem is null && scan.Problem is null ? new EventMessage { Type = type!, Id = id!, ContentProvider = provider, MarkAsReadToken = markAsReadToken } : null;
+    }
+
+    /// <summary>
+    /// A token the connector passes back to LINE (<c>markAsReadToken</c>): kept when it is a string of printable
+    /// ASCII without spaces, at most <see cref="MaxTokenLength"/> long; anything else is not kept (and not
+    /// sent back), but never makes the event unusable: it only serves LINE's read receipts.
+    /// </summary>
+    private static string? ReadToken(ref Utf8JsonReader reader, ref Scan scan)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.ValueSpan.Length is 0 or > MaxTokenLength
+            || reader.ValueSpan.ContainsAnyExceptInRange((byte)'!', (byte)'~'))
+        {
+            SkipChecked(ref reader, ref scan);
+            return null;
+        }
+
+        return reader.GetString();
     }
 
     private static string? ReadContentProvider(ref Utf8JsonReader reader, ref Scan scan, ref bool seen)

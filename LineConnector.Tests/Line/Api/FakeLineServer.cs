@@ -39,7 +39,7 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// <summary>
 /// A real HTTP server on a loopback port standing in for LINE's APIs. Each endpoint answers from its
 /// script in order (the last answer repeats); unscripted reply and push succeed with one sent message
-/// id per message object; anything else is 404.
+/// id per message object, read receipts and loading animations succeed; anything else is 404.
 /// </summary>
 public sealed class FakeLineServer : IAsyncDisposable
 {
@@ -154,6 +154,17 @@ public sealed class FakeLineServer : IAsyncDisposable
             {
                 Headers = new Dictionary<string, string> { ["X-Line-Request-Id"] = Guid.NewGuid().ToString() },
             };
+        }
+
+        // Unscripted read receipts and loading animations succeed, as LINE answers them (messaging-api.yml).
+        if (request.Method == "POST" && request.Path.EndsWith("/v2/bot/chat/markAsRead", StringComparison.Ordinal))
+        {
+            return new FakeReply(200, "{}");
+        }
+
+        if (request.Method == "POST" && request.Path.EndsWith("/v2/bot/chat/loading/start", StringComparison.Ordinal))
+        {
+            return new FakeReply(202, "{}");
         }
 
         return FakeReply.Error(404, "Not found");

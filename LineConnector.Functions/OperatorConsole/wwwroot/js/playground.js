@@ -44,6 +44,8 @@ export async function render(main, args) {
 
   const bubble = line => {
     const c = line.content;
+    if (line.direction === 'read') return el('div', { class: 'bubble sys' }, 'Read');
+    if (line.direction === 'loading') return el('div', { class: 'bubble sys' }, `The account is preparing an answer (up to ${c.loadingSeconds} s)…`);
     if (line.direction === 'in') {
       const m = c.message;
       const body = !m ? `${names[line.userId] || line.userId} ${c.type === 'follow' ? 'added the account as a friend' : c.type === 'unfollow' ? 'blocked the account' : c.type}`
