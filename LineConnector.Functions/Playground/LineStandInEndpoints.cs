@@ -14,7 +14,8 @@ public static class LineStandInEndpoints
 {
     public static void MapLineStandIn(this IEndpointRouteBuilder endpoints)
     {
-        var line = endpoints.MapGroup(PlaygroundOptions.LineRoute).WithTags("Playground").ExcludeFromDescription().DisableAntiforgery();
+        var line = endpoints.MapGroup(PlaygroundOptions.LineRoute).WithTags("Playground").ExcludeFromDescription().DisableAntiforgery()
+            .AddEndpointFilter(OperatorConsole.ConsoleAccess.LocalOnlyFilter);
         line.MapPost("/oauth2/v3/token", IssueTokenAsync);
         line.MapGet("/v2/bot/info", BotInfo);
         line.MapPost("/v2/bot/message/reply", ReplyAsync);

@@ -65,7 +65,7 @@ export async function render(main, args) {
     const lines = state.lines.filter(l => l.chat === chatId());
     chat.replaceChildren(...(lines.length ? lines.map(bubble) : [el('p', { class: 'bubble sys' }, 'No messages yet.')]));
     chat.scrollTop = chat.scrollHeight;
-    for (const img of chat.querySelectorAll('img[data-image]')) img.src = `/playground/line/v2/bot/message/${img.dataset.image}/content`;
+    for (const img of chat.querySelectorAll('img[data-image]')) img.src = `/playground/images/${img.dataset.image}`;
   };
   // Lines by their sequence number: polls that overlap (the timer and an action's) add each line once.
   const seen = new Map(state.lines.map(l => [l.seq, l]));
