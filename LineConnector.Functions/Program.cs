@@ -33,6 +33,7 @@ app.MapManageConversation();
 app.MapUserErasure();
 app.MapDataRetention();
 app.MapConsoleApi();
+app.MapConsoleReports();
 app.MapConsole();
 app.MapPlayground();
 app.Run();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using LineConnector.Core.Queueing;
+using LineConnector.Functions.DeadLetters;
 using LineConnector.Functions.LocalMode;
 
 namespace LineConnector.Cli.DeadLetters;

@@ -1,3 +1,4 @@
+using LineConnector.Functions.DeadLetters;
 using LineConnector.Functions.LocalMode;
 
 namespace LineConnector.Cli.DeadLetters;

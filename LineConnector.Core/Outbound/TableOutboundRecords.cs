@@ -104,6 +104,28 @@ public sealed class TableOutboundRecords(ITableStore store, TimeProvider clock) 
             cancellationToken);
     }
 
+    /// <summary>
+    /// How the channel's outbound messages that ended since <paramref name="since"/> ended, oldest first: every
+    /// record of the channel's conversations is read (an operator's question, not a per-message path).
+    /// </summary>
+    public async Task<IReadOnlyList<OutboundResult>> ListResultsAsync(string channelId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelId);
+        await EnsureTableAsync(cancellationToken);
+        var results = new List<OutboundResult>();
+        await foreach (var row in store.QueryAsync(Table, TableKeyRange.StartingWith(channelId + ":"), TableKeyRange.StartingWith("message"), cancellationToken))
+        {
+            if (row.Properties.GetValueOrDefault(ResultProperty) is string json
+                && Parse(row, ResultProperty, json, OutboundJsonContext.Default.OutboundResult) is { } result
+                && result.FinishedAt >= since)
+            {
+                results.Add(result);
+            }
+        }
+
+        return [.. results.OrderBy(r => r.FinishedAt)];
+    }
+
     public Task<OutboundRecord> FinishAsync(OutboundRecord record, OutboundResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -67,6 +67,7 @@ public static class ConnectorHost
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Channels.ChannelJsonContext.Default));
         services.AddOpenApi(Admin.ChannelAdminEndpoints.DocumentName);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorConsole.ConsoleApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OperatorConsole.ConsoleReportJsonContext.Default));
         services.AddSingleton<RejectedEventLog>();
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
@@ -119,6 +120,7 @@ public static class ConnectorHost
         services.AddSingleton<LocalQueueStore>();
         services.AddSingleton<InProcessQueue>();
         services.AddSingleton<IQueueSender>(sp => sp.GetRequiredService<InProcessQueue>());
+        services.AddSingleton<DeadLetters.IDeadLetterQueues, DeadLetters.LocalDeadLetterQueues>();
         services.AddHostedService<InProcessQueuePump>();
         services.AddHostedService<LocalStoreMaintenance>();
     }
@@ -137,6 +139,7 @@ public static class ConnectorHost
         // One client (one AMQP connection) for every send; the container disposes it, closing its senders.
         services.AddSingleton(_ => new ServiceBusClient(fullyQualifiedNamespace, credential, ServiceBusClientOptions()));
         services.AddSingleton<IQueueSender, ServiceBusQueueSender>();
+        services.AddSingleton<DeadLetters.IDeadLetterQueues, DeadLetters.ServiceBusDeadLetterQueues>();
     }
 
     private static ServiceBusClientOptions ServiceBusClientOptions() => new()

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LineConnector.Functions.Admin;
 using LineConnector.Functions.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LineConnector.Functions.OperatorConsole;
 
@@ -23,6 +24,13 @@ public sealed class ConsoleAccess(RequestDelegate next, IConfiguration configura
     public const string ManageRoute = Route + "/manage";
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
     public const string PlatformAuthVariable = "WEBSITE_AUTH_ENABLED";
+
+    /// <summary>
+    /// Sent by the console's pages with every call. A change (any method but GET) through the console's routes
+    /// and the playground's needs it: another site's page in the operator's browser cannot set it without a
+    /// CORS preflight, which nothing here answers, so it cannot use the operator's sign-in (cross-site request forgery).
+    /// </summary>
+    public const string RequestHeader = "X-Line-Connector-Console";
 
     /// <summary>App Service Authentication's sign-in with Microsoft Entra ID.</summary>
     public const string LoginPath = "/.auth/login/aad";
@@ -52,6 +60,12 @@ public sealed class ConsoleAccess(RequestDelegate next, IConfiguration configura
             return;
         }
 
+        if (!IsSafe(context.Request) && !context.Request.Headers.ContainsKey(RequestHeader))
+        {
+            await CrossSiteRefusal().ExecuteAsync(context);
+            return;
+        }
+
         if (context.Request.Path.StartsWithSegments(ManageRoute, StringComparison.OrdinalIgnoreCase, out var rest))
         {
             context.Request.Path = ChannelAdminEndpoints.Prefix + rest;
@@ -69,6 +83,20 @@ public sealed class ConsoleAccess(RequestDelegate next, IConfiguration configura
             ? await next(context)
             : TypedResults.Problem("The playground answers callers on this machine only.", statusCode: StatusCodes.Status403Forbidden, title: "Local only");
     }
+
+    /// <summary>The playground's pages: <see cref="LocalOnlyFilter"/>, and <see cref="RequestHeader"/> on every change.</summary>
+    public static async ValueTask<object?> PageFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return IsSafe(context.HttpContext.Request) || context.HttpContext.Request.Headers.ContainsKey(RequestHeader)
+            ? await LocalOnlyFilter(context, next)
+            : CrossSiteRefusal();
+    }
+
+    private static bool IsSafe(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+
+    private static ProblemHttpResult CrossSiteRefusal() => TypedResults.Problem(
+        $"Changes through the console need the {RequestHeader} header, which its pages send.", statusCode: StatusCodes.Status403Forbidden, title: "Not from the console");
 
     private ConsoleRefusal? Refusal(HttpContext context) => Judge(
         ConnectorHost.IsHostedByFunctions,

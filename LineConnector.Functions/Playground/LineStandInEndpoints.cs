@@ -14,11 +14,16 @@ public static class LineStandInEndpoints
 {
     public static void MapLineStandIn(this IEndpointRouteBuilder endpoints)
     {
-        var line = endpoints.MapGroup(PlaygroundOptions.LineRoute).WithTags("Playground").ExcludeFromDescription().DisableAntiforgery();
+        var line = endpoints.MapGroup(PlaygroundOptions.LineRoute).WithTags("Playground").ExcludeFromDescription().DisableAntiforgery()
+            .AddEndpointFilter(OperatorConsole.ConsoleAccess.LocalOnlyFilter);
         line.MapPost("/oauth2/v3/token", IssueTokenAsync);
         line.MapGet("/v2/bot/info", BotInfo);
         line.MapPost("/v2/bot/message/reply", ReplyAsync);
         line.MapPost("/v2/bot/message/push", PushAsync);
+        line.MapPost("/v2/bot/chat/markAsRead", MarkAsReadAsync);
+        line.MapPost("/v2/bot/chat/loading/start", LoadingAsync);
+        line.MapGet("/v2/bot/message/quota", (HttpRequest request) => Bearer(request) is null ? (IResult)Unauthorized() : TypedResults.Text("""{"type":"limited","value":500}""", "application/json"));
+        line.MapGet("/v2/bot/message/quota/consumption", QuotaConsumption);
         line.MapGet("/v2/bot/message/{messageId}/content", Content);
         line.MapGet("/v2/bot/message/{messageId}/content/transcoding", Transcoding);
     }
@@ -73,6 +78,49 @@ public static class LineStandInEndpoints
 
         return Sent(chats, PlaygroundBots.UserIdOfToken(token), chat, body.RootElement, "push");
     }
+
+    /// <summary>Shows "read" in the chat whose message carried the token.</summary>
+    private static async Task<Results<ContentHttpResult, JsonHttpResult<LineError>>> MarkAsReadAsync(HttpRequest request, PlaygroundChats chats)
+    {
+        if (Bearer(request) is not { } token)
+        {
+            return Unauthorized();
+        }
+
+        using var body = await JsonDocument.ParseAsync(request.Body);
+        var readToken = body.RootElement.TryGetProperty("markAsReadToken", out var t) ? t.GetString() : null;
+        if (readToken is null || chats.ReadTokenChat(readToken) is not { } chat || chat.Bot != PlaygroundBots.UserIdOfToken(token))
+        {
+            return Error(StatusCodes.Status400BadRequest, "Invalid markAsReadToken");
+        }
+
+        chats.Add(chat.Bot, chat.Chat, "read", null, body.RootElement, null);
+        return TypedResults.Text("{}", "application/json");
+    }
+
+    /// <summary>Shows the loading animation in a one-to-one chat until the bot's next message.</summary>
+    private static async Task<Results<ContentHttpResult, JsonHttpResult<LineError>>> LoadingAsync(HttpRequest request, PlaygroundChats chats)
+    {
+        if (Bearer(request) is not { } token)
+        {
+            return Unauthorized();
+        }
+
+        using var body = await JsonDocument.ParseAsync(request.Body);
+        if (!body.RootElement.TryGetProperty("chatId", out var chatId) || chatId.GetString() is not { Length: > 0 } chat)
+        {
+            return Error(StatusCodes.Status400BadRequest, "The request body has 1 error(s): 'chatId' is required");
+        }
+
+        chats.Add(PlaygroundBots.UserIdOfToken(token), chat, "loading", null, body.RootElement, null);
+        return TypedResults.Content("{}", "application/json", statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>This month's pushes, as LINE counts them against the quota.</summary>
+    private static Results<ContentHttpResult, JsonHttpResult<LineError>> QuotaConsumption(HttpRequest request, PlaygroundChats chats) =>
+        Bearer(request) is { } token
+            ? TypedResults.Text($$"""{"totalUsage":{{chats.Pushes(PlaygroundBots.UserIdOfToken(token))}}}""", "application/json")
+            : Unauthorized();
 
     private static Results<FileContentHttpResult, JsonHttpResult<LineError>> Content(string messageId, HttpRequest request, PlaygroundChats chats) =>
         Bearer(request) is null ? Unauthorized()

@@ -16,6 +16,7 @@ public sealed class PlaygroundChats(TimeProvider clock)
 
     private readonly List<ChatLine> _lines = [];
     private readonly ConcurrentDictionary<string, (string Bot, string Chat)> _replyTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Bot, string Chat)> _readTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> _images = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _imageOrder = new();
     private long _seq;
@@ -48,12 +49,32 @@ public sealed class PlaygroundChats(TimeProvider clock)
     public string NextMessageId() =>
         (clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000 + Interlocked.Increment(ref _ids) % 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Messages the bot pushed (kept lines only).</summary>
+    public int Pushes(string bot)
+    {
+        lock (_lines)
+        {
+            return _lines.Count(l => l.Bot == bot && l.Via == "push");
+        }
+    }
+
     public string IssueReplyToken(string bot, string chat)
     {
         var token = Guid.NewGuid().ToString("N");
         _replyTokens[token] = (bot, chat);
         return token;
     }
+
+    /// <summary>A <c>markAsReadToken</c> for a user's message in a one-to-one chat.</summary>
+    public string IssueReadToken(string bot, string chat)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        _readTokens[token] = (bot, chat);
+        return token;
+    }
+
+    /// <summary>The chat a read token was given for; a token may be used again (it marks the same messages).</summary>
+    public (string Bot, string Chat)? ReadTokenChat(string token) => _readTokens.TryGetValue(token, out var chat) ? chat : null;
 
     /// <summary>The chat a reply token was given for, once: LINE accepts each token once.</summary>
     public (string Bot, string Chat)? UseReplyToken(string token) =>

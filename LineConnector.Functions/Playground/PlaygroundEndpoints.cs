@@ -31,12 +31,17 @@ public static class PlaygroundEndpoints
         }
 
         endpoints.MapLineStandIn();
+        // The desk's destination webhook: called by the connector, signed with the destination's secret.
+        endpoints.MapPost(PlaygroundOptions.Route + "/desk/{channelId}/{destinationId}", DeskReceiveAsync).WithTags("Playground").ExcludeFromDescription()
+            .DisableAntiforgery().AddEndpointFilter(ConsoleAccess.LocalOnlyFilter);
         var playground = endpoints.MapGroup(PlaygroundOptions.Route).WithTags("Playground").ExcludeFromDescription().DisableAntiforgery()
-            .AddEndpointFilter(ConsoleAccess.LocalOnlyFilter);
+            .AddEndpointFilter(ConsoleAccess.PageFilter);
         playground.MapGet("/channels/{channelId}", StateAsync);
         playground.MapPost("/actions", ActAsync);
         playground.MapPost("/images", UploadAsync);
-        playground.MapPost("/desk/{channelId}/{destinationId}", DeskReceiveAsync);
+        playground.MapGet("/images/{id}", (string id, PlaygroundChats chats) => chats.Image(id) is { } image
+            ? Results.File(image.Bytes, image.ContentType)
+            : TypedResults.Problem($"The playground has no image '{id}'.", statusCode: StatusCodes.Status404NotFound));
         playground.MapGet("/desk", (StaffDesk desk) => TypedResults.Ok(desk.Enquiries()));
         playground.MapPost("/desk/enquiries/{id}/messages", DeskReplyAsync);
         playground.MapPost("/desk/enquiries/{id}/close", DeskCloseAsync);

@@ -11,8 +11,9 @@ public sealed record PlaygroundUser(string Id, string Name);
 public sealed record PlaygroundGroup(string Id, string Name, IReadOnlyList<string> Members);
 
 /// <summary>
-/// One line of a playground chat: what a user sent (<c>in</c>, the webhook event as sent) or what the
-/// bot sent (<c>out</c>, the LINE message object as LINE received it, with its <c>sender</c> and <c>quickReply</c>).
+/// One line of a playground chat: what a user sent (<c>in</c>, the webhook event as sent), what the
+/// bot sent (<c>out</c>, the LINE message object as LINE received it, with its <c>sender</c> and <c>quickReply</c>),
+/// or what the bot did: marked the user's messages <c>read</c>, showed the <c>loading</c> animation (the request's body).
 /// </summary>
 /// <param name="Chat">The user id of a one-to-one chat, or the group id.</param>
 /// <param name="Via">For <c>out</c>: reply or push.</param>

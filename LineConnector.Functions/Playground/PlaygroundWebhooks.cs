@@ -91,6 +91,12 @@ public sealed class PlaygroundWebhooks(
                 throw DomainException.Invalid("type", "text, sticker or image; follow or unfollow outside a group");
         }
 
+        if (evt["message"] is JsonObject sentMessage && group is null)
+        {
+            // LINE gives read tokens for one-to-one chats: staff replies mark the user's messages read with them.
+            sentMessage["markAsReadToken"] = chats.IssueReadToken(bot, chat);
+        }
+
         if (evt["type"]!.GetValue<string>() != "unfollow")
         {
             evt["replyToken"] = chats.IssueReplyToken(bot, chat);

@@ -81,7 +81,7 @@ public sealed class ConsoleApiTests
     public async Task The_preview_applies_the_staff_name_format_to_the_texts_and_the_sender_name()
     {
         await using var app = new ConnectorApp();
-        var client = app.CreateClient();
+        var client = ConsoleClient(app);
 
         var response = await client.PostAsJsonAsync("/api/console/manage/message-preview", new
         {
@@ -116,7 +116,7 @@ public sealed class ConsoleApiTests
         await using var line = await FakeLine.StartAsync();
         line.Add(new FakeLine.Account("1657000001", "secret-1", "Uaaaabbbbccccddddeeeeffff00001111", LongLivedToken: "token-1"));
         await using var app = ConnectorApp.ForLine(line.BaseUrl);
-        var client = app.CreateClient();
+        var client = ConsoleClient(app);
 
         var bot = await client.PostAsJsonAsync("/api/console/manage/line/bot-info", new { channelAccessToken = "token-1", channelSecret = "secret-1" });
         var refused = await client.PostAsJsonAsync("/api/console/manage/line/bot-info", new { channelAccessToken = "not-a-token" });
@@ -172,6 +172,31 @@ public sealed class ConsoleApiTests
             : principal;
 
         (ConsoleAccess.Judge(hosted, platformAuth, header, group, local)?.Status).Should().Be(refusedWith);
+    }
+
+    [Fact]
+    public async Task Changes_through_the_console_need_its_header_so_that_other_sites_cannot_make_them()
+    {
+        await using var app = new ConnectorApp();
+        var client = app.CreateClient();
+
+        var forged = await client.PostAsJsonAsync("/api/console/manage/channels/shop/suspend", new { });
+        var fromThePages = await ConsoleClient(app).PostAsJsonAsync("/api/console/manage/message-preview", new { });
+        var forgedDesk = await client.PostAsync("/playground/desk/enquiries/shop.0123/close", null);
+
+        forged.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await forged.Content.ReadAsStringAsync()).Should().Contain(ConsoleAccess.RequestHeader);
+        (await client.GetFromJsonAsync<JsonElement>("/api/manage/channels/shop")).GetProperty("status").GetString().Should().Be("active");
+        fromThePages.StatusCode.Should().Be(HttpStatusCode.OK);
+        forgedDesk.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.GetAsync("/api/console/manage/limits")).StatusCode.Should().Be(HttpStatusCode.OK, "reading needs no header");
+    }
+
+    private static HttpClient ConsoleClient(ConnectorApp app)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add(ConsoleAccess.RequestHeader, "1");
+        return client;
     }
 
     private static async Task<(string Settings, string ETag)> ReadAsync(HttpClient client)

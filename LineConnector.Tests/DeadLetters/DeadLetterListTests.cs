@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Messaging.ServiceBus;
 using LineConnector.Cli.DeadLetters;
 using LineConnector.Core.Queueing;
+using LineConnector.Functions.DeadLetters;
 using LineConnector.Functions.LocalMode;
 using LineConnector.Tests.Support;
 

@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using LineConnector.Cli.DeadLetters;
 using LineConnector.Core.Queueing;
+using LineConnector.Functions.DeadLetters;
 using LineConnector.Tests.Support;
 
 namespace LineConnector.Tests.DeadLetters;

@@ -1,4 +1,5 @@
 using LineConnector.Cli.DeadLetters;
+using LineConnector.Functions.DeadLetters;
 using LineConnector.Tests.Packaging;
 
 namespace LineConnector.Tests.DeadLetters;

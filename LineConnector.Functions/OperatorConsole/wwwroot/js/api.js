@@ -12,7 +12,8 @@ export class ApiError extends Error {
 }
 
 async function call(url, { method = 'GET', body, headers = {}, raw } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  // The header tells the app the call comes from its own pages (ConsoleAccess.RequestHeader).
+  const init = { method, headers: { Accept: 'application/json', 'X-Line-Connector-Console': '1', ...headers } };
   if (raw !== undefined) {
     init.body = raw;
   } else if (body !== undefined) {

@@ -7,6 +7,8 @@ const screens = {
   settings: () => import('./settings.js'),
   routing: () => import('./routing.js'),
   enquiries: () => import('./enquiries.js'),
+  failures: () => import('./failures.js'),
+  usage: () => import('./usage.js'),
   playground: () => import('./playground.js'),
   desk: () => import('./desk.js'),
 };

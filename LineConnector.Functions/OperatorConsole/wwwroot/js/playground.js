@@ -15,7 +15,7 @@ export async function render(main, args) {
 
   const picker = channelPicker(list, channelId, id => { location.hash = `#/playground/${encodeURIComponent(id)}`; });
   const who = field('Act as', { options: state.users.map(u => [u.id, u.name]), value: state.users[0].id });
-  const where = field('Chat', { options: [['', 'One-to-one with the account'], ...state.groups.map(g => [g.id, `Group: ${g.name}`])], value: '' });
+  const where = field('Conversation', { options: [['', 'One-to-one with the account'], ...state.groups.map(g => [g.id, `Group: ${g.name}`])], value: '' });
   const chat = el('div', { class: 'chat', role: 'log', 'aria-label': 'Chat', tabindex: 0 });
   const text = field('Message', { hint: 'Enter sends.' });
   const imageInput = el('input', { type: 'file', id: 'pg-image', accept: 'image/png,image/jpeg' });
@@ -44,6 +44,8 @@ export async function render(main, args) {
 
   const bubble = line => {
     const c = line.content;
+    if (line.direction === 'read') return el('div', { class: 'bubble sys' }, 'Read');
+    if (line.direction === 'loading') return el('div', { class: 'bubble sys' }, `The account is preparing an answer (up to ${c.loadingSeconds} s)…`);
     if (line.direction === 'in') {
       const m = c.message;
       const body = !m ? `${names[line.userId] || line.userId} ${c.type === 'follow' ? 'added the account as a friend' : c.type === 'unfollow' ? 'blocked the account' : c.type}`
@@ -63,7 +65,7 @@ export async function render(main, args) {
     const lines = state.lines.filter(l => l.chat === chatId());
     chat.replaceChildren(...(lines.length ? lines.map(bubble) : [el('p', { class: 'bubble sys' }, 'No messages yet.')]));
     chat.scrollTop = chat.scrollHeight;
-    for (const img of chat.querySelectorAll('img[data-image]')) img.src = `/playground/line/v2/bot/message/${img.dataset.image}/content`;
+    for (const img of chat.querySelectorAll('img[data-image]')) img.src = `/playground/images/${img.dataset.image}`;
   };
   // Lines by their sequence number: polls that overlap (the timer and an action's) add each line once.
   const seen = new Map(state.lines.map(l => [l.seq, l]));

@@ -1,7 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using LineConnector.Functions.LocalMode;
 
-namespace LineConnector.Cli.DeadLetters;
+namespace LineConnector.Functions.DeadLetters;
 
 /// <summary>What the dead-letter commands report of a dead-lettered message, on Service Bus or in local mode's store.</summary>
 /// <param name="EnqueuedTime">When it was enqueued; Service Bus's duplicate detection counts from its send.</param>

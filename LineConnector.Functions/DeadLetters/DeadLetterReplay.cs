@@ -1,6 +1,6 @@
 using Azure.Messaging.ServiceBus;
 
-namespace LineConnector.Cli.DeadLetters;
+namespace LineConnector.Functions.DeadLetters;
 
 /// <summary>What a replay did.</summary>
 /// <param name="Replayed">Messages sent back to the queue and removed from its dead-letter queue, in order.</param>

@@ -1,6 +1,6 @@
 using Azure.Messaging.ServiceBus;
 
-namespace LineConnector.Cli.DeadLetters;
+namespace LineConnector.Functions.DeadLetters;
 
 /// <summary>Lists a queue's dead-lettered messages, oldest first, by peeking: nothing is locked or removed.</summary>
 public static class DeadLetterPeek
