@@ -26,7 +26,7 @@ public static class ConsoleReportEndpoints
         var manage = endpoints.MapGroup(ChannelAdminEndpoints.Prefix).WithTags("Reports").DisableAntiforgery();
         manage.MapGet("/channels/{id}/deliveries", DeliveriesAsync).WithName("ListDeliveries")
             .WithSummary("How the channel's outbound messages of the last ?days= (default 7) ended, newest first; ?status=failed (or uncertain, delivered) keeps those.");
-        manage.MapGet("/channels/{id}/usage", UsageAsync).WithName("GetUsage")
+        manage.MapGet("/channels/{id}/activity", ActivityAsync).WithName("GetActivity")
             .WithSummary("Enquiries per day, missed rate, first-response time and LINE requests by reply and push over the last ?days= (default 7).");
         manage.MapGet("/dead-letters", DeadLettersAsync).WithName("ListDeadLetters")
             .WithSummary("The dead-lettered messages of ?queue= (line-inbound or line-outbound), oldest first.");
@@ -50,7 +50,7 @@ public static class ConsoleReportEndpoints
         return TypedResults.Ok(new DeliveryListResource(id, status, window, listed));
     }
 
-    private static async Task<Ok<UsageResource>> UsageAsync(
+    private static async Task<Ok<UsageResource>> ActivityAsync(
         string id, int? days, ChannelAdministration channels, EnquiryStore enquiries, ITableStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var window = Days(days);

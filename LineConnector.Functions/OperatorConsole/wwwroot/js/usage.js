@@ -43,7 +43,7 @@ export async function render(main, args) {
   const days = field('Days', { options: [['7', 'Last 7 days'], ['14', 'Last 14 days'], ['30', 'Last 30 days']], value: '7' });
   const body = el('div', { id: 'usage' });
   const load = async () => {
-    const u = await manage(`channels/${encodeURIComponent(id)}/usage?days=${days.input.value}`);
+    const u = await manage(`channels/${encodeURIComponent(id)}/activity?days=${days.input.value}`);
     const seconds = s => (s === null || s === undefined ? '—' : s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
     body.replaceChildren(
       el('div', { class: 'kpi' },
