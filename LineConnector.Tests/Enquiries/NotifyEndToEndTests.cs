@@ -19,7 +19,7 @@ public class NotifyEndToEndTests
     }
 
     private static IReadOnlyList<Line.Api.RecordedRequest> Sends(EnquiryWorld world) =>
-        world.Line.Requests.Where(r => r.Path.StartsWith("/v2/bot/message/", StringComparison.Ordinal)).ToList();
+        world.Line.Requests.Where(r => r.Method == "POST" && r.Path.StartsWith("/v2/bot/message/", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task A_user_with_no_enquiry_gets_the_messages_by_push_with_a_retry_key_and_the_caller_hears_how_it_ended()
