@@ -323,6 +323,26 @@ public sealed class EnquiryService(
         }
 
         var outboundId = idempotencyKey is null ? $"notify-{Guid.NewGuid():N}" : $"notify-{Hash(channel.Id + "\n" + (access.DestinationId ?? EnquiryMove.Operator) + "\n" + idempotencyKey)}";
+
+        // A notification belongs to no enquiry: handleNotify starts from an empty storage object, and nothing it stores is kept.
+        var transformed = TransformerStage.Apply(
+            channel.Settings.Transformers,
+            TransformerHookKind.Notify,
+            JsonSerializer.SerializeToElement(request, EnquiryApiJsonContext.Default.NotifyRequest),
+            new TransformerContext(channel.Id, null, null));
+        if (transformed.Value is not { } value)
+        {
+            return new NotifyAccepted(outboundId, 0, null) { Dropped = true, Note = transformed.Note };
+        }
+
+        request = value.Deserialize(EnquiryApiJsonContext.Default.NotifyRequest)!;
+        (to, fields) = Notification.Check(request);
+        if (fields.Count > 0)
+        {
+            throw new DomainException(DomainError.Unprocessable,
+                $"The channel's handleNotify transformer returned a notification that cannot be sent: {string.Join("; ", fields)}.", title: "The transformer's notification cannot be sent");
+        }
+
         var builder = new OutboundRequestBuilder(outboundId, channel.Id, to[0]);
         string? enquiryId = null;
         if (to.Count > 1)
@@ -353,7 +373,7 @@ public sealed class EnquiryService(
         }
 
         await queue.SendAsync(QueueNames.Outbound, [queued], cancellationToken);
-        return new NotifyAccepted(outboundId, to.Count, enquiryId);
+        return new NotifyAccepted(outboundId, to.Count, enquiryId) { Note = transformed.Note };
     }
 
     /// <summary>

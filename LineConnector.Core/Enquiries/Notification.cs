@@ -21,7 +21,14 @@ public sealed record NotifyRequest
 /// <param name="OutboundId">The id of the queued message; the delivery report to the caller's destination carries it.</param>
 /// <param name="Recipients">How many users, groups or rooms it goes to.</param>
 /// <param name="EnquiryId">The source's open enquiry, which the message is recorded on; null when it has none (or for a multicast).</param>
-public sealed record NotifyAccepted(string OutboundId, int Recipients, string? EnquiryId);
+public sealed record NotifyAccepted(string OutboundId, int Recipients, string? EnquiryId)
+{
+    /// <summary>The channel's handleNotify transformer dropped the notification: nothing is sent (<see cref="Note"/> says why).</summary>
+    public bool Dropped { get; init; }
+
+    /// <summary>What the channel's handleNotify transformer did, when it ran.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>Reads and checks a <see cref="NotifyRequest"/>.</summary>
 internal static class Notification

@@ -201,4 +201,37 @@ public sealed class TransformerEndToEndTests
         var enquiry = (await world.RowsAsync(EnquiryWorld.Enquiries)).Should().ContainSingle().Subject;
         enquiry.Properties[EnquiryProperties.TransformerStorage].Should().Be("""{"count":1,"injected":2}""");
     }
+
+    [Fact]
+    public async Task HandleNotify_changes_or_drops_a_notification_before_it_is_sent()
+    {
+        await using var world = await EnquiryWorld.StartAsync(new Dictionary<string, string?>
+        {
+            [$"Channels:{Channel}:TransformerCode"] = Code + """
+                function handleNotify(request, context) {
+                  if (request.messages[0].text === 'drop me') { return null; }
+                  request.messages[0].text = request.messages[0].text + ' (sent by Acme)';
+                  return request;
+                }
+                """,
+            [$"Channels:{Channel}:TransformerNotifyEnabled"] = "true",
+        });
+        const string notify = $"/api/channels/{Channel}/notify";
+
+        var changed = await world.CallAsync(HttpMethod.Post, notify, DeskSecret, $$"""{"to":"{{User(7)}}","messages":[{"type":"text","text":"Your order has shipped"}]}""");
+        changed.StatusCode.Should().Be(HttpStatusCode.Accepted, await changed.Content.ReadAsStringAsync());
+        var changedAnswer = (await changed.Content.ReadFromJsonAsync(EnquiryApiJsonContext.Default.NotifyAccepted))!;
+        var dropped = await world.CallAsync(HttpMethod.Post, notify, DeskSecret, $$"""{"to":"{{User(7)}}","messages":[{"type":"text","text":"drop me"}]}""");
+        dropped.StatusCode.Should().Be(HttpStatusCode.Accepted, await dropped.Content.ReadAsStringAsync());
+        var droppedAnswer = (await dropped.Content.ReadFromJsonAsync(EnquiryApiJsonContext.Default.NotifyAccepted))!;
+        await world.IdleAsync();
+
+        changedAnswer.Note.Should().Be("The handleNotify transformer ran.");
+        changedAnswer.Dropped.Should().BeFalse();
+        droppedAnswer.Dropped.Should().BeTrue();
+        droppedAnswer.Note.Should().Be("Dropped by the handleNotify transformer (it returned a falsy value).");
+        var pushes = world.Line.Requests.Where(r => r.Method == "POST" && r.Path == "/v2/bot/message/push").ToList();
+        pushes.Should().ContainSingle("the dropped notification is not sent");
+        pushes[0].Json.GetProperty("messages")[0].GetProperty("text").GetString().Should().Be("Your order has shipped (sent by Acme)");
+    }
 }
