@@ -741,26 +741,35 @@ public sealed class EnquiryService(
             }
         }
 
-        if (request.Messages.ValueKind != JsonValueKind.Array || request.Messages.GetArrayLength() is 0 or > MaxMessagesPerReply)
-        {
-            fields.Add(new("messages", $"1 to {MaxMessagesPerReply} LINE message objects, sent in order {MessageLimits.MaxMessagesPerRequest} per LINE request, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"));
-        }
-        else
-        {
-            var i = 0;
-            foreach (var message in request.Messages.EnumerateArray())
-            {
-                if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-                {
-                    fields.Add(new($"messages[{i}]", "a LINE message object with a \"type\""));
-                }
-
-                i++;
-            }
-        }
+        fields.AddRange(MessageListProblems(request.Messages, MaxMessagesPerReply, $"1 to {MaxMessagesPerReply} LINE message objects, sent in order {MessageLimits.MaxMessagesPerRequest} per LINE request, e.g. [{{\"type\":\"text\",\"text\":\"Hello\"}}]"));
 
         fields.AddRange(IdempotencyKeyProblems(idempotencyKey));
         return fields.Count > 0 ? throw DomainException.Invalid(fields, "The reply is not valid") : request.Staff!;
+    }
+
+    /// <summary>
+    /// What is wrong with a destination's list of LINE message objects: not 1 to <paramref name="max"/> of them
+    /// (<paramref name="expected"/> says what is), or an item that is no object with a "type". The outbound
+    /// policy judges each message on delivery.
+    /// </summary>
+    internal static IEnumerable<FieldError> MessageListProblems(JsonElement messages, int max, string expected)
+    {
+        if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() is 0 || messages.GetArrayLength() > max)
+        {
+            yield return new("messages", expected);
+            yield break;
+        }
+
+        var i = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                yield return new($"messages[{i}]", "a LINE message object with a \"type\"");
+            }
+
+            i++;
+        }
     }
 
     internal static IEnumerable<FieldError> IdempotencyKeyProblems(string? idempotencyKey)

@@ -72,23 +72,7 @@ internal static class Notification
                 break;
         }
 
-        if (request.Messages.ValueKind != JsonValueKind.Array || request.Messages.GetArrayLength() is 0 or > MaxMessages)
-        {
-            fields.Add(new("messages", $"1 to {MaxMessages} LINE message objects, e.g. [{{\"type\":\"text\",\"text\":\"Your order has shipped\"}}]"));
-        }
-        else
-        {
-            var i = 0;
-            foreach (var message in request.Messages.EnumerateArray())
-            {
-                if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-                {
-                    fields.Add(new($"messages[{i}]", "a LINE message object with a \"type\""));
-                }
-
-                i++;
-            }
-        }
+        fields.AddRange(EnquiryService.MessageListProblems(request.Messages, MaxMessages, $"1 to {MaxMessages} LINE message objects, e.g. [{{\"type\":\"text\",\"text\":\"Your order has shipped\"}}]"));
 
         return (to, fields);
     }

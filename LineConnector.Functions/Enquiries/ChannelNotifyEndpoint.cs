@@ -18,7 +18,6 @@ public static class ChannelNotifyEndpoint
     {
         var access = await service.AuthorizeChannelAsync(id, EnquiryEndpoints.Bearer(request), cancellationToken);
         var body = await EnquiryEndpoints.ReadAsync(request, EnquiryApiJsonContext.Default.NotifyRequest, required: true, cancellationToken);
-        var key = request.Headers.TryGetValue(EnquiryEndpoints.IdempotencyKeyHeader, out var given) ? given.ToString() : null;
-        return TypedResults.Accepted((string?)null, await service.NotifyAsync(access, body!, key, cancellationToken));
+        return TypedResults.Accepted((string?)null, await service.NotifyAsync(access, body!, EnquiryEndpoints.IdempotencyKey(request), cancellationToken));
     }
 }

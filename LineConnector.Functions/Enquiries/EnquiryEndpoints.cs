@@ -69,8 +69,7 @@ public static class EnquiryEndpoints
     {
         var access = await service.AuthorizeAsync(id, Bearer(request), cancellationToken);
         var body = await ReadAsync(request, EnquiryApiJsonContext.Default.StaffReplyRequest, required: true, cancellationToken);
-        var key = request.Headers.TryGetValue(IdempotencyKeyHeader, out var given) ? given.ToString() : null;
-        var accepted = await service.ReplyAsync(access, body!, key, cancellationToken);
+        var accepted = await service.ReplyAsync(access, body!, IdempotencyKey(request), cancellationToken);
         // After the reply is queued: whatever LINE says to the receipt, the reply stands.
         var receipt = await receipts.MarkAsync(access, "staff reply", cancellationToken);
         return TypedResults.Accepted($"{EnquiriesRoute}/{id}", accepted with { ReadReceipt = receipt });
@@ -106,6 +105,10 @@ public static class EnquiryEndpoints
     /// <summary>The bearer token of <c>Authorization: Bearer {secret}</c>, if any.</summary>
     internal static string? Bearer(HttpRequest request) =>
         request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value["Bearer ".Length..].Trim() : null;
+
+    /// <summary>The <c>Idempotency-Key</c> header, if any: a retried call with the same key acts once.</summary>
+    internal static string? IdempotencyKey(HttpRequest request) =>
+        request.Headers.TryGetValue(IdempotencyKeyHeader, out var given) ? given.ToString() : null;
 
     internal static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, bool required, CancellationToken cancellationToken)
         where T : class

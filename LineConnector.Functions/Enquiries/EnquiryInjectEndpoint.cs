@@ -18,7 +18,6 @@ public static class EnquiryInjectEndpoint
     {
         var access = await service.AuthorizeAsync(id, EnquiryEndpoints.Bearer(request), cancellationToken, anyOfChannel: true);
         var body = await EnquiryEndpoints.ReadAsync(request, EnquiryApiJsonContext.Default.InjectRequest, required: true, cancellationToken);
-        var key = request.Headers.TryGetValue(EnquiryEndpoints.IdempotencyKeyHeader, out var given) ? given.ToString() : null;
-        return TypedResults.Accepted($"{EnquiryEndpoints.EnquiriesRoute}/{id}", await service.InjectAsync(access, body!, key, cancellationToken));
+        return TypedResults.Accepted($"{EnquiryEndpoints.EnquiriesRoute}/{id}", await service.InjectAsync(access, body!, EnquiryEndpoints.IdempotencyKey(request), cancellationToken));
     }
 }

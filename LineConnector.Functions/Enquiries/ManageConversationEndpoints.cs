@@ -54,16 +54,13 @@ public static class ManageConversationEndpoints
     {
         var access = await service.EnquiryForOperatorAsync(id, cancellationToken);
         var body = await EnquiryEndpoints.ReadAsync(request, EnquiryApiJsonContext.Default.InjectRequest, required: true, cancellationToken);
-        return TypedResults.Accepted((string?)null, await service.InjectAsync(access, body!, IdempotencyKey(request), cancellationToken));
+        return TypedResults.Accepted((string?)null, await service.InjectAsync(access, body!, EnquiryEndpoints.IdempotencyKey(request), cancellationToken));
     }
 
     private static async Task<Accepted<NotifyAccepted>> NotifyAsync(string id, HttpRequest request, EnquiryService service, CancellationToken cancellationToken)
     {
         var access = await service.ChannelForOperatorAsync(id, cancellationToken);
         var body = await EnquiryEndpoints.ReadAsync(request, EnquiryApiJsonContext.Default.NotifyRequest, required: true, cancellationToken);
-        return TypedResults.Accepted((string?)null, await service.NotifyAsync(access, body!, IdempotencyKey(request), cancellationToken));
+        return TypedResults.Accepted((string?)null, await service.NotifyAsync(access, body!, EnquiryEndpoints.IdempotencyKey(request), cancellationToken));
     }
-
-    private static string? IdempotencyKey(HttpRequest request) =>
-        request.Headers.TryGetValue(EnquiryEndpoints.IdempotencyKeyHeader, out var given) ? given.ToString() : null;
 }
