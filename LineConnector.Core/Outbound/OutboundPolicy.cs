@@ -307,7 +307,8 @@ public sealed class OutboundPolicy(MediaFetcher fetcher, AudioRemux? remux = nul
         }
     }
 
-    private static bool TryGetString(JsonElement element, string name, out string value)
+    /// <summary>The string property <paramref name="name"/> of <paramref name="element"/>; false when it is absent or not a string.</summary>
+    internal static bool TryGetString(JsonElement element, string name, out string value)
     {
         if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
         {

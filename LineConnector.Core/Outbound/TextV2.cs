@@ -112,7 +112,7 @@ public static class TextV2
 
     private static (int Length, string? Problem) Substitute(JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.Object || !TryGetString(value, "type", out var type))
+        if (value.ValueKind != JsonValueKind.Object || !OutboundPolicy.TryGetString(value, "type", out var type))
         {
             return (0, "must be an object with a 'type' (mention or emoji)");
         }
@@ -120,7 +120,7 @@ public static class TextV2
         switch (type)
         {
             case "mention":
-                if (!value.TryGetProperty("mentionee", out var mentionee) || mentionee.ValueKind != JsonValueKind.Object || !TryGetString(mentionee, "type", out var target))
+                if (!value.TryGetProperty("mentionee", out var mentionee) || mentionee.ValueKind != JsonValueKind.Object || !OutboundPolicy.TryGetString(mentionee, "type", out var target))
                 {
                     return (0, "a mention needs 'mentionee' with a 'type' (user or all)");
                 }
@@ -128,13 +128,13 @@ public static class TextV2
                 return target switch
                 {
                     "all" => (MessageLimits.MentionAllText.Length, null),
-                    "user" when TryGetString(mentionee, "userId", out var userId) && userId.Length == 33 && userId[0] == 'U' && !userId.AsSpan(1).ContainsAnyExcept("0123456789abcdef")
+                    "user" when OutboundPolicy.TryGetString(mentionee, "userId", out var userId) && userId.Length == 33 && userId[0] == 'U' && !userId.AsSpan(1).ContainsAnyExcept("0123456789abcdef")
                         => (MessageLimits.MaxSubstitutedLength, null),
                     "user" => (0, "a user mention needs 'mentionee.userId': U followed by 32 hexadecimal digits"),
                     _ => (0, $"'mentionee.type' is '{target}', not user or all"),
                 };
             case "emoji":
-                return TryGetString(value, "productId", out var product) && product.Length > 0 && TryGetString(value, "emojiId", out var emoji) && emoji.Length > 0
+                return OutboundPolicy.TryGetString(value, "productId", out var product) && product.Length > 0 && OutboundPolicy.TryGetString(value, "emojiId", out var emoji) && emoji.Length > 0
                     ? (MessageLimits.MaxSubstitutedLength, null)
                     : (0, "an emoji needs 'productId' and 'emojiId'");
             default:
@@ -144,18 +144,6 @@ public static class TextV2
 
     private static bool IsKey(string key) =>
         key.Length is > 0 and <= MessageLimits.MaxSubstitutionKeyLength && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-
-    private static bool TryGetString(JsonElement element, string name, out string value)
-    {
-        if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
-        {
-            value = property.GetString()!;
-            return true;
-        }
-
-        value = string.Empty;
-        return false;
-    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
