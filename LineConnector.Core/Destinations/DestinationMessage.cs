@@ -39,6 +39,12 @@ public sealed record DestinationMessage
     /// </summary>
     public string? WithdrawMessageId { get; init; }
 
+    /// <summary>
+    /// For <see cref="EventKind"/> to a staff destination of a channel with translation on: the user's text as written
+    /// (the event's <c>message.text</c> is then the translation), the languages, or why it is untranslated.
+    /// </summary>
+    public Translation.TranslationInfo? Translation { get; init; }
+
     /// <summary>For <see cref="DeliveryKind"/>: how the reply ended.</summary>
     public DeliveryInfo? Delivery { get; init; }
 
