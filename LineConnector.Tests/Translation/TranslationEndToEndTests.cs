@@ -274,6 +274,33 @@ public sealed class TranslationEndToEndTests : IAsyncLifetime
         _translator.Requests.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Line_connector_enquiries_language_sets_and_clears_the_users_language()
+    {
+        await using var world = await StartAsync();
+        var id = EnquiryIds.For(Channel, User(14), "01TRANSLATE0000000000014");
+        await world.PostWebhookAsync(Text(User(14), "01TRANSLATE0000000000014", "こんにちは"));
+        var root = new System.CommandLine.RootCommand { LineConnector.Cli.EnquiryCommands.Create(() => world.App.Server.CreateHandler()) };
+
+        async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exit = await root.Parse([.. args, "--url", "http://localhost"]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+            return (exit, output.ToString(), error.ToString());
+        }
+
+        var set = await RunAsync("enquiries", "language", id, "ko");
+        set.Error.Should().BeEmpty();
+        set.Exit.Should().Be(0);
+        set.Output.Should().Be($"enquiry {id}: replies are translated into ko (set for the enquiry){Environment.NewLine}detected: ja; staff language: en{Environment.NewLine}");
+        var cleared = await RunAsync("enquiries", "language", id, "auto");
+        cleared.Output.Should().StartWith($"enquiry {id}: replies are translated into ja (the channel's setting)");
+        var wrong = await RunAsync("enquiries", "language", id, "korean!");
+        wrong.Exit.Should().Be(1);
+        wrong.Error.Should().Contain("HTTP 400").And.Contain("language");
+    }
+
     private static async Task<string> ReplyBodyAsync(EnquiryWorld world, string id)
     {
         var response = await world.CallAsync(HttpMethod.Post, $"/api/enquiries/{id}/messages", DeskSecret, Reply("It ships today."));
