@@ -77,12 +77,14 @@ public sealed class TranslationStage(TextTranslators translators)
         var result = translated![0];
         var node = JsonNode.Parse(webhookEvent.GetRawText())!;
         node["message"]!["text"] = result.Text.Join(settings.Marker, settings.RemoveMarkers);
-        var source = result.DetectedLanguage ?? from;
+        // A given language is not detected (DeepL reports the source it was given as detected).
+        var detected = from is null ? result.DetectedLanguage : null;
+        var source = detected ?? from;
         return new TranslationOutcome(
             Element(node),
             new TranslationInfo(provider, to) { SourceLanguage = source, OriginalText = text },
             $"The user's text was translated by {provider} from {source ?? "an undetected language"} into {to} for {destination.Id}.",
-            result.DetectedLanguage);
+            detected);
     }
 
     /// <summary>Translates a staff destination's reply (a JSON array of LINE message objects) into the user's language; null when there is nothing to do.</summary>
