@@ -99,6 +99,9 @@ public sealed record DeliveryInfo(string OutboundId, string Status, IReadOnlyLis
 {
     /// <summary>Set while the channel has used most of its monthly message quota: pushes fail once it is used up.</summary>
     public string? QuotaWarning { get; init; }
+
+    /// <summary>Set when the reply went to LINE untranslated because the channel's translation provider failed: why (as recorded).</summary>
+    public string? TranslationFailure { get; init; }
 }
 
 /// <param name="Kind">malformed, refused, rejected-by-line, monthly-limit, no-channel, gave-up or uncertain.</param>

@@ -49,6 +49,9 @@ public sealed class EnquiryService(
     /// <summary>The outcome of the record of a reply whose translation failed (it went untranslated).</summary>
     public const string TranslationFailed = "translation-failed";
 
+    /// <summary>The cause of the record of a reply whose translation failed: <c>{outbound id}:translation</c>.</summary>
+    public static string TranslationFailureCause(string outboundId) => $"{outboundId}:translation";
+
     /// <summary>
     /// LINE message objects in one reply through the API (five LINE requests). More than <see cref="MessageLimits.MaxMessagesPerRequest"/>
     /// go to LINE in order over several requests (DESIGN §5); a reply is one <c>line-outbound</c> message,
@@ -250,7 +253,7 @@ public sealed class EnquiryService(
     /// <summary>Records a reply that goes untranslated with the enquiry's events (type <c>reply</c>, outcome <c>translation-failed</c>), as the channel's logs may say it.</summary>
     private Task<bool> RecordTranslationFailureAsync(Channel channel, StoredEnquiry enquiry, string outboundId, string note, CancellationToken cancellationToken) =>
         enquiries.RecordAsync(
-            new ProcessedCause(channel.Id, $"{outboundId}:translation", enquiry.Id, "reply", TranslationFailed, EnquiryEntities.TableText(sensitive.For(channel, note)), clock.GetUtcNow()),
+            new ProcessedCause(channel.Id, TranslationFailureCause(outboundId), enquiry.Id, "reply", TranslationFailed, EnquiryEntities.TableText(sensitive.For(channel, note)), clock.GetUtcNow()),
             enquiry.Enquiry.SourceId,
             once: false,
             cancellationToken);

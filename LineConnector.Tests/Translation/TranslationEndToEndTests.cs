@@ -78,6 +78,8 @@ public sealed class TranslationEndToEndTests : IAsyncLifetime
         var accepted = await ReplyAsync(world, EnquiryIds.For(Channel, User(1), "01TRANSLATE0000000000001"), "It ships today.");
 
         Texts(world.Outbound().Last()).Should().Equal("本日発送します。");
+        var report = await world.EventuallyAsync(() => world.Received("desk").Select(r => r.Message).FirstOrDefault(m => m.Kind == "delivery" && m.Delivery!.OutboundId == accepted.OutboundId), "the delivery report");
+        report.Delivery!.TranslationFailure.Should().BeNull();
         accepted.Translation.Should().BeEquivalentTo(new TranslationInfo("azure-translator", "ja") { SourceLanguage = "en" });
         accepted.Note.Should().Contain("The reply was translated by azure-translator from en into ja.");
         _translator.Requests[^1].PathAndQuery.Should().Be("/translate?api-version=3.0&to=ja&from=en");
@@ -203,6 +205,9 @@ public sealed class TranslationEndToEndTests : IAsyncLifetime
         var failed = records.Should().ContainSingle(r => (string)r.Properties[EnquiryProperties.Outcome]! == EnquiryService.TranslationFailed).Subject;
         failed.Properties[EnquiryProperties.EventType].Should().Be("reply");
         failed.Properties[EnquiryProperties.EnquiryId].Should().Be(id);
+        var report = await world.EventuallyAsync(() => world.Received("desk").Select(r => r.Message).FirstOrDefault(m => m.Kind == "delivery" && m.Delivery!.OutboundId == accepted.OutboundId), "the delivery report");
+        report.Delivery!.Status.Should().Be("delivered");
+        report.Delivery.TranslationFailure.Should().StartWith($"The reply was not translated: Azure AI Translator answered {status} (error {code})");
         failures.Count(Channel, TranslationStage.ToStaff, status).Should().BeGreaterThanOrEqualTo(1);
         failures.Count(Channel, TranslationStage.ToUser, status).Should().BeGreaterThanOrEqualTo(1);
         world.App.Logs.AllText.Should().NotContain(FakeTranslator.AzureKey);
