@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Azure;
-using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Translation;
@@ -57,20 +56,4 @@ public sealed class ConfiguredTranslatorKeys(IConfiguration configuration) : ITr
         ValueTask.FromResult(configuration.GetSection(LocalChannelSeeder.Section).GetSection(channelId)[KeySetting] is { Length: > 0 } key ? key : null);
 
     public string Where(string channelId) => $"{LocalChannelSeeder.Section}__{channelId}__{KeySetting}";
-}
-
-/// <summary>Tokens of the app's managed identity (Azure.Identity caches and renews them).</summary>
-public sealed class ManagedIdentityTokens(TokenCredential credential) : IAccessTokenSource
-{
-    public async ValueTask<string> GetTokenAsync(string scope, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await credential.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken)).Token;
-        }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException)
-        {
-            throw new TranslationException(AzureTranslatorClient.ProviderName, 0, "no-token", $"The app's identity got no token for Azure AI Translator: {e.GetType().Name}.", e);
-        }
-    }
 }

@@ -130,6 +130,21 @@ public sealed class TranslationSettingsTests
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_settings_and_the_language_routes()
+    {
+        await using var app = new ConnectorApp();
+        using var http = app.CreateClient();
+
+        var document = JsonNode.Parse(await http.GetStringAsync("/api/manage/openapi.json"))!;
+
+        document["paths"]!.AsObject().Select(p => p.Key).Should().Contain(["/api/enquiries/{id}/language", "/api/manage/enquiries/{id}/language"]);
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        schemas.Select(s => s.Key).Should().Contain(["TranslationSettings", "EnquiryLanguageRequest", "EnquiryLanguageResource"]);
+        schemas["TranslationSettings"]!["properties"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(
+            ["enabled", "provider", "authentication", "endpoint", "region", "resourceId", "staffLanguage", "userLanguage", "detectionInputs", "marker", "removeMarkers", "timeoutMilliseconds"]);
+    }
+
+    [Fact]
     public void The_users_language_is_the_enquirys_then_the_channels_fixed_one_then_the_most_frequent_recent_detection_with_ties_to_the_latest()
     {
         var auto = new TranslationSettings { DetectionInputs = 3 };
