@@ -47,5 +47,4 @@ public sealed class EnquiryLanguageService(EnquiryStore enquiries)
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EnquiryLanguageRequest))]
 [JsonSerializable(typeof(EnquiryLanguageResource))]
-[JsonSerializable(typeof(TranslationInfo))]
 public sealed partial class TranslationApiJsonContext : JsonSerializerContext;

@@ -4,9 +4,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LineConnector.Core.Enquiries;
+using LineConnector.Core.Storage;
 using LineConnector.Core.Telemetry;
 using LineConnector.Core.Translation;
 using LineConnector.Tests.Enquiries;
+using Microsoft.Extensions.DependencyInjection;
 using static LineConnector.Tests.Enquiries.EnquiryWorld;
 
 namespace LineConnector.Tests.Translation;
@@ -85,6 +87,9 @@ public sealed class TranslationEndToEndTests : IAsyncLifetime
         _translator.Requests[^1].PathAndQuery.Should().Be("/translate?api-version=3.0&to=ja&from=en");
         world.Line.Requests.Where(r => r.Path == "/v2/bot/message/reply" || r.Path == "/v2/bot/message/push")
             .Should().Contain(r => r.Json.GetProperty("messages")[0].GetProperty("text").GetString() == "本日発送します。", "LINE gets the translation");
+        var channelRow = await world.App.Services.GetRequiredService<ITableStore>().GetAsync(Core.Channels.ChannelTables.Channels, Core.Channels.ChannelTables.ChannelPartition, Channel, default);
+        channelRow!.Properties.Should().NotContainKey("TranslatorKey", "local mode keeps the key in configuration, never in the tables");
+        channelRow.Properties.Values.OfType<string>().Should().NotContain(FakeTranslator.AzureKey);
     }
 
     [Fact]
