@@ -117,6 +117,10 @@ param consoleClientId string = ''
 @description('Object id of the Microsoft Entra group allowed to use the console (checked by the platform and by the app, Console__AllowedGroupId); empty: every signed-in user of the tenant.')
 param consoleAllowedGroupId string = ''
 
+@secure()
+@description('Key (at least 16 characters) of the keyed hash that stands for LINE user ids in masked logs, written to Key Vault (secret user-id-hash-key). Give it on the first deployment; empty on later ones keeps the key in the vault. A new value rotates it: every user gets a new hash.')
+param userIdHashKey string = ''
+
 @description('Tags for every resource.')
 param tags Tags = {
   application: 'line-connector'
@@ -230,6 +234,7 @@ module keyVault 'modules/keyvault.bicep' = {
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
     tags: tags
+    userIdHashKey: userIdHashKey
   }
 }
 
@@ -259,6 +264,9 @@ var appSettings = {
   Outbound__MaxDeliveryCount: string(maxDeliveryCount)
   Enquiries__MaxDeliveryCount: string(maxDeliveryCount)
   Console__AllowedGroupId: consoleAllowedGroupId
+  // A Key Vault reference without a version: the app reads the secret's latest version (resolved
+  // with the identity of keyVaultReferenceIdentity, modules/functionapp.bicep).
+  DataProtection__UserIdHashKey: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${keyVault.outputs.userIdHashKeySecretName})'
 }
 
 // Elastic Premium and Dedicated only: Flex Consumption refuses these settings and takes the runtime

@@ -5,6 +5,8 @@
 //   LINECONNECTOR_DEPLOYMENT_PRINCIPAL_ID  object id of the pipeline's service principal (optional)
 //   LINECONNECTOR_CONSOLE_CLIENT_ID        app registration the console's operators sign in with (optional)
 //   LINECONNECTOR_CONSOLE_GROUP_ID         object id of the group allowed to use the console (optional)
+//   LINECONNECTOR_USER_ID_HASH_KEY         key of the keyed hash of LINE user ids in masked logs: on the
+//                                          first deployment; unset later keeps the key in Key Vault
 // For Elastic Premium or a Dedicated plan, set hostingPlan = 'ElasticPremium' or 'Dedicated'.
 using './main.bicep'
 
@@ -26,3 +28,4 @@ param consoleClientId = readEnvironmentVariable('LINECONNECTOR_CONSOLE_CLIENT_ID
 param consoleAllowedGroupId = readEnvironmentVariable('LINECONNECTOR_CONSOLE_GROUP_ID', '')
 param keyVaultNameSalt = ''
 param logRetentionInDays = 30
+param userIdHashKey = readEnvironmentVariable('LINECONNECTOR_USER_ID_HASH_KEY', '')

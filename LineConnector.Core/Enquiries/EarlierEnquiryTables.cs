@@ -16,6 +16,9 @@ internal sealed class EarlierEnquiryTables(ITableStore store)
     public const string Sources = "EnquirySources";
     public const string Content = "EnquiryContent";
 
+    /// <summary>Records of handled events (row key = webhook event id, with <c>SourceId</c> and <c>ProcessedAt</c>): never read, only erased and swept (Privacy).</summary>
+    public const string Events = "EnquiryEvents";
+
     private volatile bool _gone;
 
     public async Task<StoredEnquiry?> GetEnquiryAsync(string channelId, string enquiryId, CancellationToken cancellationToken) =>

@@ -37,6 +37,16 @@ internal static class ConversationRows
 
     public static async Task<DeletedRows> DeleteAsync(ITableStore store, string table, IReadOnlyList<TableRow> rows, CancellationToken cancellationToken)
     {
+        await DeleteRowsAsync(store, table, rows, cancellationToken);
+        int Count(string prefix) => rows.Count(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal));
+        return table == EnquiryTables.Conversations
+            ? new DeletedRows(Count(SourcePrefix), Count(EnquiryPrefix), Count(EventPrefix), Count(ContentPrefix), Count(KeptPrefix), Count(HistoryPrefix), 0)
+            : DeletedRows.None with { OutboundMessages = rows.Count };
+    }
+
+    /// <summary>Deletes <paramref name="rows"/> of any table, in transactions of one partition each; returns how many.</summary>
+    public static async Task<int> DeleteRowsAsync(ITableStore store, string table, IReadOnlyList<TableRow> rows, CancellationToken cancellationToken)
+    {
         foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
         {
             foreach (var batch in partition.Chunk(TableRules.MaxTransactionOperations))
@@ -45,10 +55,54 @@ internal static class ConversationRows
             }
         }
 
-        int Count(string prefix) => rows.Count(r => r.RowKey.StartsWith(prefix, StringComparison.Ordinal));
-        return table == EnquiryTables.Conversations
-            ? new DeletedRows(Count(SourcePrefix), Count(EnquiryPrefix), Count(EventPrefix), Count(ContentPrefix), Count(KeptPrefix), Count(HistoryPrefix), 0)
-            : DeletedRows.None with { OutboundMessages = rows.Count };
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// A channel's rows in a table of earlier versions (<see cref="EarlierEnquiryTables"/>: one partition per
+    /// channel, read whole since nothing else narrows it); none once that table is deleted.
+    /// </summary>
+    public static async Task<IReadOnlyList<TableRow>> EarlierAsync(ITableStore store, string table, string channelId, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableRow>();
+        try
+        {
+            await foreach (var row in store.QueryPartitionAsync(table, channelId, cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (TableStoreException e) when (e.ErrorCode == TableErrorCodes.TableNotFound)
+        {
+            return [];
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Deletes the earlier versions' rows of the channel's enquiries <paramref name="enquiries"/> chooses (their
+    /// <c>Enquiries</c> rows and their <c>EnquiryContent</c> rows), the <c>EnquirySources</c> rows <paramref name="sources"/>
+    /// chooses and the <c>EnquiryEvents</c> rows <paramref name="events"/> chooses; counts them as the conversations table's kinds.
+    /// </summary>
+    public static async Task<DeletedRows> DeleteEarlierAsync(
+        ITableStore store, string channelId, Func<TableRow, bool> enquiries, Func<TableRow, bool> sources, Func<TableRow, bool> events, CancellationToken cancellationToken)
+    {
+        var chosen = (await EarlierAsync(store, EarlierEnquiryTables.Enquiries, channelId, cancellationToken)).Where(enquiries).ToList();
+        var ids = chosen.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var contents = ids.Count == 0
+            ? []
+            : (await EarlierAsync(store, EarlierEnquiryTables.Content, channelId, cancellationToken))
+                .Where(r => r.Properties.GetValueOrDefault(EnquiryProperties.EnquiryId) is string id && ids.Contains(id)).ToList();
+        var sourceRows = (await EarlierAsync(store, EarlierEnquiryTables.Sources, channelId, cancellationToken)).Where(sources).ToList();
+        var eventRows = (await EarlierAsync(store, EarlierEnquiryTables.Events, channelId, cancellationToken)).Where(events).ToList();
+        return DeletedRows.None with
+        {
+            Sources = await DeleteRowsAsync(store, EarlierEnquiryTables.Sources, sourceRows, cancellationToken),
+            Events = await DeleteRowsAsync(store, EarlierEnquiryTables.Events, eventRows, cancellationToken),
+            Enquiries = await DeleteRowsAsync(store, EarlierEnquiryTables.Enquiries, chosen, cancellationToken),
+            Contents = await DeleteRowsAsync(store, EarlierEnquiryTables.Content, contents, cancellationToken),
+        };
     }
 
     /// <summary>The content, kept and history rows that belong to <paramref name="enquiryIds"/>.</summary>

@@ -7,7 +7,8 @@ namespace LineConnector.Core.Privacy;
 
 /// <summary>
 /// Enforces each channel's <see cref="DataProtectionSettings.RetentionDays"/>: deletes enquiries closed
-/// before the cut-off with their content and kept rows, and records of events handled before it. Run by
+/// before the cut-off with their content and kept rows, and records of events handled before it; in the
+/// enquiry tables of earlier versions, enquiries closed before the cut-off with their content, and records of events handled before it. Run by
 /// the <c>DataRetention</c> timer function (<see cref="Schedule"/>), and on the same schedule in local mode.
 /// </summary>
 public sealed class RetentionSweep(ITableStore store, ChannelRepository channels, TimeProvider clock)
@@ -70,20 +71,26 @@ public sealed class RetentionSweep(ITableStore store, ChannelRepository channels
             partition.Add(row);
         }
 
-        return deleted + await SweepPartitionAsync(partition, cutoff, cancellationToken);
+        deleted += await SweepPartitionAsync(partition, cutoff, cancellationToken);
+
+        // Conversations not yet carried over to the conversations table (EarlierEnquiryTables): closed enquiries and their content, event records.
+        return deleted + await ConversationRows.DeleteEarlierAsync(store, channelId, r => ClosedBefore(r, cutoff), _ => false, r => HandledBefore(r, cutoff), cancellationToken);
     }
 
     private async Task<DeletedRows> SweepPartitionAsync(List<TableRow> partition, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var closed = partition.Where(r => r.RowKey.StartsWith(ConversationRows.EnquiryPrefix, StringComparison.Ordinal)
-            && Text(r, EnquiryProperties.State) == EnquiryTexts.State.Format(EnquiryState.Closed)
-            && Time(r, EnquiryProperties.ClosedAt) is { } closedAt && closedAt < cutoff).ToList();
+        var closed = partition.Where(r => r.RowKey.StartsWith(ConversationRows.EnquiryPrefix, StringComparison.Ordinal) && ClosedBefore(r, cutoff)).ToList();
         var ids = closed.Select(r => r.RowKey[ConversationRows.EnquiryPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
-        var events = partition.Where(r => r.RowKey.StartsWith(ConversationRows.EventPrefix, StringComparison.Ordinal)
-            && Time(r, EnquiryProperties.ProcessedAt) is { } at && at < cutoff);
+        var events = partition.Where(r => r.RowKey.StartsWith(ConversationRows.EventPrefix, StringComparison.Ordinal) && HandledBefore(r, cutoff));
         var rows = closed.Concat(events).Concat(ConversationRows.BelongingTo(partition, ids)).ToList();
         return rows.Count == 0 ? DeletedRows.None : await ConversationRows.DeleteAsync(store, EnquiryTables.Conversations, rows, cancellationToken);
     }
+
+    private static bool ClosedBefore(TableRow enquiry, DateTimeOffset cutoff) =>
+        Text(enquiry, EnquiryProperties.State) == EnquiryTexts.State.Format(EnquiryState.Closed)
+        && Time(enquiry, EnquiryProperties.ClosedAt) is { } closedAt && closedAt < cutoff;
+
+    private static bool HandledBefore(TableRow record, DateTimeOffset cutoff) => Time(record, EnquiryProperties.ProcessedAt) is { } at && at < cutoff;
 
     private static string? Text(TableRow row, string property) => row.Properties.GetValueOrDefault(property) as string;
 

@@ -1,4 +1,5 @@
 using LineConnector.Core.Channels;
+using LineConnector.Core.Queueing;
 
 namespace LineConnector.Core.Privacy;
 
@@ -30,5 +31,21 @@ public sealed class SensitiveLogging(ChannelCache channels, UserIdHasher hasher)
         }
 
         return For(channel, text);
+    }
+
+    /// <summary>
+    /// A queue session id (<see cref="ConversationSession"/>: it names the user) as its channel's logs may carry it;
+    /// masked when the channel cannot be read for any reason, so that a log line about a failing store can still be written.
+    /// </summary>
+    public async Task<string> ForSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ForAsync(ConversationSession.Parse(sessionId).ChannelId, sessionId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return hasher.Mask(sessionId);
+        }
     }
 }

@@ -11,9 +11,9 @@ public sealed record ErasureResource(string ChannelId, string User, DeletedRows 
 
 /// <summary>
 /// Erases one LINE user of a channel (requests under Japan's APPI and the GDPR): every row about them in
-/// the conversations table (their source row, enquiries, records of their events, content and kept rows)
-/// and the records of what was sent to them. Everything about a user is in one partition of each table,
-/// so this is a few queries and transactions, not a scan.
+/// the conversations table (their source row, enquiries, records of their events, content and kept rows),
+/// the records of what was sent to them, and their rows in the enquiry tables of earlier versions. Everything about a user is in one partition of each table,
+/// so this is a few queries and transactions, not a scan (but for the earlier tables: one partition per channel).
 /// </summary>
 public sealed class UserErasure(ITableStore store, ChannelRepository channels, SensitiveLogging sensitive)
 {
@@ -52,6 +52,9 @@ public sealed class UserErasure(ITableStore store, ChannelRepository channels, S
         }
 
         deleted += await ConversationRows.DeleteAsync(store, TableOutboundRecords.Table, sent, cancellationToken);
+
+        // Conversations not yet carried over to the conversations table (EarlierEnquiryTables).
+        deleted += await ConversationRows.DeleteEarlierAsync(store, channelId, Theirs, r => r.RowKey == userId, Theirs, cancellationToken);
         return new ErasureResource(channelId, sensitive.For(channel, userId), deleted);
     }
 }

@@ -125,6 +125,7 @@ public static class ConnectorHost
         services.AddSingleton<DeadLetters.IDeadLetterQueues, DeadLetters.LocalDeadLetterQueues>();
         services.AddHostedService<InProcessQueuePump>();
         services.AddHostedService<LocalStoreMaintenance>();
+        services.AddHostedService<LocalStoreCheckpoints>();
     }
 
     private static void AddServiceBus(IServiceCollection services, IConfiguration configuration)

@@ -3,6 +3,8 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using LineConnector.Core.Telemetry;
+using OpenTelemetry.Instrumentation.AspNetCore;
+using OpenTelemetry.Instrumentation.Http;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -33,10 +35,8 @@ public static class TelemetryServices
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: version))
             .WithTracing(tracing =>
             {
-                // A path may name a LINE user (the erase route): spans carry it only as a keyed hash.
                 tracing.AddSource(ConnectorTelemetry.Name)
-                    .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpRequest = (activity, request) =>
-                        activity.SetTag("url.path", request.HttpContext.RequestServices.GetRequiredService<Core.Privacy.UserIdHasher>().Mask(request.Path.ToString())))
+                    .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
                 if (!string.IsNullOrEmpty(connectionString))
                 {
@@ -60,6 +60,20 @@ public static class TelemetryServices
                 {
                     metrics.AddConsoleExporter();
                 }
+            });
+        // A path or URL may name a LINE user (the erase route; LINE's API): spans carry it only as a keyed hash,
+        // for every channel, as the framework's log lines (Privacy/FrameworkLogMasking.cs).
+        services.AddOptions<AspNetCoreTraceInstrumentationOptions>().Configure<Core.Privacy.UserIdHasher>((o, hasher) =>
+            o.EnrichWithHttpRequest = (activity, request) => activity.SetTag("url.path", hasher.Mask(request.Path.ToString())));
+        services.AddOptions<HttpClientTraceInstrumentationOptions>().Configure<Core.Privacy.UserIdHasher>((o, hasher) =>
+            o.EnrichWithHttpRequestMessage = (activity, request) =>
+            {
+                if (activity.GetTagItem("url.full") is string url)
+                {
+                    activity.SetTag("url.full", hasher.Mask(url));
+                }
+
+                activity.DisplayName = hasher.Mask(activity.DisplayName);
             });
         return services;
     }

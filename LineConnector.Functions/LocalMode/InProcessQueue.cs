@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LineConnector.Core.Privacy;
 using LineConnector.Core.Queueing;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     private readonly LocalQueueStore _store;
     private readonly LocalQueueOptions _options;
     private readonly TimeProvider _clock;
+    private readonly SensitiveLogging _sensitive;
     private readonly ILogger<InProcessQueue> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<SessionKey, SessionState> _sessions = [];
@@ -31,11 +33,12 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     private DateTimeOffset? _dueAt;
     private bool _disposed;
 
-    public InProcessQueue(LocalQueueStore store, IOptions<LocalQueueOptions> options, TimeProvider clock, ILogger<InProcessQueue> logger)
+    public InProcessQueue(LocalQueueStore store, IOptions<LocalQueueOptions> options, TimeProvider clock, SensitiveLogging sensitive, ILogger<InProcessQueue> logger)
     {
         _store = store;
         _options = options.Value;
         _clock = clock;
+        _sensitive = sensitive;
         _logger = logger;
         _dueTimer = clock.CreateTimer(_ => _ = EnqueueDueAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -148,7 +151,8 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     internal async Task DeadLetterAsync(StoredMessage message, Exception error, CancellationToken cancellationToken)
     {
         await _store.DeadLetterAsync(message, error.Message, _clock.GetUtcNow(), cancellationToken);
-        LogDeadLettered(error, message.Session.Queue, message.Message.MessageId, message.Session.SessionId, message.DeliveryCount);
+        // The session names the user: masked as the channel says (DataProtectionSettings).
+        LogDeadLettered(error, message.Session.Queue, message.Message.MessageId, await _sensitive.ForSessionAsync(message.Session.SessionId, cancellationToken), message.DeliveryCount);
     }
 
     private void Signal(IEnumerable<SessionKey> sessions)

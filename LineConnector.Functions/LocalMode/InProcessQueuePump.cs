@@ -1,3 +1,4 @@
+using LineConnector.Core.Privacy;
 using LineConnector.Core.Queueing;
 
 namespace LineConnector.Functions.LocalMode;
@@ -10,6 +11,7 @@ public sealed partial class InProcessQueuePump(
     InProcessQueue queue,
     IEnumerable<IQueueMessageHandler> handlers,
     TimeProvider clock,
+    SensitiveLogging sensitive,
     ILogger<InProcessQueuePump> logger) : BackgroundService
 {
     private readonly Dictionary<string, IQueueMessageHandler> _handlers = handlers.ToDictionary(h => h.QueueName, StringComparer.Ordinal);
@@ -70,7 +72,8 @@ public sealed partial class InProcessQueuePump(
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
                 // The store failed: try again, also to remove a completed message, whose removal was rolled back.
-                LogStoreFailed(error, session.Key.Queue, session.Key.SessionId);
+                // The session names the user: masked as the channel says (masked when the channel cannot be read).
+                LogStoreFailed(error, session.Key.Queue, await sensitive.ForSessionAsync(session.Key.SessionId, stoppingToken));
                 await Task.Delay(queue.Options.RetryDelay, clock, stoppingToken);
             }
         }

@@ -7,8 +7,9 @@ public sealed class DataProtectionOptions
 
     /// <summary>
     /// The key of the keyed hash that stands for LINE ids in masked logs: at least 16 characters. In Azure a
-    /// Key Vault reference (<c>@Microsoft.KeyVault(SecretUri=...)</c>), so that it lives in Key Vault. Unset: a
-    /// random key per process start (hashes then differ after a restart). Never logged.
+    /// Key Vault reference (infra/main.bicep sets one to the secret <c>user-id-hash-key</c>), so that it lives in
+    /// Key Vault; one the platform left unresolved stops the app. Unset: a random key per process start (hashes
+    /// then differ after a restart). Never logged.
     /// </summary>
     public string? UserIdHashKey { get; set; }
 

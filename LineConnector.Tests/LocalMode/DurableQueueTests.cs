@@ -218,8 +218,9 @@ public sealed class DurableQueueTests : IDisposable
             new LocalQueueStore(database),
             Options.Create(new LocalQueueOptions { MaxDeliveryCount = maxDeliveryCount, RetryDelay = TimeSpan.FromMilliseconds(5), MaxConcurrentSessions = 4 }),
             _clock,
+            SensitiveLoggingSamples.Create(_clock),
             NullLogger<InProcessQueue>.Instance);
-        var services = new List<Microsoft.Extensions.Hosting.BackgroundService> { new InProcessQueuePump(queue, [handler], _clock, NullLogger<InProcessQueuePump>.Instance) };
+        var services = new List<Microsoft.Extensions.Hosting.BackgroundService> { new InProcessQueuePump(queue, [handler], _clock, SensitiveLoggingSamples.Create(_clock), NullLogger<InProcessQueuePump>.Instance) };
         if (maintenance)
         {
             services.Add(new LocalStoreMaintenance(database, queue, store, Options.Create(new LocalStoreOptions()), _clock, NullLogger<LocalStoreMaintenance>.Instance));

@@ -30,8 +30,9 @@ public abstract class InProcessQueueTests : IAsyncDisposable
             MaxConcurrentSessions = 4,
         });
         _database = LocalDatabase.Open(StorePath, owner: true);
-        var queue = new InProcessQueue(new LocalQueueStore(_database), options, _clock, new Microsoft.Extensions.Logging.Logger<InProcessQueue>(new Microsoft.Extensions.Logging.LoggerFactory([_logs])));
-        _pump = new InProcessQueuePump(queue, [handler], _clock, NullLogger<InProcessQueuePump>.Instance);
+        var sensitive = SensitiveLoggingSamples.Create(_clock);
+        var queue = new InProcessQueue(new LocalQueueStore(_database), options, _clock, sensitive, new Microsoft.Extensions.Logging.Logger<InProcessQueue>(new Microsoft.Extensions.Logging.LoggerFactory([_logs])));
+        _pump = new InProcessQueuePump(queue, [handler], _clock, sensitive, NullLogger<InProcessQueuePump>.Instance);
         _pump.StartAsync(_stop.Token);
         return queue;
     }

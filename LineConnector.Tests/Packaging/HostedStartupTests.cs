@@ -98,7 +98,8 @@ public sealed class HostedStartupTests(PublishedFunctionApp published)
 
         foreach (var (name, value) in settings)
         {
-            start.Environment[name] = value;
+            // App Service resolves a Key Vault reference before the process starts: the process sees the secret.
+            start.Environment[name] = value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal) ? $"resolved-secret-of-{name}" : value;
         }
 
         // Nothing leaves this machine: telemetry goes to a closed port on loopback, and the managed

@@ -294,6 +294,38 @@ public sealed class InfrastructureTests
         salted.Output("functionAppName").Should().Be(plain.Output("functionAppName"));
     }
 
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void The_user_id_hash_key_is_a_key_vault_reference_resolved_with_the_apps_identity(string plan)
+    {
+        var deployment = Deployment(plan);
+        var vault = deployment.Output("keyVaultName");
+
+        deployment.AppSettings().Should().Contain(
+            $"{Functions.Privacy.DataProtectionOptions.Section}__UserIdHashKey",
+            $"@Microsoft.KeyVault(VaultName={vault};SecretName=user-id-hash-key)",
+            "every instance and every restart must hash with the same key, kept in Key Vault");
+        deployment.Site.GetProperty("properties").GetProperty("keyVaultReferenceIdentity").GetString()
+            .Should().Be(deployment.AppIdentityId, "the app's identity is the one with Key Vault Secrets User");
+    }
+
+    [Fact]
+    public void The_user_id_hash_key_is_written_only_when_given_so_that_a_redeployment_keeps_it()
+    {
+        const string Secrets = "Microsoft.KeyVault/vaults/secrets";
+        var parameter = BicepCli.Main.GetProperty("parameters").GetProperty("userIdHashKey");
+        parameter.GetProperty("type").GetString().Should().Be("securestring");
+        parameter.GetProperty("defaultValue").GetString().Should().BeEmpty("no generated default (newGuid) that would change the key on every deployment");
+        BicepCli.BuildParameters(RepositoryFiles.PathOf("infra", "main.bicepparam")).GetProperty("userIdHashKey").GetProperty("value").GetString()
+            .Should().BeEmpty("the parameter file reads LINECONNECTOR_USER_ID_HASH_KEY, unset here");
+
+        // Written only on a deployment given a key (ARM evaluates the condition at deployment time).
+        var secret = Deployment("FlexConsumption").Single(Secrets);
+        secret.GetProperty("condition").GetString().Should().Be("[not(empty(parameters('userIdHashKey')))]", "without a key the secret in the vault is left as it is");
+        secret.GetProperty("name").GetString().Should().EndWith("/user-id-hash-key");
+        secret.GetProperty("properties").GetProperty("value").GetString().Should().Be("[parameters('userIdHashKey')]");
+    }
+
     [Fact]
     public void By_default_the_admin_api_may_write_credentials()
     {

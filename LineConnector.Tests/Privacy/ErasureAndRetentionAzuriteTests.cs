@@ -157,6 +157,100 @@ public sealed class ErasureAndRetentionAzuriteTests
         (await new RetentionSweep(_store, repository, _clock).SweepAsync(default))[_channel].Should().Be(DeletedRows.None, "a second sweep finds nothing more");
     }
 
+    /// <summary>
+    /// One enquiry of <paramref name="user"/> as versions before the conversations table wrote it (tables <c>Enquiries</c>,
+    /// <c>EnquirySources</c>, <c>EnquiryContent</c>, <c>EnquiryEvents</c>, one partition per channel), with <paramref name="contents"/>
+    /// content rows and <paramref name="events"/> records of events handled when it opened.
+    /// </summary>
+    private async Task<string> EarlierConversationAsync(string user, int n, DateTimeOffset at, DateTimeOffset? closedAt, int contents, int events = 0)
+    {
+        foreach (var table in new[] { EarlierEnquiryTables.Enquiries, EarlierEnquiryTables.Sources, EarlierEnquiryTables.Content, EarlierEnquiryTables.Events })
+        {
+            await _store.CreateTableIfNotExistsAsync(table, default);
+        }
+
+        var id = $"{_channel}.{n:D24}";
+        await _store.InsertAsync(EarlierEnquiryTables.Enquiries, new TableRow(_channel, id, new Dictionary<string, object?>
+        {
+            ["SourceId"] = user, ["SourceType"] = "user", ["State"] = closedAt is null ? "ongoing" : "closed", ["DestinationId"] = "desk",
+            ["OpenedAt"] = at, ["LastActivityAt"] = closedAt ?? at, ["ClosedAt"] = closedAt,
+        }), default);
+        await _store.UpsertAsync(EarlierEnquiryTables.Sources, new TableRow(_channel, user, new Dictionary<string, object?> { ["CurrentEnquiryId"] = id }), default);
+        for (var i = 0; i < contents; i++)
+        {
+            await _store.InsertAsync(EarlierEnquiryTables.Content, new TableRow(_channel, $"6{n:D8}{i:D8}", new Dictionary<string, object?> { ["EnquiryId"] = id, ["Kind"] = "image" }), default);
+        }
+
+        for (var i = 0; i < events; i++)
+        {
+            await _store.InsertAsync(EarlierEnquiryTables.Events, new TableRow(_channel, $"01EARLIER{n:D8}{i:D8}", new Dictionary<string, object?>
+            {
+                ["SourceId"] = user, ["EnquiryId"] = id, ["EventType"] = "message", ["Outcome"] = "opened", ["ProcessedAt"] = at.AddMinutes(i),
+            }), default);
+        }
+
+        return id;
+    }
+
+    [Fact]
+    public async Task Erasing_a_user_deletes_their_rows_in_the_tables_of_earlier_versions_too()
+    {
+        var repository = await ChannelAsync();
+        await ConversationAsync(User(7), "01ERASE00000000000000007", Now.AddDays(-1), null, events: 1, sent: 0);
+        var first = await EarlierConversationAsync(User(7), 1, Now.AddDays(-90), Now.AddDays(-80), contents: 2, events: 2);
+        var second = await EarlierConversationAsync(User(7), 2, Now.AddDays(-20), null, contents: 1, events: 1);
+        var other = await EarlierConversationAsync(User(8), 3, Now.AddDays(-20), null, contents: 3, events: 4);
+        var erasure = new UserErasure(_store, repository, new SensitiveLogging(new ChannelCache(repository, _clock), new UserIdHasher(new byte[32])));
+
+        var erased = await erasure.EraseAsync(_channel, User(7), default);
+
+        // Conversations table: source, enquiry, 1 record, content, kept, history. Earlier tables: source, 2 enquiries, 2 + 1 contents, 2 + 1 records.
+        erased.Deleted.Should().Be(new DeletedRows(Sources: 1 + 1, Enquiries: 1 + 2, Events: 1 + 3, Contents: 1 + 3, KeptEvents: 1, History: 1, OutboundMessages: 0));
+        (await RowsAsync(EarlierEnquiryTables.Events, _channel)).Select(r => r.Properties["SourceId"]).Should().Equal(User(8), User(8), User(8), User(8));
+        (await RowsAsync(EarlierEnquiryTables.Enquiries, _channel)).Select(r => r.RowKey).Should().Equal(other);
+        (await RowsAsync(EarlierEnquiryTables.Sources, _channel)).Select(r => r.RowKey).Should().Equal(User(8));
+        (await RowsAsync(EarlierEnquiryTables.Content, _channel)).Select(r => r.Properties["EnquiryId"]).Should().Equal(other, other, other);
+        (await new EnquiryStore(_store).GetAsync(first, default)).Should().BeNull();
+        (await new EnquiryStore(_store).GetAsync(second, default)).Should().BeNull();
+
+        (await erasure.EraseAsync(_channel, User(7), default)).Deleted.Should().Be(DeletedRows.None, "nothing is left to erase");
+    }
+
+    [Fact]
+    public async Task The_retention_sweep_deletes_closed_enquiries_of_the_earlier_tables_with_their_content()
+    {
+        var repository = await ChannelAsync(retentionDays: 30);
+        // Closed 40 days ago: the enquiry, its 2 contents and its 3 records (45 days old) go; the source row stays (as in the conversations table).
+        await EarlierConversationAsync(User(9), 4, Now.AddDays(-45), Now.AddDays(-40), contents: 2, events: 3);
+        // Closed 10 days ago, and open since 60 days: both stay; their records older than 30 days (1 + 2) go.
+        var recent = await EarlierConversationAsync(User(10), 5, Now.AddDays(-35), Now.AddDays(-10), contents: 1, events: 1);
+        var open = await EarlierConversationAsync(User(11), 6, Now.AddDays(-60), null, contents: 1, events: 2);
+        // Records of today stay.
+        await EarlierConversationAsync(User(12), 7, Now, null, contents: 0, events: 2);
+
+        var swept = await new RetentionSweep(_store, repository, _clock).SweepAsync(default);
+
+        swept[_channel].Should().Be(new DeletedRows(Sources: 0, Enquiries: 1, Events: 3 + 1 + 2, Contents: 2, KeptEvents: 0, History: 0, OutboundMessages: 0));
+        (await RowsAsync(EarlierEnquiryTables.Events, _channel)).Select(r => r.Properties["SourceId"]).Should().Equal(User(12), User(12));
+        (await RowsAsync(EarlierEnquiryTables.Enquiries, _channel)).Select(r => r.RowKey).Should().BeEquivalentTo([recent, open, $"{_channel}.{7:D24}"]);
+        (await RowsAsync(EarlierEnquiryTables.Content, _channel)).Select(r => r.Properties["EnquiryId"]).Should().BeEquivalentTo([recent, open]);
+        (await RowsAsync(EarlierEnquiryTables.Sources, _channel)).Should().HaveCount(4);
+        (await new RetentionSweep(_store, repository, _clock).SweepAsync(default))[_channel].Should().Be(DeletedRows.None);
+    }
+
+    [Fact]
+    public async Task Without_the_earlier_tables_erasure_and_retention_count_only_what_is_there()
+    {
+        var store = new InMemoryTableStore();
+        var repository = new ChannelRepository(store);
+        var settings = ChannelSamples.Settings("desk") with { DataProtection = new DataProtectionSettings { RetentionDays = 1 } };
+        await repository.CreateAsync(new Channel(_channel, ChannelStatus.Active, settings, null, null), default);
+
+        (await new UserErasure(store, repository, new SensitiveLogging(new ChannelCache(repository, _clock), new UserIdHasher(new byte[32]))).EraseAsync(_channel, User(1), default))
+            .Deleted.Should().Be(DeletedRows.None);
+        (await new RetentionSweep(store, repository, _clock).SweepAsync(default))[_channel].Should().Be(DeletedRows.None);
+    }
+
     [Fact]
     public void The_sweep_runs_daily_at_three_UTC_as_the_functions_schedule_says()
     {

@@ -52,7 +52,7 @@ param deploymentIdentityId string
 @description('Flex Consumption: URL of the blob container the platform deploys the package to; empty on the other plans.')
 param deploymentContainerUrl string
 
-@description('App settings (name to value). No keys or secrets: every connection is identity-based.')
+@description('App settings (name to value). No keys or secrets: every connection is identity-based, and a secret is a Key Vault reference.')
 param appSettings AppSettings
 
 @description('Application (client) id of the console\'s Microsoft Entra app registration; empty: no sign-in, the console refuses every request in Azure.')
@@ -167,6 +167,8 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
     functionAppConfig: isFlex ? flexConfig : null
+    // Key Vault references in app settings (DataProtection__UserIdHashKey) resolve with the app's identity.
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       // The custom handler stack has no language image: an empty linuxFxVersion, as the Functions
       // stacks API gives for "custom" on Linux. Flex Consumption takes no linuxFxVersion at all.

@@ -2,10 +2,13 @@
 // during a rotation, line-{id}-channel-secret-previous (tag accepted-until), where {id} is the
 // channel id in lower case with '_' as '-' (LineConnector.Core/Channels/ChannelSecrets.cs,
 // ChannelSecretNames). Azure RBAC authorisation, soft delete and purge protection.
+// Also the key of the keyed hash that stands for LINE user ids in masked logs (secret
+// user-id-hash-key, the app setting DataProtection__UserIdHashKey refers to it): written only when
+// the deployment is given a key, so that a redeployment without one keeps the key, and the hashes.
 // The app reads secrets (Secrets User); it writes and deletes them (Secrets Officer) only when the
 // admin API is allowed to put credentials. Operators who put credentials with the portal or az CLI
 // get Officer.
-// API versions: Microsoft.KeyVault/vaults 2025-05-01, Microsoft.Authorization/roleAssignments 2022-04-01.
+// API versions: Microsoft.KeyVault/vaults and vaults/secrets 2025-05-01, Microsoft.Authorization/roleAssignments 2022-04-01.
 
 import { builtInRoles } from 'roles.bicep'
 import { PrincipalType, Tags } from 'types.bicep'
@@ -40,6 +43,13 @@ param operatorPrincipalType PrincipalType
 
 @description('Tags for the resources.')
 param tags Tags
+
+@secure()
+@description('Key of the keyed hash of LINE user ids, written to the secret user-id-hash-key; empty: the secret is left as it is.')
+param userIdHashKey string
+
+@description('Name of the secret holding the key of the keyed hash of LINE user ids.')
+var userIdHashKeySecretName = 'user-id-hash-key'
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
@@ -94,5 +104,15 @@ resource operatorWritesCredentials 'Microsoft.Authorization/roleAssignments@2022
   }
 }
 
+resource userIdHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(userIdHashKey)) {
+  parent: vault
+  name: userIdHashKeySecretName
+  properties: {
+    value: userIdHashKey
+    contentType: 'text/plain'
+  }
+}
+
 output name string = vault.name
+output userIdHashKeySecretName string = userIdHashKeySecretName
 output vaultUri string = vault.properties.vaultUri
