@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Text.Json;
 using LineConnector.Core.Enquiries;
+using LineConnector.Core.Translation;
 
 namespace LineConnector.Cli;
 
 /// <summary>
 /// <c>line-connector enquiries handover|transfer|handback|close ENQUIRY [--to D] [--reason R] [--note N] [--staff S]</c>:
 /// moves or closes an enquiry through the admin API (<c>POST /api/manage/enquiries/{id}/...</c>), recorded as made by
-/// <c>operator</c>. URL and function key as for <c>channels</c>.
+/// <c>operator</c>; <c>line-connector enquiries language ENQUIRY LANGUAGE</c> sets the user's language for real-time
+/// translation (<c>PUT /api/manage/enquiries/{id}/language</c>). URL and function key as for <c>channels</c>.
 /// </summary>
 public static class EnquiryCommands
 {
@@ -24,6 +26,7 @@ public static class EnquiryCommands
             Move(context, MoveKind.Transfer, "Pass an enquiry that is with staff to another staff destination.", "A staff destination (default: the handover rule's choice, without the current one)."),
             Move(context, MoveKind.Handback, "Hand an enquiry that is with staff back to a bot.", "A bot (default: the bot that handed it over)."),
             Close(context),
+            Language(context),
         };
     }
 
@@ -58,6 +61,24 @@ public static class EnquiryCommands
             {
                 var enquiry = JsonSerializer.Deserialize(answer, EnquiryApiJsonContext.Default.EnquiryResource)!;
                 output.WriteLine($"enquiry {enquiry.Id} is {enquiry.State}");
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Language(ManageApiContext context)
+    {
+        var id = new Argument<string>("enquiry") { Description = "The enquiry id." };
+        var language = new Argument<string>("language") { Description = "A language code (en, ja, zh-Hans, ...) staff replies are translated into, or auto for the channel's setting (detected, or its fixed language)." };
+        var command = new Command("language", "Set the user's language of an enquiry for real-time translation.") { id, language };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var body = JsonSerializer.Serialize(new EnquiryLanguageRequest(parse.GetValue(language)), TranslationApiJsonContext.Default.EnquiryLanguageRequest);
+            return await context.RunAsync(parse, HttpMethod.Put, $"api/manage/enquiries/{Uri.EscapeDataString(parse.GetValue(id)!)}/language", body, null, (output, answer) =>
+            {
+                var languages = JsonSerializer.Deserialize(answer, TranslationApiJsonContext.Default.EnquiryLanguageResource)!;
+                output.WriteLine($"enquiry {languages.EnquiryId}: replies are translated into {languages.UserLanguage ?? "(not known yet)"}{(languages.Chosen is null ? " (the channel's setting)" : " (set for the enquiry)")}");
+                output.WriteLine($"detected: {(languages.Detected.Count == 0 ? "nothing yet" : string.Join(", ", languages.Detected))}; staff language: {languages.StaffLanguage ?? "not set"}{(languages.TranslationEnabled ? "" : "; translation is off for the channel")}");
             }, cancellationToken);
         });
         return command;

@@ -8,6 +8,7 @@ using LineConnector.Functions.OperatorConsole;
 using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.Transformers;
+using LineConnector.Functions.Translation;
 using LineConnector.Functions.Webhook;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -30,6 +31,7 @@ app.MapCost();
 app.MapTransformerTest();
 app.MapChannelNotify();
 app.MapManageConversation();
+app.MapEnquiryLanguage();
 app.MapUserErasure();
 app.MapDataRetention();
 app.MapConsoleApi();

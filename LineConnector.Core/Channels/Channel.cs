@@ -76,6 +76,9 @@ public sealed record ChannelSettings
     /// <summary>Masked logging, keeping conversation content or not, retention (<see cref="DataProtectionSettings"/>).</summary>
     public DataProtectionSettings DataProtection { get; set; } = new();
 
+    /// <summary>User text translated for staff and staff replies for the user (<see cref="TranslationSettings"/>).</summary>
+    public TranslationSettings Translation { get; set; } = new();
+
     /// <summary>The time zone as this system knows it (<see cref="ChannelValidation"/> made sure it does).</summary>
     [JsonIgnore]
     public TimeZoneInfo Zone => ChannelTimeZone.Find(TimeZone);

@@ -47,6 +47,7 @@ internal static partial class ChannelEntities
         properties[P.MaskSensitiveLogging] = s.DataProtection.MaskSensitiveLogging;
         properties[P.StoreConversationContent] = s.DataProtection.StoreConversationContent;
         properties[P.RetentionDays] = s.DataProtection.RetentionDays;
+        AddTranslation(properties, s.Translation);
         return new TableRow(ChannelTables.ChannelPartition, channel.Id, properties, etag);
     }
 
@@ -228,6 +229,8 @@ internal static partial class ChannelEntities
             RetentionDays = r.OptionalInt(P.RetentionDays),
         };
 
+        var translation = ReadTranslation(r);
+
         var destinations = destinationRows.Select(row => ReadDestination(row, problems)).ToList();
         var locations = new Locations(channelId, destinationRows.Select(d => d.RowKey).ToList());
         var ruleKind = fallbackKind ?? kind;
@@ -253,6 +256,7 @@ internal static partial class ChannelEntities
                 Transformers = transformers,
                 SessionExpiry = sessionExpiry,
                 DataProtection = dataProtection,
+                Translation = translation,
             };
             problems.AddRange(ChannelValidation.Validate(settings).Select(locations.Locate));
             if (problems.Count == 0)
@@ -469,6 +473,11 @@ internal static partial class ChannelEntities
             if (field.StartsWith("dataProtection.", StringComparison.Ordinal))
             {
                 return new(ChannelTables.Channels, channelId, Pascal(field["dataProtection.".Length..]), error.Message);
+            }
+
+            if (field.StartsWith("translation.", StringComparison.Ordinal))
+            {
+                return new(ChannelTables.Channels, channelId, P.TranslationPrefix + Pascal(field["translation.".Length..]), error.Message);
             }
 
             if (field.StartsWith("transformers.", StringComparison.Ordinal))

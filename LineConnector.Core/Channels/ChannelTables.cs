@@ -72,6 +72,21 @@ public static class ChannelProperties
     public const string StoreConversationContent = "StoreConversationContent";
     public const string RetentionDays = "RetentionDays";
 
+    // Real-time translation (Channels): Translation + the setting's name; the key is in Key Vault, never here.
+    public const string TranslationPrefix = "Translation";
+    public const string TranslationEnabled = "TranslationEnabled";
+    public const string TranslationProvider = "TranslationProvider";
+    public const string TranslationAuthentication = "TranslationAuthentication";
+    public const string TranslationEndpoint = "TranslationEndpoint";
+    public const string TranslationRegion = "TranslationRegion";
+    public const string TranslationResourceId = "TranslationResourceId";
+    public const string TranslationStaffLanguage = "TranslationStaffLanguage";
+    public const string TranslationUserLanguage = "TranslationUserLanguage";
+    public const string TranslationDetectionInputs = "TranslationDetectionInputs";
+    public const string TranslationMarker = "TranslationMarker";
+    public const string TranslationRemoveMarkers = "TranslationRemoveMarkers";
+    public const string TranslationTimeoutMilliseconds = "TranslationTimeoutMilliseconds";
+
     /// <summary>The code's n-th part (0: <c>TransformerCode</c>, 1: <c>TransformerCode2</c>, ...).</summary>
     public static string TransformerCodePart(int n) => n == 0 ? TransformerCode : TransformerCode + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

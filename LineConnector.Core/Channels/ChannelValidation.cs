@@ -72,6 +72,7 @@ public static class ChannelValidation
 
         errors.AddRange(TransformerSettings.Validate(settings.Transformers, F("transformers")));
         errors.AddRange(DataProtectionSettings.Validate(settings.DataProtection, F("dataProtection")));
+        errors.AddRange(TranslationSettings.Validate(settings.Translation, F("translation")));
 
         var destinationIds = new HashSet<string>(StringComparer.Ordinal);
         if (settings.Destinations is null)

@@ -39,6 +39,10 @@ public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquirySt
         }
 
         var enquiry = result.EnquiryId is { } enquiryId ? await enquiries.GetAsync(enquiryId, cancellationToken) : null;
+        // Only a channel that translates can have sent a reply untranslated: one more read for those.
+        var untranslated = channel.Settings.Translation.Enabled && enquiry is not null
+            ? await enquiries.FindProcessedAsync(channelId, enquiry.Enquiry.SourceId, EnquiryService.TranslationFailureCause(result.OutboundId), cancellationToken)
+            : null;
         var message = new DestinationMessage
         {
             Kind = DestinationMessage.DeliveryKind,
@@ -52,6 +56,7 @@ public sealed class DestinationDeliveryReporter(ChannelCache channels, EnquirySt
                 result.Failure is { } failure ? new DeliveryFailureInfo(OutboundTexts.FailureKind.Format(failure.Kind), failure.Reason, failure.Details, failure.LineStatus) : null)
             {
                 QuotaWarning = quotaWarning,
+                TranslationFailure = untranslated?.Detail,
             },
             SentAt = clock.GetUtcNow(),
         };

@@ -39,6 +39,12 @@ public sealed record DestinationMessage
     /// </summary>
     public string? WithdrawMessageId { get; init; }
 
+    /// <summary>
+    /// For <see cref="EventKind"/> to a staff destination of a channel with translation on: the user's text as written
+    /// (the event's <c>message.text</c> is then the translation), the languages, or why it is untranslated.
+    /// </summary>
+    public Translation.TranslationInfo? Translation { get; init; }
+
     /// <summary>For <see cref="DeliveryKind"/>: how the reply ended.</summary>
     public DeliveryInfo? Delivery { get; init; }
 
@@ -93,6 +99,9 @@ public sealed record DeliveryInfo(string OutboundId, string Status, IReadOnlyLis
 {
     /// <summary>Set while the channel has used most of its monthly message quota: pushes fail once it is used up.</summary>
     public string? QuotaWarning { get; init; }
+
+    /// <summary>Set when the reply went to LINE untranslated because the channel's translation provider failed: why (as recorded).</summary>
+    public string? TranslationFailure { get; init; }
 }
 
 /// <param name="Kind">malformed, refused, rejected-by-line, monthly-limit, no-channel, gave-up or uncertain.</param>

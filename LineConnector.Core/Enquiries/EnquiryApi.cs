@@ -76,6 +76,9 @@ public sealed record ReplyAccepted(string OutboundId, EnquiryResource Enquiry, s
     /// <summary>Whether the user's messages were marked as read in LINE with the reply (the channel's read receipts).</summary>
     public Chat.ReadReceipt? ReadReceipt { get; init; }
 
+    /// <summary>What the channel's real-time translation did with the reply: the languages, or why it went untranslated; null when it had nothing to do.</summary>
+    public Translation.TranslationInfo? Translation { get; init; }
+
     /// <summary>The channel's handleOutput transformer dropped the reply: nothing goes to LINE (<see cref="Note"/> says why).</summary>
     public bool Dropped { get; init; }
 }

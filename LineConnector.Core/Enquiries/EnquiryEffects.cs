@@ -5,6 +5,7 @@ using LineConnector.Core.Destinations;
 using LineConnector.Core.Outbound;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
+using LineConnector.Core.Translation;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -40,7 +41,7 @@ public sealed record EffectRun(StoredEnquiry Enquiry, EnquiryChange? Unwritten);
 /// checks by due time, forwards by the event's id), except that a destination may see a forward again
 /// after a crash right after it.
 /// </summary>
-public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, LoadingAnimation loading, TimeProvider clock)
+public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender destinations, IQueueSender queue, LoadingAnimation loading, TranslationStage translation, TimeProvider clock)
 {
     /// <summary>Runs the effects pending for <paramref name="cause"/>; notes say what each did.</summary>
     public async Task<EffectRun> RunAsync(EnquiryChannel channel, StoredEnquiry enquiry, EffectCause cause, List<string> notes, CancellationToken cancellationToken)
@@ -202,6 +203,25 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
             notes.Add(await loading.StartAsync(channel.Channel, enquiry.Enquiry.SourceId, cancellationToken));
         }
 
+        // Translated for staff after handleInput (which ran when the event came) and before it is sent; the user's detected language is kept with the enquiry.
+        var detected = new List<string>();
+        for (var i = 0; destination is not null && i < messages.Count; i++)
+        {
+            if (messages[i].Event is { } forwarded && await translation.ForStaffAsync(channel.Channel, destination, enquiry.Languages, forwarded, cancellationToken) is { } translated)
+            {
+                messages[i] = messages[i] with { Event = translated.Value, Translation = translated.Info };
+                if (translated.Note is { } note)
+                {
+                    notes.Add(note);
+                }
+
+                if (translated.DetectedLanguage is { } language)
+                {
+                    detected.Add(language);
+                }
+            }
+        }
+
         var refusals = new List<string>();
         for (var i = 0; destination is not null && i < messages.Count; i++)
         {
@@ -261,7 +281,10 @@ public sealed class EnquiryEffects(EnquiryStore enquiries, DestinationSender des
             _ when accepts => $"{what} went to {forward.DestinationId} ({outcome.Reason}), which accepts the enquiry.",
             _ => $"{what} went to {forward.DestinationId} ({outcome.Reason}).",
         });
-        return Advance(cause, 1, accepts ? e => Allowed(() => channel.Lifecycle.Accept(e.Enquiry, forward.DestinationId), notes) : null, delivered: kept.Count);
+        var forwardedChange = Advance(cause, 1, accepts ? e => Allowed(() => channel.Lifecycle.Accept(e.Enquiry, forward.DestinationId), notes) : null, delivered: kept.Count);
+        return detected.Count == 0
+            ? forwardedChange
+            : e => forwardedChange(e) is { } write ? write with { Enquiry = write.Enquiry with { Languages = write.Enquiry.Languages.WithDetected(detected) } } : null;
     }
 
     private async Task ScheduleAsync(EnquiryChannel channel, StoredEnquiry enquiry, string kind, DateTimeOffset at, EffectCause cause, List<string> notes, CancellationToken cancellationToken)

@@ -57,6 +57,8 @@ internal static class EnquiryEntities
             [P.Moves] = e.Moves.Count == 0 ? null : EnquiryMove.Format(e.Moves),
             [P.HistoryEvents] = stored.History == 0 ? null : stored.History,
             [P.TransformerStorage] = stored.TransformerStorage,
+            [P.UserLanguage] = stored.Languages.Chosen,
+            [P.DetectedLanguages] = stored.Languages.DetectedText,
         }, stored.ETag);
     }
 
@@ -117,6 +119,7 @@ internal static class EnquiryEntities
             FirstKept = r.Number(P.FirstKept, long.MaxValue) ?? 0,
             History = r.Number(P.HistoryEvents, long.MaxValue) ?? 0,
             TransformerStorage = r.Text(P.TransformerStorage),
+            Languages = new Translation.EnquiryLanguages(r.Text(P.UserLanguage), Translation.EnquiryLanguages.ParseDetected(r.Text(P.DetectedLanguages))),
             ETag = row.ETag,
         };
     }

@@ -6,9 +6,11 @@ using LineConnector.Core.Destinations;
 using LineConnector.Core.Line;
 using LineConnector.Core.Line.Api;
 using LineConnector.Core.Outbound;
+using LineConnector.Core.Privacy;
 using LineConnector.Core.Queueing;
 using LineConnector.Core.Routing;
 using LineConnector.Core.Transformers;
+using LineConnector.Core.Translation;
 
 namespace LineConnector.Core.Enquiries;
 
@@ -36,11 +38,19 @@ public sealed class EnquiryService(
     IQueueSender queue,
     IDestinationSecrets secrets,
     LineApiClient line,
+    TranslationStage translation,
+    SensitiveLogging sensitive,
     EnquiryOptions options,
     TimeProvider clock)
 {
     /// <summary>The cause of a close's effects (the close message): one per enquiry, so a retried close finishes them.</summary>
     public const string CloseCause = "close";
+
+    /// <summary>The outcome of the record of a reply whose translation failed (it went untranslated).</summary>
+    public const string TranslationFailed = "translation-failed";
+
+    /// <summary>The cause of the record of a reply whose translation failed: <c>{outbound id}:translation</c>.</summary>
+    public static string TranslationFailureCause(string outboundId) => $"{outboundId}:translation";
 
     /// <summary>
     /// LINE message objects in one reply through the API (five LINE requests). More than <see cref="MessageLimits.MaxMessagesPerRequest"/>
@@ -173,6 +183,17 @@ public sealed class EnquiryService(
             return new ReplyAccepted(outboundId, EnquiryResource.Of(kept), null, transformed.Note) { Dropped = true };
         }
 
+        // Translated into the user's language after handleOutput, before any check: LINE's limits apply to what the user gets.
+        var translated = await translation.ForUserAsync(channel, channel.Settings.Destinations.FirstOrDefault(d => d.Id == destinationId), enquiry.Languages, messages, cancellationToken);
+        if (translated is not null)
+        {
+            messages = translated.Value;
+            if (translated.Info is { Failed: true })
+            {
+                await RecordTranslationFailureAsync(channel, enquiry, outboundId, translated.Note!, cancellationToken);
+            }
+        }
+
         var queued = Outbound(enquiry).ToQueueMessage();
         if (queued.Body.Length > OutboundRequest.MaxQueueBodyBytes)
         {
@@ -200,7 +221,10 @@ public sealed class EnquiryService(
 
         // The reply token as the enquiry holds it now (the size was checked with the one read before: tokens are short).
         await queue.SendAsync(QueueNames.Outbound, [Outbound(updated).ToQueueMessage()], cancellationToken);
-        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, string.Join(" ", new[] { sender.Note, transformed.Note }.OfType<string>()) is { Length: > 0 } note ? note : null);
+        return new ReplyAccepted(outboundId, EnquiryResource.Of(updated), sender.Value, string.Join(" ", new[] { sender.Note, transformed.Note, translated?.Note }.OfType<string>()) is { Length: > 0 } note ? note : null)
+        {
+            Translation = translated?.Info,
+        };
 
         OutboundRequest Outbound(StoredEnquiry to)
         {
@@ -225,6 +249,14 @@ public sealed class EnquiryService(
             return builder.Build();
         }
     }
+
+    /// <summary>Records a reply that goes untranslated with the enquiry's events (type <c>reply</c>, outcome <c>translation-failed</c>), as the channel's logs may say it.</summary>
+    private Task<bool> RecordTranslationFailureAsync(Channel channel, StoredEnquiry enquiry, string outboundId, string note, CancellationToken cancellationToken) =>
+        enquiries.RecordAsync(
+            new ProcessedCause(channel.Id, TranslationFailureCause(outboundId), enquiry.Id, "reply", TranslationFailed, EnquiryEntities.TableText(sensitive.For(channel, note)), clock.GetUtcNow()),
+            enquiry.Enquiry.SourceId,
+            once: false,
+            cancellationToken);
 
     /// <summary>Closes the enquiry and sends the channel's close message. Closing a closed enquiry finishes what its close left undone and changes nothing else.</summary>
     public async Task<EnquiryResource> CloseAsync(EnquiryAccess access, CloseRequest request, CancellationToken cancellationToken)

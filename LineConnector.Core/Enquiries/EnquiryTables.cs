@@ -102,6 +102,8 @@ public static class EnquiryProperties
     public const string ExpiryWarnedAt = "ExpiryWarnedAt";
     public const string HistoryEvents = "HistoryEvents";
     public const string TransformerStorage = "TransformerStorage";
+    public const string UserLanguage = "UserLanguage";
+    public const string DetectedLanguages = "DetectedLanguages";
 
     // Source rows
     public const string CurrentEnquiryId = "CurrentEnquiryId";

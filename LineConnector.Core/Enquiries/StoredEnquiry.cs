@@ -42,6 +42,9 @@ public sealed record StoredEnquiry
     /// <summary>The transformer functions' storage object for this enquiry, as JSON (at most <see cref="Transformers.TransformerRunner.MaxStorageBytes"/>); null: none yet.</summary>
     public string? TransformerStorage { get; init; }
 
+    /// <summary>The user's language as set for the enquiry and as detected in their texts (real-time translation).</summary>
+    public Translation.EnquiryLanguages Languages { get; init; } = Translation.EnquiryLanguages.None;
+
     public string? ETag { get; init; }
 
     public string Id => Enquiry.Id;

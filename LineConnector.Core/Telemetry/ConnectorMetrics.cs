@@ -22,6 +22,7 @@ public static class ConnectorMetrics
     public const string LineFailuresName = "line_connector.line.failures";
     public const string DestinationDurationName = "line_connector.destination.duration";
     public const string QuotaUsedName = "line_connector.line.quota.used";
+    public const string TranslationFailuresName = "line_connector.translation.failures";
 
     private static readonly Counter<long> WebhookEvents = ConnectorTelemetry.Meter.CreateCounter<long>(
         WebhookEventsName, "{event}", "LINE webhook events accepted and queued on line-inbound, per channel.");
@@ -40,6 +41,9 @@ public static class ConnectorMetrics
 
     private static readonly Counter<long> LineFailures = ConnectorTelemetry.Meter.CreateCounter<long>(
         LineFailuresName, "{call}", "LINE API calls that failed after their retries, per channel, operation and kind of failure.");
+
+    private static readonly Counter<long> TranslationFailures = ConnectorTelemetry.Meter.CreateCounter<long>(
+        TranslationFailuresName, "{text}", "Translations that failed (the message went on untranslated), per channel, provider, direction (to-staff, to-user) and provider status (0: not reached or timed out).");
 
     private static readonly Gauge<double> QuotaUsed = ConnectorTelemetry.Meter.CreateGauge<double>(
         QuotaUsedName, "1", "The share of the month's message limit used (0 to 1), per channel, as last read from LINE; the connector warns past 0.8.");
@@ -105,4 +109,12 @@ public static class ConnectorMetrics
             new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationTransportAttribute, ChannelTexts.Transport.Format(destination.Transport)),
             new KeyValuePair<string, object?>(ConnectorTelemetry.DestinationResultAttribute, DestinationTexts.Result.Format(result)));
     }
+
+    public static void TranslationFailed(string channelId, string provider, string direction, int status) =>
+        TranslationFailures.Add(
+            1,
+            new KeyValuePair<string, object?>(ConnectorTelemetry.ChannelAttribute, channelId),
+            new KeyValuePair<string, object?>(ConnectorTelemetry.TranslationProviderAttribute, provider),
+            new KeyValuePair<string, object?>(ConnectorTelemetry.TranslationDirectionAttribute, direction),
+            new KeyValuePair<string, object?>(ConnectorTelemetry.TranslationStatusAttribute, status));
 }

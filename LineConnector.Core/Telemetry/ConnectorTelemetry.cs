@@ -22,6 +22,9 @@ public static class ConnectorTelemetry
     public const string LineErrorKindAttribute = "line_connector.line.error_kind";
     public const string LineRequestIdAttribute = "line_connector.line.request_id";
     public const string LineAttemptsAttribute = "line_connector.line.attempts";
+    public const string TranslationProviderAttribute = "line_connector.translation.provider";
+    public const string TranslationDirectionAttribute = "line_connector.translation.direction";
+    public const string TranslationStatusAttribute = "line_connector.translation.status";
 
     /// <summary>OpenTelemetry's general attribute for the class of an error.</summary>
     public const string ErrorTypeAttribute = "error.type";

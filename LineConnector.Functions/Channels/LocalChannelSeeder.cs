@@ -25,6 +25,7 @@ public sealed partial class LocalChannelSeeder(IConfiguration configuration, ITa
     private static readonly HashSet<string> NotInTables = new(StringComparer.OrdinalIgnoreCase)
     {
         ConfiguredChannelSecrets.ChannelSecretKey, ConfiguredChannelSecrets.PreviousChannelSecretKey, ConfiguredChannelSecrets.AccessTokenKey,
+        Translation.ConfiguredTranslatorKeys.KeySetting,
     };
 
     public async Task StartAsync(CancellationToken cancellationToken)

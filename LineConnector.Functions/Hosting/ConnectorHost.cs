@@ -17,6 +17,7 @@ using LineConnector.Functions.Playground;
 using LineConnector.Functions.QueueTriggers;
 using LineConnector.Functions.ServiceBus;
 using LineConnector.Functions.TableStorage;
+using LineConnector.Functions.Translation;
 using Microsoft.Extensions.Options;
 
 namespace LineConnector.Functions.Hosting;
@@ -71,6 +72,7 @@ public static class ConnectorHost
         services.AddSingleton<RejectedEventLog>();
         services.AddSingleton<WebhookIntake>();
         services.AddEnquiries(builder.Configuration, IsHostedByFunctions);
+        services.AddTranslation(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Enquiries.EnquiryApiJsonContext.Default));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Core.Transformers.TransformerJsonContext.Default));
         services.AddPrivacy(builder.Configuration, IsHostedByFunctions);

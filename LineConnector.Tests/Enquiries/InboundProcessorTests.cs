@@ -13,6 +13,7 @@ using LineConnector.Functions.Destinations;
 using LineConnector.Tests.Channels;
 using LineConnector.Tests.Line.Api;
 using LineConnector.Tests.Support;
+using LineConnector.Tests.Translation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using ChannelRule = LineConnector.Core.Channels.RoutingRule;
@@ -48,7 +49,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
             ["Channels:shop:Destinations:bot:Secret"] = "bot-secret",
         }).Build());
         var sender = new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, secrets, _clock);
-        _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), _clock), Sensitive(), new EnquiryOptions(), _clock);
+        _processor = new InboundProcessor(new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock), new EnquiryEffects(_enquiries, sender, _queue, new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), TranslationStages.Unused(), _clock), Sensitive(), new EnquiryOptions(), _clock);
     }
 
     public async Task DisposeAsync() => await _destinations.DisposeAsync();
@@ -276,7 +277,7 @@ public sealed class InboundProcessorTests : IAsyncLifetime
 
         var failing = new InboundProcessor(
             new ChannelCache(new ChannelRepository(_store), _clock), _enquiries, new PresenceStore(_store, _clock),
-            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), _clock),
+            new EnquiryEffects(_enquiries, new DestinationSender(new DestinationWebhookClient(new HttpClient(), new DestinationWebhookOptions { AllowLoopbackHttp = true }, _clock), _queue, new ConfiguredDestinationSecrets(new ConfigurationBuilder().Build()), _clock), new RecordingQueueSender(new InvalidOperationException("The queue broke (test).")), new LoadingAnimation(new LineApiClient(new HttpClient(), new StaticTokens("unused-token"), new LineApiClientOptions(), _clock)), TranslationStages.Unused(), _clock),
             Sensitive(), new EnquiryOptions { MaxDeliveryCount = 3 }, _clock);
         var early = () => failing.ProcessAsync(Envelope(WebhookJson.TextMessage(EnquiryWorld.User(2), "01T3"), "01T3", delivery: 2, user: EnquiryWorld.User(2)), default);
         await early.Should().ThrowAsync<InvalidOperationException>();
