@@ -1,0 +1,65 @@
+using LineConnector.Functions.LocalMode;
+using LineConnector.Tests.Support;
+
+namespace LineConnector.Tests.LocalMode;
+
+/// <summary>Writes committed together: each is its own transaction to its caller, also when one of them throws.</summary>
+public sealed class LocalDatabaseWriteTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    [Fact]
+    public async Task A_write_that_throws_is_rolled_back_alone_and_the_others_of_its_batch_commit()
+    {
+        using var database = LocalDatabase.Open(Path.Combine(_folder.Path, "local.db"));
+        using var release = new ManualResetEventSlim();
+
+        // The writer waits in the first write while the next ones queue up, so that they are committed together.
+        var first = database.WriteAsync(c =>
+        {
+            release.Wait(TimeSpan.FromSeconds(10));
+            return Insert(c, "first");
+        }, CancellationToken.None);
+        var batch = Enumerable.Range(1, 5).Select(i => database.WriteAsync(c =>
+        {
+            Insert(c, $"w{i}");
+            return i == 3 ? throw new InvalidOperationException("write 3 refuses") : i;
+        }, CancellationToken.None)).ToList();
+        release.Set();
+
+        (await first).Should().Be(1);
+        (await Task.WhenAll(batch.Where((_, i) => i != 2))).Should().Equal(1, 2, 4, 5);
+        (await FluentActions.Awaiting(() => batch[2]).Should().ThrowAsync<InvalidOperationException>()).WithMessage("write 3 refuses");
+        var names = await database.ReadAsync(c =>
+        {
+            using var reader = c.Command("SELECT name FROM store_meta WHERE name <> 'openings' ORDER BY name").ExecuteReader();
+            var found = new List<string>();
+            while (reader.Read())
+            {
+                found.Add(reader.GetString(0));
+            }
+
+            return found;
+        }, CancellationToken.None);
+        names.Should().Equal("first", "w1", "w2", "w4", "w5");
+    }
+
+    [Fact]
+    public async Task A_lone_write_that_throws_leaves_nothing_behind()
+    {
+        using var database = LocalDatabase.Open(Path.Combine(_folder.Path, "local.db"));
+
+        await FluentActions.Awaiting(() => database.WriteAsync<int>(c =>
+        {
+            Insert(c, "lone");
+            throw new InvalidOperationException("refused");
+        }, CancellationToken.None)).Should().ThrowAsync<InvalidOperationException>();
+
+        (await database.ReadAsync(c => c.Command("SELECT count(*) FROM store_meta WHERE name = 'lone'").ScalarInt64(), CancellationToken.None)).Should().Be(0);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static int Insert(StoreConnection connection, string name) =>
+        connection.Command("INSERT INTO store_meta (name, value) VALUES ($name, 1)").With("$name", name).Execute();
+}
