@@ -437,22 +437,49 @@ public sealed class StoreConnection : IDisposable
     }
 
     /// <summary>
-    /// Runs the writes in one transaction and completes them after the commit: those that threw with their
-    /// exception, the others with their result, or all with the commit's failure. A write that throws is rolled
-    /// back alone: the batch runs again with each write in a savepoint of its own.
+    /// Runs the writes in one transaction, each in a savepoint of its own when there are several, and
+    /// completes them after the commit: those that threw with their exception, the others with their result,
+    /// or all with the commit's failure.
     /// </summary>
-    /// <remarks>
-    /// Savepoints only on the second run: SQLite copies every page a savepoint changes first, which took about a fifth of
-    /// the writer's time (scripts/pipeline-throughput.sh), and writes seldom throw. A write may therefore run twice; its
-    /// work must only touch the connection and its own result.
-    /// </remarks>
     internal void Commit(IReadOnlyList<Write> writes)
     {
+        var single = writes.Count == 1;
         try
         {
-            if (!TryCommit(writes, savepoints: false) && writes.Count > 1)
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            _transaction = transaction;
+            try
             {
-                TryCommit(writes, savepoints: true);
+                foreach (var write in writes)
+                {
+                    if (single)
+                    {
+                        write.Run(this);
+                        if (write.Failed)
+                        {
+                            transaction.Rollback();
+                            write.Finish();
+                            return;
+                        }
+                    }
+                    else
+                    {
+                        Command("SAVEPOINT write").Execute();
+                        write.Run(this);
+                        if (write.Failed)
+                        {
+                            Command("ROLLBACK TO write").Execute();
+                        }
+
+                        Command("RELEASE write").Execute();
+                    }
+                }
+
+                transaction.Commit();
+            }
+            finally
+            {
+                _transaction = null;
             }
         }
         catch (SqliteException e)
@@ -468,47 +495,6 @@ public sealed class StoreConnection : IDisposable
         foreach (var write in writes)
         {
             write.Finish();
-        }
-    }
-
-    /// <summary>Runs the writes in one transaction; false, everything rolled back, when one threw and there are no savepoints.</summary>
-    private bool TryCommit(IReadOnlyList<Write> writes, bool savepoints)
-    {
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        _transaction = transaction;
-        try
-        {
-            foreach (var write in writes)
-            {
-                if (savepoints)
-                {
-                    Command("SAVEPOINT write").Execute();
-                }
-
-                write.Run(this);
-                if (write.Failed && !savepoints)
-                {
-                    transaction.Rollback();
-                    return false;
-                }
-
-                if (savepoints)
-                {
-                    if (write.Failed)
-                    {
-                        Command("ROLLBACK TO write").Execute();
-                    }
-
-                    Command("RELEASE write").Execute();
-                }
-            }
-
-            transaction.Commit();
-            return true;
-        }
-        finally
-        {
-            _transaction = null;
         }
     }
 
@@ -565,7 +551,7 @@ internal abstract class Write
     /// <summary>True when the work threw: its changes are rolled back.</summary>
     public abstract bool Failed { get; }
 
-    /// <summary>Runs the work in the open transaction, keeping its result or exception until <see cref="Finish"/>; run again, it forgets the first run.</summary>
+    /// <summary>Runs the work in the open transaction, keeping its result or exception until <see cref="Finish"/>.</summary>
     public abstract void Run(StoreConnection connection);
 
     /// <summary>Completes the task with what <see cref="Run"/> kept, once the transaction ended.</summary>
@@ -587,7 +573,6 @@ internal sealed class Write<T>(Func<StoreConnection, T> work) : Write
 
     public override void Run(StoreConnection connection)
     {
-        _error = null;
         try
         {
             _result = work(connection);
