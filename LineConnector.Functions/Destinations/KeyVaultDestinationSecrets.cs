@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Security.KeyVault.Secrets;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Destinations;
@@ -23,25 +22,7 @@ public sealed class KeyVaultDestinationSecrets(SecretClient client, KeyVaultOpti
             return cached.Secret;
         }
 
-        string? value;
-        try
-        {
-            value = (await client.GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            value = null;
-        }
-        catch (RequestFailedException e)
-        {
-            throw new SecretStoreException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}.", e.Status, e);
-        }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException or HttpRequestException)
-        {
-            // The pipeline's retries end in an AggregateException of each attempt's failure.
-            throw new SecretStoreException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", 0, e);
-        }
-
+        var value = (await client.GetSecretOrNullAsync(name, cancellationToken))?.Value;
         if (string.IsNullOrEmpty(value))
         {
             _cache.TryRemove(name, out _);

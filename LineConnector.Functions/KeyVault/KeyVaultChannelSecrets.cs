@@ -69,11 +69,11 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         catch (RequestFailedException e)
         {
             throw new SecretStoreException(
-                $"Key Vault refused to write the credentials of channel '{channelId}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e.Status, e);
+                $"Key Vault refused to write the credentials of channel '{channelId}': HTTP {e.Status} {e.ErrorCode}. {KeyVaultSecretReads.Hint(e.Status)}", e.Status, e);
         }
         catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
         {
-            throw new SecretStoreException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {Describe(e)}", 0, e);
+            throw new SecretStoreException($"Key Vault could not be reached to write the credentials of channel '{channelId}': {KeyVaultSecretReads.Describe(e)}", 0, e);
         }
         finally
         {
@@ -81,25 +81,7 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         }
     }
 
-    private async Task<KeyVaultSecret?> ReadAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await client.GetSecretAsync(name, cancellationToken: cancellationToken)).Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-        catch (RequestFailedException e)
-        {
-            throw new SecretStoreException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}. {Hint(e.Status)}", e.Status, e);
-        }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException)
-        {
-            throw new SecretStoreException($"Key Vault could not be reached to read secret '{name}': {Describe(e)}", 0, e);
-        }
-    }
+    private Task<KeyVaultSecret?> ReadAsync(string name, CancellationToken cancellationToken) => client.GetSecretOrNullAsync(name, cancellationToken);
 
     private DateTimeOffset? AcceptedUntil(KeyVaultSecret? previous)
     {
@@ -122,21 +104,6 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
         var written = previous.Properties.UpdatedOn ?? previous.Properties.CreatedOn ?? DateTimeOffset.MinValue;
         return written + options.PreviousSecretGracePeriod;
     }
-
-    /// <summary>The pipeline's retries end in an AggregateException of every attempt's failure; the last one says most.</summary>
-    private static string Describe(Exception e) => e is AggregateException { InnerExceptions.Count: > 0 } all
-        ? all.InnerExceptions[^1].Message
-        : e.Message;
-
-    private static string Hint(int status) => status switch
-    {
-        0 => "Key Vault could not be reached; check KeyVault__vaultUri and the network.",
-        401 or 403 => "The app's identity needs the 'Key Vault Secrets Officer' role (or get/set/delete secret permissions) on the vault.",
-        409 => "Key Vault keeps a deleted secret of this name (soft delete): recover or purge it in the portal, then try again.",
-        429 => "Key Vault is throttling; try again shortly.",
-        >= 500 => "Key Vault is unavailable; try again shortly.",
-        _ => "",
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Secret {SecretName} has a tag {Tag} that is not an ISO 8601 time ('{Value}'): the previous channel secret is not accepted until the tag is fixed")]
     private partial void LogBadTag(string secretName, string tag, string value);

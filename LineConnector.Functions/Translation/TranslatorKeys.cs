@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Security.KeyVault.Secrets;
 using LineConnector.Core.Channels;
 using LineConnector.Core.Translation;
@@ -21,24 +20,7 @@ public sealed class KeyVaultTranslatorKeys(SecretClient client, KeyVaultOptions 
             return cached.Key;
         }
 
-        string? value;
-        try
-        {
-            value = (await client.GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            value = null;
-        }
-        catch (RequestFailedException e)
-        {
-            throw new SecretStoreException($"Key Vault could not read secret '{name}': HTTP {e.Status} {e.ErrorCode}.", e.Status, e);
-        }
-        catch (Exception e) when (e is Azure.Identity.AuthenticationFailedException or AggregateException or HttpRequestException)
-        {
-            throw new SecretStoreException($"Key Vault could not be reached to read secret '{name}': {e.GetType().Name}.", 0, e);
-        }
-
+        var value = (await client.GetSecretOrNullAsync(name, cancellationToken))?.Value;
         var key = string.IsNullOrEmpty(value) ? null : value;
         _cache[name] = (key, clock.GetUtcNow() + options.CacheDuration);
         return key;
