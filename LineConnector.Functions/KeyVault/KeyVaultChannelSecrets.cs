@@ -24,9 +24,9 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
             return cached.Secrets;
         }
 
-        var secret = ReadAsync(ChannelSecretNames.ChannelSecret(channelId), cancellationToken);
-        var token = ReadAsync(ChannelSecretNames.AccessToken(channelId), cancellationToken);
-        var previous = ReadAsync(ChannelSecretNames.PreviousChannelSecret(channelId), cancellationToken);
+        var secret = client.GetSecretOrNullAsync(ChannelSecretNames.ChannelSecret(channelId), cancellationToken);
+        var token = client.GetSecretOrNullAsync(ChannelSecretNames.AccessToken(channelId), cancellationToken);
+        var previous = client.GetSecretOrNullAsync(ChannelSecretNames.PreviousChannelSecret(channelId), cancellationToken);
         await Task.WhenAll(secret, token, previous);
 
         var secrets = new ChannelSecrets((await secret)?.Value, (await token)?.Value, (await previous)?.Value, AcceptedUntil(await previous));
@@ -80,8 +80,6 @@ public sealed partial class KeyVaultChannelSecrets(SecretClient client, KeyVault
             _cache.TryRemove(channelId, out _);
         }
     }
-
-    private Task<KeyVaultSecret?> ReadAsync(string name, CancellationToken cancellationToken) => client.GetSecretOrNullAsync(name, cancellationToken);
 
     private DateTimeOffset? AcceptedUntil(KeyVaultSecret? previous)
     {

@@ -201,7 +201,7 @@ public sealed class LocalDatabase : IDisposable
         }
     }
 
-    /// <summary>Commits so far (each of a batch of writes): <see cref="LocalStoreCheckpoints"/> checkpoints only after new ones.</summary>
+    /// <summary>Commits so far, one per batch of writes: <see cref="LocalStoreCheckpoints"/> checkpoints only after new ones.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>
