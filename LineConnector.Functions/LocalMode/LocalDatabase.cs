@@ -11,7 +11,8 @@ namespace LineConnector.Functions.LocalMode;
 /// another on one connection, each as if in a transaction of its own: the writes waiting at a time are
 /// committed together (group commit), each in a savepoint so that one failing rolls back only itself,
 /// and a write's task completes only after the commit. Reads run beside them on connections of their
-/// own (WAL readers see the last commit). <c>synchronous=NORMAL</c>: a commit survives the process being
+/// own (WAL readers see the last commit), except reads of one row by key (<see cref="LookUpAsync"/>), which the
+/// writer does between writes. <c>synchronous=NORMAL</c>: a commit survives the process being
 /// killed; after a power cut the last commits before it may be lost, never the file.
 /// Checkpoints (copying the log into the file, with the only fsyncs) run beside the writer on a connection of
 /// their own (<see cref="Checkpoint"/>, driven by <see cref="LocalStoreCheckpoints"/>); the writer checkpoints
@@ -31,12 +32,13 @@ public sealed class LocalDatabase : IDisposable
     private const long JournalSizeLimit = 32 * 1024 * 1024;
 
     /// <summary>
-    /// Pages in the write-ahead log at which the writer checkpoints itself (16 MiB). SQLite's default, 1,000, makes the
+    /// Pages in the write-ahead log at which the writer checkpoints itself (64 MiB). SQLite's default, 1,000, makes the
     /// writer stop for a checkpoint and its two fsyncs several times a second under load; the checkpoints beside it copy
     /// most pages first, and a log can only start afresh after a checkpoint that reached its end, which under a steady
-    /// stream of commits only the writer's own does.
+    /// stream of commits only the writer's own does. The longer the log, the more often a checkpoint copies a page once
+    /// for many commits that changed it.
     /// </summary>
-    private const int WriterCheckpointPages = 4096;
+    private const int WriterCheckpointPages = 16_384;
 
     /// <summary>The writer's page cache (16 MiB): it keeps the pages every write goes through.</summary>
     private const int WriterCacheKibibytes = 16 * 1024;
@@ -200,6 +202,14 @@ public sealed class LocalDatabase : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, a read of a row or two by key, on the writer's connection after every earlier write;
+    /// it must not write. Its page cache stays warm: a reader connection's is emptied by every commit (WAL), and reading
+    /// the pages of a key again from the file cost more than the read itself. What it reads is committed by the time the
+    /// task completes. A long read (a range, a listing) goes to <see cref="ReadAsync"/> instead, so as not to hold up writes.
+    /// </summary>
+    public Task<T> LookUpAsync<T>(Func<StoreConnection, T> work, CancellationToken cancellationToken) => WriteAsync(work, cancellationToken);
 
     /// <summary>Commits so far, one per batch of writes: <see cref="LocalStoreCheckpoints"/> checkpoints only after new ones.</summary>
     public long Commits => Interlocked.Read(ref _commits);

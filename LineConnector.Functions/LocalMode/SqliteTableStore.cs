@@ -72,7 +72,7 @@ public sealed class SqliteTableStore : ITableStore
         ArgumentNullException.ThrowIfNull(rowKey);
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey);
         var name = Find(Operation, table, partitionKey, rowKey);
-        return await Read(Operation, table, partitionKey, rowKey, c =>
+        return await Read(Operation, table, partitionKey, rowKey, _database.LookUpAsync, c =>
         {
             using var reader = c.Command("SELECT version, properties FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
                 .With("$table", name).With("$pk", partitionKey).With("$rk", rowKey).ExecuteReader();
@@ -131,7 +131,7 @@ public sealed class SqliteTableStore : ITableStore
         (string PartitionKey, string RowKey)? after = null;
         while (true)
         {
-            var page = await Read(Operation, table, partitionKeys.From, null, c =>
+            var page = await Read(Operation, table, partitionKeys.From, null, _database.ReadAsync, c =>
             {
                 // Keyset paging: the next page starts after the last row read, in key order (the primary key's).
                 var command = c.Command(
@@ -317,11 +317,14 @@ public sealed class SqliteTableStore : ITableStore
         }
     }
 
-    private async Task<T> Read<T>(string operation, string table, string? partitionKey, string? rowKey, Func<StoreConnection, T> work, CancellationToken cancellationToken)
+    /// <param name="read"><see cref="LocalDatabase.LookUpAsync"/> for a row by key, <see cref="LocalDatabase.ReadAsync"/> for a range.</param>
+    private static async Task<T> Read<T>(
+        string operation, string table, string? partitionKey, string? rowKey,
+        Func<Func<StoreConnection, T>, CancellationToken, Task<T>> read, Func<StoreConnection, T> work, CancellationToken cancellationToken)
     {
         try
         {
-            return await _database.ReadAsync(work, cancellationToken);
+            return await read(work, cancellationToken);
         }
         catch (SqliteException e)
         {

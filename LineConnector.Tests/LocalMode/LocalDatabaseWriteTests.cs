@@ -58,6 +58,28 @@ public sealed class LocalDatabaseWriteTests : IDisposable
         (await database.ReadAsync(c => c.Command("SELECT count(*) FROM store_meta WHERE name = 'lone'").ScalarInt64(), CancellationToken.None)).Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_look_up_sees_every_write_queued_before_it_and_completes_only_after_their_commit()
+    {
+        using var database = LocalDatabase.Open(Path.Combine(_folder.Path, "local.db"));
+        using var release = new ManualResetEventSlim();
+
+        // The writer is held in the write; the look-up, asked meanwhile, waits behind it on the writer's connection.
+        var write = database.WriteAsync(c =>
+        {
+            release.Wait(TimeSpan.FromSeconds(10));
+            return Insert(c, "queued");
+        }, CancellationToken.None);
+        var lookUp = database.LookUpAsync(c => c.Command("SELECT count(*) FROM store_meta WHERE name = 'queued'").ScalarInt64(), CancellationToken.None);
+        var beside = await database.ReadAsync(c => c.Command("SELECT count(*) FROM store_meta WHERE name = 'queued'").ScalarInt64(), CancellationToken.None);
+        lookUp.IsCompleted.Should().BeFalse("the writer is still in the write before it");
+        release.Set();
+
+        beside.Should().Be(0, "a read beside the writer sees the last commit only");
+        (await lookUp).Should().Be(1);
+        write.IsCompletedSuccessfully.Should().BeTrue();
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private static int Insert(StoreConnection connection, string name) =>
