@@ -72,7 +72,7 @@ public sealed class SqliteTableStore : ITableStore
         ArgumentNullException.ThrowIfNull(rowKey);
         TableRules.CheckKeys(Operation, table, partitionKey, rowKey);
         var name = Find(Operation, table, partitionKey, rowKey);
-        return await Read(Operation, table, partitionKey, rowKey, _database.LookUpAsync, c =>
+        return await Run(Operation, table, partitionKey, rowKey, _database.LookUpAsync, c =>
         {
             using var reader = c.Command("SELECT version, properties FROM store_rows WHERE table_name = $table AND partition_key = $pk AND row_key = $rk")
                 .With("$table", name).With("$pk", partitionKey).With("$rk", rowKey).ExecuteReader();
@@ -131,7 +131,7 @@ public sealed class SqliteTableStore : ITableStore
         (string PartitionKey, string RowKey)? after = null;
         while (true)
         {
-            var page = await Read(Operation, table, partitionKeys.From, null, _database.ReadAsync, c =>
+            var page = await Run(Operation, table, partitionKeys.From, null, _database.ReadAsync, c =>
             {
                 // Keyset paging: the next page starts after the last row read, in key order (the primary key's).
                 var command = c.Command(
@@ -305,26 +305,21 @@ public sealed class SqliteTableStore : ITableStore
 
     private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private async Task<T> Write<T>(string operation, string table, string? partitionKey, string? rowKey, Func<StoreConnection, T> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _database.WriteAsync(work, cancellationToken);
-        }
-        catch (SqliteException e)
-        {
-            throw Unavailable(operation, table, partitionKey, rowKey, e);
-        }
-    }
+    private Task<T> Write<T>(string operation, string table, string? partitionKey, string? rowKey, Func<StoreConnection, T> work, CancellationToken cancellationToken) =>
+        Run(operation, table, partitionKey, rowKey, _database.WriteAsync, work, cancellationToken);
 
-    /// <param name="read"><see cref="LocalDatabase.LookUpAsync"/> for a row by key, <see cref="LocalDatabase.ReadAsync"/> for a range.</param>
-    private static async Task<T> Read<T>(
+    /// <summary>Runs <paramref name="work"/> the way <paramref name="run"/> does; the store failing is Table Storage's 503.</summary>
+    /// <param name="run">
+    /// <see cref="LocalDatabase.WriteAsync"/> for a write, <see cref="LocalDatabase.LookUpAsync"/> for a row by key,
+    /// <see cref="LocalDatabase.ReadAsync"/> for a range.
+    /// </param>
+    private static async Task<T> Run<T>(
         string operation, string table, string? partitionKey, string? rowKey,
-        Func<Func<StoreConnection, T>, CancellationToken, Task<T>> read, Func<StoreConnection, T> work, CancellationToken cancellationToken)
+        Func<Func<StoreConnection, T>, CancellationToken, Task<T>> run, Func<StoreConnection, T> work, CancellationToken cancellationToken)
     {
         try
         {
-            return await read(work, cancellationToken);
+            return await run(work, cancellationToken);
         }
         catch (SqliteException e)
         {

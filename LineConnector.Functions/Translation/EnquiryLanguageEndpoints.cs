@@ -11,14 +11,16 @@ namespace LineConnector.Functions.Translation;
 /// </summary>
 public static class EnquiryLanguageEndpoints
 {
+    private const string Summary = "Sets the language staff replies are translated into for this enquiry (auto: detected, or the channel's fixed one).";
+
     public static void MapEnquiryLanguage(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPut($"{EnquiryEndpoints.EnquiriesRoute}/{{id}}/language", SetAsync).WithTags("Enquiries").DisableAntiforgery()
             .WithName("SetEnquiryLanguage").Accepts<EnquiryLanguageRequest>("application/json")
-            .WithSummary("Sets the language staff replies are translated into for this enquiry (auto: detected, or the channel's fixed one).");
+            .WithSummary(Summary);
         endpoints.MapPut($"{ManageConversationEndpoints.EnquiriesRoute}/{{id}}/language", OperatorSetAsync).WithTags("Conversation control").DisableAntiforgery()
             .WithName("OperatorSetEnquiryLanguage").Accepts<EnquiryLanguageRequest>("application/json")
-            .WithSummary("Sets the language staff replies are translated into for this enquiry (auto: detected, or the channel's fixed one).");
+            .WithSummary(Summary);
     }
 
     private static async Task<Ok<EnquiryLanguageResource>> SetAsync(string id, HttpRequest request, EnquiryService service, EnquiryLanguageService languages, CancellationToken cancellationToken)

@@ -15,11 +15,7 @@ public sealed class LocalDatabaseWriteTests : IDisposable
         using var release = new ManualResetEventSlim();
 
         // The writer waits in the first write while the next ones queue up, so that they are committed together.
-        var first = database.WriteAsync(c =>
-        {
-            release.Wait(TimeSpan.FromSeconds(10));
-            return Insert(c, "first");
-        }, CancellationToken.None);
+        var first = HeldWrite(database, release, "first");
         var batch = Enumerable.Range(1, 5).Select(i => database.WriteAsync(c =>
         {
             Insert(c, $"w{i}");
@@ -65,11 +61,7 @@ public sealed class LocalDatabaseWriteTests : IDisposable
         using var release = new ManualResetEventSlim();
 
         // The writer is held in the write; the look-up, asked meanwhile, waits behind it on the writer's connection.
-        var write = database.WriteAsync(c =>
-        {
-            release.Wait(TimeSpan.FromSeconds(10));
-            return Insert(c, "queued");
-        }, CancellationToken.None);
+        var write = HeldWrite(database, release, "queued");
         var lookUp = database.LookUpAsync(c => c.Command("SELECT count(*) FROM store_meta WHERE name = 'queued'").ScalarInt64(), CancellationToken.None);
         var beside = await database.ReadAsync(c => c.Command("SELECT count(*) FROM store_meta WHERE name = 'queued'").ScalarInt64(), CancellationToken.None);
         lookUp.IsCompleted.Should().BeFalse("the writer is still in the write before it");
@@ -81,6 +73,14 @@ public sealed class LocalDatabaseWriteTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    /// <summary>A write that holds the writer until <paramref name="release"/> is set (at most 10 s), then inserts <paramref name="name"/>.</summary>
+    private static Task<int> HeldWrite(LocalDatabase database, ManualResetEventSlim release, string name) =>
+        database.WriteAsync(c =>
+        {
+            release.Wait(TimeSpan.FromSeconds(10));
+            return Insert(c, name);
+        }, CancellationToken.None);
 
     private static int Insert(StoreConnection connection, string name) =>
         connection.Command("INSERT INTO store_meta (name, value) VALUES ($name, 1)").With("$name", name).Execute();
