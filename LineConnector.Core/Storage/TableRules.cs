@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -43,7 +44,7 @@ public static class TableRules
         {
             problem = $"a table name has 3 to 63 characters, this one has {table.Length}";
         }
-        else if (!char.IsAsciiLetter(table[0]) || !table.All(char.IsAsciiLetterOrDigit))
+        else if (!char.IsAsciiLetter(table[0]) || table.AsSpan().ContainsAnyExcept(AsciiLettersAndDigits))
         {
             problem = "a table name has only the letters A-Z, a-z and the digits 0-9, and starts with a letter";
         }
@@ -224,6 +225,22 @@ public static class TableRules
         return null;
     }
 
+    // Every row written checks its table and property names: spans, not LINQ over a string, which allocates an enumerator per name.
+    private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static bool IsIdentifierPart(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <returns>The value to store and its size as Table Storage counts it, or the problem.</returns>
     private static (object Value, long Size, (string Code, string Message)? Problem) CheckProperty(string name, object value)
     {
@@ -266,7 +283,7 @@ public static class TableRules
         }
 
         // Property names follow the rules of C# identifiers.
-        if (!(char.IsLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsLetterOrDigit(c) || c == '_'))
+        if (!(char.IsLetter(name[0]) || name[0] == '_') || !IsIdentifierPart(name))
         {
             return $"Property name '{name}' is not valid; a name has letters, digits and '_' and starts with a letter or '_'";
         }

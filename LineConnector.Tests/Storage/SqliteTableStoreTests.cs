@@ -68,6 +68,48 @@ public sealed class SqliteFileTableStoreTests : TableStoreContractTests, IDispos
     }
 
     [Fact]
+    public async Task A_file_of_schema_1_keeps_its_rows_and_etags_in_the_new_layout()
+    {
+        var table = await NewTableAsync();
+        var etag = await Store.InsertAsync(table, Row("shop:00", "enquiry:a", ("State", "open")), CancellationToken.None);
+        await Store.InsertAsync(table, Row("shop:00", "event:1", ("Outcome", "opened")), CancellationToken.None);
+        // Schema 1 as that version wrote it: the rows in key order.
+        _database.Write(c =>
+        {
+            foreach (var statement in new[]
+            {
+                "CREATE TABLE rows1 (table_name TEXT NOT NULL, partition_key TEXT NOT NULL, row_key TEXT NOT NULL, version INTEGER NOT NULL, written_at INTEGER NOT NULL, properties BLOB NOT NULL, PRIMARY KEY (table_name, partition_key, row_key)) WITHOUT ROWID",
+                "INSERT INTO rows1 SELECT table_name, partition_key, row_key, version, written_at, properties FROM store_rows",
+                "DROP TABLE store_rows",
+                "ALTER TABLE rows1 RENAME TO store_rows",
+                "PRAGMA user_version = 1",
+            })
+            {
+                c.Command(statement).Execute();
+            }
+
+            return true;
+        });
+        _database.Dispose();
+
+        using var reopened = LocalDatabase.Open(DatabasePath);
+        var store = new SqliteTableStore(reopened, _clock);
+
+        (await store.QueryAsync(table, TableKeyRange.Only("shop:00"), null, CancellationToken.None).Select(r => $"{r.RowKey} {r.ETag}").ToListAsync())
+            .Should().HaveCount(2).And.Contain($"enquiry:a {etag}");
+        (await store.GetAsync(table, "shop:00", "event:1", CancellationToken.None))!.Properties["Outcome"].Should().Be("opened");
+        await store.ReplaceAsync(table, Row("shop:00", "enquiry:a", ("State", "closed")), etag, CancellationToken.None);
+        (await FailureOf(() => store.InsertAsync(table, Row("shop:00", "event:1"), CancellationToken.None))).Status.Should().Be(409);
+        var (version, layout, index) = reopened.Write(c => (
+            c.Command("PRAGMA user_version").ScalarInt64(),
+            (string)c.Command("SELECT sql FROM sqlite_schema WHERE name = 'store_rows'").ExecuteScalar()!,
+            c.Command("SELECT count(*) FROM sqlite_schema WHERE name = 'store_rows_by_key'").ScalarInt64()));
+        version.Should().Be(LocalDatabase.SchemaVersion);
+        layout.Should().NotContain("WITHOUT ROWID");
+        index.Should().Be(1);
+    }
+
+    [Fact]
     public void A_file_of_a_newer_schema_is_refused_saying_so()
     {
         _database.Write(c => c.Command("PRAGMA user_version = 99").Execute());
