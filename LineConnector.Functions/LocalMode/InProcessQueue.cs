@@ -13,8 +13,10 @@ namespace LineConnector.Functions.LocalMode;
 /// message joins its session when its time comes (duplicate detection applies when it is sent, as in
 /// Service Bus); until then it does not count as waiting. A send returns once its messages are committed,
 /// and a message leaves the queue only when its handler completed, so a crash loses nothing: at the next
-/// start every session with messages is taken up again. Messages carry the trace context in their
-/// application properties, as on Service Bus (<see cref="QueueTracing"/>).
+/// start every session with messages is taken up again. A send to a session that no worker holds hands its
+/// first message to a worker, its delivery counted as it is stored: one write to the store instead of a send
+/// and a receive. Messages carry the trace context in their application properties, as on Service Bus
+/// (<see cref="QueueTracing"/>).
 /// </summary>
 public sealed partial class InProcessQueue : IQueueSender, IDisposable
 {
@@ -53,7 +55,39 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         ArgumentNullException.ThrowIfNull(messages);
         using var activity = QueueTracing.StartSend(QueueTracing.InProcessSystem, queueName, messages.Count);
         var now = _clock.GetUtcNow();
-        var sent = await _store.SendAsync(queueName, [.. messages.Select(QueueTracing.WithTraceContext)], now, now - _options.DuplicateDetectionWindow, cancellationToken);
+        var traced = messages.Select(QueueTracing.WithTraceContext).ToList();
+        HashSet<SessionKey> taken = [];
+        SendResult sent;
+        try
+        {
+            Task<SendResult> sending;
+            lock (_gate)
+            {
+                // A session no worker holds is taken now and handed its first message with the send: no receive. The write is
+                // queued under the lock (LocalDatabase.WriteAsync queues before it returns), so a later send to the session
+                // is stored after this one and its message comes after the one handed over.
+                foreach (var message in traced)
+                {
+                    var key = new SessionKey(queueName, message.SessionId);
+                    if (!LocalQueueStore.IsScheduled(message, now) && !_sessions.ContainsKey(key))
+                    {
+                        _sessions.Add(key, new SessionState(key));
+                        taken.Add(key);
+                    }
+                }
+
+                sending = _store.SendAsync(queueName, traced, now, now - _options.DuplicateDetectionWindow, taken, cancellationToken);
+            }
+
+            sent = await sending;
+        }
+        catch
+        {
+            HandOver(taken, null);
+            throw;
+        }
+
+        HandOver(taken, sent.Handed);
 
         // One line per send, however many it drops: a body of thousands of repeated ids must not flood the log.
         if (sent.Duplicates.Count > 0)
@@ -155,6 +189,33 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
         LogDeadLettered(error, message.Session.Queue, message.Message.MessageId, await _sensitive.ForSessionAsync(message.Session.SessionId, cancellationToken), message.DeliveryCount);
     }
 
+    /// <summary>
+    /// Gives the sessions a send took to the workers with the message each was handed (<paramref name="handed"/> null: the
+    /// send failed). A session handed nothing (its messages were duplicates) goes to a worker only if more was sent to it
+    /// meanwhile, and is released otherwise.
+    /// </summary>
+    private void HandOver(IEnumerable<SessionKey> taken, IReadOnlyDictionary<SessionKey, StoredMessage>? handed)
+    {
+        lock (_gate)
+        {
+            foreach (var key in taken)
+            {
+                var session = _sessions[key];
+                if (handed is not null && handed.TryGetValue(key, out var message))
+                {
+                    session.Handed = message;
+                }
+                else if (!session.MoreSent)
+                {
+                    _sessions.Remove(key);
+                    continue;
+                }
+
+                _ready.Writer.TryWrite(session);
+            }
+        }
+    }
+
     private void Signal(IEnumerable<SessionKey> sessions)
     {
         lock (_gate)
@@ -240,7 +301,13 @@ public sealed partial class InProcessQueue : IQueueSender, IDisposable
     {
         public SessionKey Key { get; } = key;
 
-        /// <summary>A message was sent to the session while a worker held it (read and written under the queue's lock).</summary>
+        /// <summary>A message was sent to the session while a worker or a send held it (read and written under the queue's lock).</summary>
         public bool MoreSent { get; set; }
+
+        /// <summary>
+        /// The message a send handed the session with its delivery counted, for the worker to handle first without a
+        /// receive. Should the app stop before a worker took it, it counts as a delivery cut short.
+        /// </summary>
+        public StoredMessage? Handed { get; set; }
     }
 }

@@ -47,15 +47,18 @@ public sealed partial class InProcessQueuePump(
     private async Task DrainAsync(InProcessQueue.SessionState session, CancellationToken stoppingToken)
     {
         StoredMessage? completed = null;
+        var handed = session.Handed;
+        session.Handed = null;
         while (true)
         {
             try
             {
-                if (await queue.NextAsync(session, completed, stoppingToken) is not { } message)
+                if ((handed ?? await queue.NextAsync(session, completed, stoppingToken)) is not { } message)
                 {
                     return;
                 }
 
+                handed = null;
                 completed = null;
                 completed = await DeliverAsync(message, stoppingToken) ? message : null;
             }

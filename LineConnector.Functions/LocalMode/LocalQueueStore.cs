@@ -23,7 +23,12 @@ public sealed class LocalQueueStore(LocalDatabase database)
 
     /// <summary>Stores the messages that are not duplicates, all or none.</summary>
     /// <param name="duplicateSince">A MessageId sent to the same queue at or after this time is a duplicate.</param>
-    public Task<SendResult> SendAsync(string queue, IReadOnlyList<QueueMessage> messages, DateTimeOffset now, DateTimeOffset duplicateSince, CancellationToken cancellationToken) =>
+    /// <param name="handOver">
+    /// Sessions with no message waiting: the first of their messages is stored with its delivery counted, as a receive
+    /// would, and returned in <see cref="SendResult.Handed"/> to be handled without a receive.
+    /// </param>
+    public Task<SendResult> SendAsync(
+        string queue, IReadOnlyList<QueueMessage> messages, DateTimeOffset now, DateTimeOffset duplicateSince, IReadOnlySet<SessionKey> handOver, CancellationToken cancellationToken) =>
         database.WriteAsync(c =>
         {
             var result = new SendResult();
@@ -41,28 +46,44 @@ public sealed class LocalQueueStore(LocalDatabase database)
                     continue;
                 }
 
-                if (message.ScheduledEnqueueTime is { } at && at > now)
+                if (IsScheduled(message, now))
                 {
+                    var at = message.ScheduledEnqueueTime!.Value;
                     c.Command("""
                         INSERT INTO queue_scheduled (queue, session_id, message_id, content_type, properties, body, enqueued_at, due_at)
                         VALUES ($queue, $session, $id, $type, $properties, $body, $now, $due)
                         """).With("$queue", queue).With("$session", message.SessionId).With("$id", message.MessageId).With("$type", message.ContentType)
                         .With("$properties", WriteProperties(message.ApplicationProperties)).With("$body", message.Body.ToArray()).With("$now", Milliseconds(now)).With("$due", Milliseconds(at)).Execute();
                     result.FirstDue = result.FirstDue is { } first && first < at ? first : at;
+                    continue;
                 }
-                else
+
+                var session = new SessionKey(queue, message.SessionId);
+                var handed = handOver.Contains(session) && !result.Handed.ContainsKey(session);
+                var sequenceNumber = c.Command("""
+                    INSERT INTO queue_messages (queue, session_id, message_id, content_type, properties, body, enqueued_at, delivery_count)
+                    VALUES ($queue, $session, $id, $type, $properties, $body, $now, $count)
+                    RETURNING seq
+                    """).With("$queue", queue).With("$session", message.SessionId).With("$id", message.MessageId).With("$type", message.ContentType)
+                    .With("$properties", WriteProperties(message.ApplicationProperties)).With("$body", message.Body.ToArray()).With("$now", Milliseconds(now))
+                    .With("$count", handed ? 1 : 0).ScalarInt64();
+                if (handed)
                 {
-                    c.Command("""
-                        INSERT INTO queue_messages (queue, session_id, message_id, content_type, properties, body, enqueued_at, delivery_count)
-                        VALUES ($queue, $session, $id, $type, $properties, $body, $now, 0)
-                        """).With("$queue", queue).With("$session", message.SessionId).With("$id", message.MessageId).With("$type", message.ContentType)
-                        .With("$properties", WriteProperties(message.ApplicationProperties)).With("$body", message.Body.ToArray()).With("$now", Milliseconds(now)).Execute();
-                    result.Sessions.Add(new SessionKey(queue, message.SessionId));
+                    // Its enqueue time as stored (to the millisecond), as a receive would read it.
+                    result.Handed[session] = new StoredMessage(sequenceNumber, session, message, FromMilliseconds(Milliseconds(now)), DeliveryCount: 1);
+                }
+                else if (!handOver.Contains(session))
+                {
+                    // A session handed a message finds the rest when that one is completed.
+                    result.Sessions.Add(session);
                 }
             }
 
             return result;
         }, cancellationToken);
+
+    /// <summary>True when the message waits for its time in <c>queue_scheduled</c> instead of joining its session.</summary>
+    public static bool IsScheduled(QueueMessage message, DateTimeOffset now) => message.ScheduledEnqueueTime is { } at && at > now;
 
     /// <summary>
     /// The session's first message with its delivery counted, or null when it has none; first deletes
@@ -230,10 +251,15 @@ public sealed class LocalQueueStore(LocalDatabase database)
 /// <summary>A session of a queue: its messages are handled one at a time, in order.</summary>
 public readonly record struct SessionKey(string Queue, string SessionId);
 
-/// <summary>What a send stored: the sessions that got a message, the duplicates dropped, when the first scheduled message is due.</summary>
+/// <summary>
+/// What a send stored: the sessions that got a message (but those handed one), the messages handed over with their
+/// delivery counted, the duplicates dropped, when the first scheduled message is due.
+/// </summary>
 public sealed class SendResult
 {
     public HashSet<SessionKey> Sessions { get; } = [];
+
+    public Dictionary<SessionKey, StoredMessage> Handed { get; } = [];
 
     public List<string> Duplicates { get; } = [];
 

@@ -90,7 +90,7 @@ public sealed class DeadLetterListTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         foreach (var (id, session, reason) in messages)
         {
-            await store.SendAsync(QueueNames.Inbound, [new QueueMessage(id, session, Encoding.UTF8.GetBytes("{}"))], now, now, CancellationToken.None);
+            await store.SendAsync(QueueNames.Inbound, [new QueueMessage(id, session, Encoding.UTF8.GetBytes("{}"))], now, now, new HashSet<SessionKey>(), CancellationToken.None);
             var received = await store.ReceiveAsync(new SessionKey(QueueNames.Inbound, session), null, CancellationToken.None);
             await store.DeadLetterAsync(received!, reason, now, CancellationToken.None);
         }

@@ -53,6 +53,26 @@ public sealed class DurableQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_hands_an_idle_session_its_first_message_with_the_delivery_counted_in_the_store()
+    {
+        using var database = LocalDatabase.Open(StorePath);
+        var store = new LocalQueueStore(database);
+        var now = _clock.GetUtcNow();
+        var a = new SessionKey(QueueNames.Inbound, "A");
+
+        var sent = await store.SendAsync(
+            QueueNames.Inbound, [Message("a1", "A"), Message("a2", "A"), Message("b1", "B")], now, now - TimeSpan.FromMinutes(10), new HashSet<SessionKey> { a }, CancellationToken.None);
+
+        sent.Handed.Should().ContainSingle();
+        sent.Handed[a].Should().Match<StoredMessage>(m => m.Message.MessageId == "a1" && m.DeliveryCount == 1 && m.EnqueuedAt == now);
+        sent.Sessions.Should().Equal(new SessionKey(QueueNames.Inbound, "B"));
+        // Should the app stop now, the next receive is the message's second delivery; the one after it, the next message's first.
+        var again = await store.ReceiveAsync(a, null, CancellationToken.None);
+        again.Should().Match<StoredMessage>(m => m.Message.MessageId == "a1" && m.DeliveryCount == 2 && m.SequenceNumber == sent.Handed[a].SequenceNumber);
+        (await store.ReceiveAsync(a, again, CancellationToken.None)).Should().Match<StoredMessage>(m => m.Message.MessageId == "a2" && m.DeliveryCount == 1);
+    }
+
+    [Fact]
     public async Task A_delivery_cut_short_counts_and_the_message_comes_again_after_a_restart()
     {
         var blocked = new Handler(block: true);
