@@ -3,7 +3,8 @@
 # queue and the inbound handler, out to a destination on 127.0.0.1 that answers 200 at once.
 # Usage: scripts/pipeline-throughput.sh [events] [users] [connections] [events-per-webhook]
 # Prints the driver's figures (events per second from the first webhook to the last event at the
-# destination), the app's resident memory at the end and at its peak, and the store's file sizes.
+# destination), the app's resident memory at the end and at its peak, what it wrote to files per event,
+# and the store's file sizes.
 # The store is a fresh file in a temporary folder (STORE_PATH chooses another, :memory: a store in memory that keeps
 # nothing; KEEP=1 keeps the folder); the run fails if an accepted event did not arrive,
 # arrived out of order for its user, or came twice with another delivery id.
@@ -51,6 +52,8 @@ echo "driver (load and destination): CPU time $driver_cpu s"
 cat "$work/driver.out" | grep -v "destination listening"
 kB() { awk -v k="$1" '$1 == k":" { printf "%.0f MB", $2 / 1024 }' "/proc/$app/status"; }
 echo "app: $(nproc) cores; resident memory now $(kB VmRSS), peak $(kB VmHWM); CPU time $(cpu_seconds $app) s"
+# Bytes and calls of write() and pwrite() since the start: the store's log and its checkpoints (sockets are written with send(), not counted).
+awk -v n="$events" '$1 == "wchar:" { b = $2 } $1 == "syscw:" { c = $2 } END { printf "app writes: %.0f KB in %.1f calls per event\n", b / 1024 / n, c / n }' "/proc/$app/io"
 if [ "$store" = ":memory:" ]; then echo "store: in memory (nothing kept)"
 else echo "store: $(du -h "$store" | cut -f1) $(basename "$store"), $(du -h "$store-wal" 2>/dev/null | cut -f1 || echo 0) $(basename "$store")-wal"; fi
 if [ "$status" -ne 0 ]; then echo "the run failed; the app's log:"; tail -50 "$work/app.log"; fi

@@ -73,6 +73,22 @@ public sealed class DurableQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_to_an_idle_session_costs_two_writes_its_send_and_its_removal()
+    {
+        var handler = new Handler();
+        await using var running = Run(handler);
+        await running.Queue.SendAsync(QueueNames.Inbound, [Message("a1", "A")], CancellationToken.None);
+        await Idle(running.Queue);
+        var before = running.Database.Commits;
+
+        await running.Queue.SendAsync(QueueNames.Inbound, [Message("b1", "B")], CancellationToken.None);
+        await Idle(running.Queue);
+
+        handler.Handled.Select(m => (m.MessageId, m.DeliveryCount)).Should().Equal(("a1", 1), ("b1", 1));
+        (running.Database.Commits - before).Should().Be(2, "the send hands the message over: no receive reads it back");
+    }
+
+    [Fact]
     public async Task A_delivery_cut_short_counts_and_the_message_comes_again_after_a_restart()
     {
         var blocked = new Handler(block: true);
@@ -258,6 +274,8 @@ public sealed class DurableQueueTests : IDisposable
     private sealed class RunningQueue(LocalDatabase database, InProcessQueue queue, Handler handler, IReadOnlyList<Microsoft.Extensions.Hosting.BackgroundService> services) : IAsyncDisposable
     {
         public InProcessQueue Queue => queue;
+
+        public LocalDatabase Database => database;
 
         public Handler Handler => handler;
 
