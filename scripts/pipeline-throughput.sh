@@ -3,7 +3,7 @@
 # queue and the inbound handler, out to a destination on 127.0.0.1 that answers 200 at once.
 # Usage: scripts/pipeline-throughput.sh [events] [users] [connections] [events-per-webhook]
 # Prints the driver's figures (events per second from the first webhook to the last event at the
-# destination), the app's resident memory at the end and at its peak, what it wrote to files per event,
+# destination, and over the second half of the events alone), the app's resident memory at the end and at its peak, what it wrote to files per event,
 # and the store's file sizes.
 # The store is a fresh file in a temporary folder (STORE_PATH chooses another, :memory: a store in memory that keeps
 # nothing; KEEP=1 keeps the folder); the run fails if an accepted event did not arrive,
