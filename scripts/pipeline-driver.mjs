@@ -39,6 +39,7 @@ function readBody(request) {
 }
 
 const received = new Map(); // webhookEventId -> delivery id
+const halfway = Math.ceil(events / 2); // the second half's rate is counted from this event's arrival
 const order = new Map(); // user -> sequence numbers as received
 let repeats = 0, conflicting = 0, lastArrival = 0, halfwayArrival = 0, destinationFaults = 0;
 const deliveries = { delivered: 0, failed: 0, uncertain: 0 }; // the connector's reports of the bot's replies
@@ -79,7 +80,7 @@ const destination = http.createServer(async (request, response) => {
     const n = Number(message.event.message.text);
     if (!order.has(user)) order.set(user, []);
     order.get(user).push(n);
-    if (received.size === Math.ceil(events / 2)) halfwayArrival = performance.now();
+    if (received.size === halfway) halfwayArrival = performance.now();
     if (linePort !== null) {
       const previous = repliesPending.get(user) ?? Promise.resolve();
       repliesPending.set(user, previous.then(() => reply(message.enquiry.id, id, `${user}:${n}`)));
@@ -239,7 +240,7 @@ const figures = {
   events: next, accepted, refused, delivered: received.size, lost: accepted - received.size, repeats, conflictingDeliveryIds: conflicting, outOfOrder,
   postSeconds: +((postedAt - started) / 1000).toFixed(2), seconds: +seconds.toFixed(2), eventsPerSecond: Math.round(received.size / seconds),
   // The second half of the events alone: the rate past the app's first seconds, when the JIT compiler is still at work (README, "Performance").
-  secondHalfEventsPerSecond: halfwayArrival > 0 && lastArrival > halfwayArrival ? Math.round((received.size - Math.ceil(events / 2)) / ((lastArrival - halfwayArrival) / 1000)) : null,
+  secondHalfEventsPerSecond: halfwayArrival > 0 && lastArrival > halfwayArrival ? Math.round((received.size - halfway) / ((lastArrival - halfwayArrival) / 1000)) : null,
 };
 if (received.size < accepted) {
   // Which events are lost, to find them in the app's log and its store.

@@ -348,7 +348,7 @@ public sealed class LocalDatabase : IDisposable
     /// The tables' rows in the order written, found by key through <see cref="StoreRowsByKey"/>. Kept in key order, as
     /// schema 1 kept them, rows of 400 to 900 bytes landing all over the keys (users take turns at random) split a page
     /// every few inserts, and each split wrote three pages and their parent to the log: a third of the log's bytes per
-    /// event. Rows appended share the last page, and the index's entries are small (README, "Throughput").
+    /// event. Rows appended share the last page, and the index's entries are small (README, "Performance").
     /// </summary>
     private const string StoreRows = """
         CREATE TABLE IF NOT EXISTS store_rows (

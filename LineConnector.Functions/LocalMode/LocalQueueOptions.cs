@@ -17,7 +17,7 @@ public sealed class LocalQueueOptions
     /// <summary>
     /// Sessions handled at the same time, as <c>maxConcurrentSessions</c> in host.json; each session handles one message at a time.
     /// More than the host's 16: a session waiting for the store or its destination costs local mode only a task, and with 16 the
-    /// sessions waiting were what limited throughput (README, "Throughput").
+    /// sessions waiting were what limited throughput (README, "Performance").
     /// </summary>
     public int MaxConcurrentSessions { get; set; } = 64;
 }

@@ -133,7 +133,7 @@ public sealed class SqliteTableStore : ITableStore
         {
             var page = await Run(Operation, table, partitionKeys.From, null, _database.ReadAsync, c =>
             {
-                // Keyset paging: the next page starts after the last row read, in key order (the primary key's).
+                // Keyset paging: the next page starts after the last row read, in key order (store_rows_by_key's).
                 var command = c.Command(
                     $"SELECT partition_key, row_key, version, properties FROM store_rows WHERE {filter}{(after is null ? "" : " AND (partition_key, row_key) > ($afterPk, $afterRk)")} ORDER BY partition_key, row_key LIMIT $size")
                     .With("$table", name).WithRange("$pk", partitionKeys).WithRange("$rk", rowKeys).With("$size", PageSize);
@@ -180,8 +180,8 @@ public sealed class SqliteTableStore : ITableStore
         {
             // In batches, so that other writes are not held up for long.
             last = await Write(Operation, table, null, null, c => c.Command($"""
-                DELETE FROM store_rows WHERE (table_name, partition_key, row_key) IN (
-                    SELECT table_name, partition_key, row_key FROM store_rows
+                DELETE FROM store_rows WHERE rowid IN (
+                    SELECT rowid FROM store_rows
                     WHERE table_name = $table AND {Range("row_key", "$rk", rowKeys)} AND written_at < $before LIMIT $batch)
                 """).With("$table", name).WithRange("$rk", rowKeys)
                 .With("$before", before.ToUnixTimeMilliseconds()).With("$batch", Batch).Execute(), cancellationToken);
